@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: expiry.
+ *
+ * The packet path only stores a timestamp.  A per-namespace delayed_work
+ * walks the session index in batches of KNAT_GC_BUDGET entries, removes the
+ * sessions whose time is up (and with the last one, their mapping and its
+ * port), and comes back one tick later until the walk is through; then it
+ * rests for KNAT_GC_INTERVAL.  No run does more than a batch of work, and
+ * an entry is collected at most one full walk after it expired.
+ */
+#include <linux/jiffies.h>
+#include <linux/in.h>
+#include "knat.h"
+
+#define KNAT_GC_BUDGET		1024
+#define KNAT_GC_INTERVAL	HZ
+
+enum knat_tcp_state knat_tcp_state(u8 tcp)
+{
+	if (tcp & KNAT_TCPF_RST)
+		return KNAT_TCP_RST;
+	if (tcp & KNAT_TCPF_FIN)
+		return KNAT_TCP_FIN;
+	if ((tcp & KNAT_TCPF_SEEN_OUT) && (tcp & KNAT_TCPF_SEEN_IN))
+		return KNAT_TCP_ESTABLISHED;
+	if (tcp & KNAT_TCPF_SYN_OUT)
+		return KNAT_TCP_SYN_SENT;
+	if (tcp & KNAT_TCPF_SYN_IN)
+		return KNAT_TCP_SYN_RECV;
+	return KNAT_TCP_PICKUP;
+}
+
+unsigned long knat_session_timeout(const struct knat_net *kn,
+				   const struct knat_session *s)
+{
+	u32 secs;
+
+	switch (s->in.proto) {
+	case IPPROTO_TCP:
+		if (knat_tcp_state(READ_ONCE(s->tcp)) == KNAT_TCP_ESTABLISHED)
+			secs = READ_ONCE(kn->cfg.timeout_tcp_est);
+		else
+			secs = READ_ONCE(kn->cfg.timeout_tcp_trans);
+		break;
+	case IPPROTO_UDP:
+		secs = READ_ONCE(kn->cfg.timeout_udp);
+		break;
+	default:
+		secs = READ_ONCE(kn->cfg.timeout_icmp);
+		break;
+	}
+	return (unsigned long)secs * HZ;
+}
+
+bool knat_session_expired(const struct knat_net *kn,
+			  const struct knat_session *s, unsigned long now)
+{
+	return time_after(now, READ_ONCE(s->last_used) +
+			       knat_session_timeout(kn, s));
+}
+
+/**
+ * knat_gc_batch - examine up to @budget sessions, removing expired ones
+ * @kn: namespace state
+ * @budget: sessions to examine
+ * @done: set when the walk over the whole index is complete
+ *
+ * The walk resumes where the previous batch stopped.  Process context.
+ * Return: sessions removed.
+ */
+unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
+			   bool *done)
+{
+	unsigned long now = jiffies;
+	struct knat_session *s;
+	unsigned int removed = 0;
+
+	if (!kn->gc_walking) {
+		rhashtable_walk_enter(&kn->sess_in, &kn->gc_iter);
+		kn->gc_walking = true;
+	}
+	*done = false;
+	rhashtable_walk_start(&kn->gc_iter);
+	while (budget--) {
+		s = rhashtable_walk_next(&kn->gc_iter);
+		if (!s) {
+			*done = true;
+			break;
+		}
+		if (IS_ERR(s))		/* -EAGAIN: resized, walk goes on */
+			continue;
+		if (knat_session_expired(kn, s, now)) {
+			knat_session_remove(kn, s, true);
+			removed++;
+		}
+	}
+	rhashtable_walk_stop(&kn->gc_iter);
+	if (*done) {
+		rhashtable_walk_exit(&kn->gc_iter);
+		kn->gc_walking = false;
+	}
+	return removed;
+}
+
+static void knat_gc_work(struct work_struct *work)
+{
+	struct knat_net *kn = container_of(to_delayed_work(work),
+					   struct knat_net, gc_work);
+	bool done;
+
+	knat_gc_batch(kn, KNAT_GC_BUDGET, &done);
+	queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
+			   done ? KNAT_GC_INTERVAL : 1);
+}
+
+void knat_gc_init(struct knat_net *kn)
+{
+	kn->gc_walking = false;
+	INIT_DELAYED_WORK(&kn->gc_work, knat_gc_work);
+}
+
+void knat_gc_start(struct knat_net *kn)
+{
+	queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
+			   KNAT_GC_INTERVAL);
+}
+
+void knat_gc_stop(struct knat_net *kn)
+{
+	cancel_delayed_work_sync(&kn->gc_work);
+	if (kn->gc_walking) {
+		rhashtable_walk_exit(&kn->gc_iter);
+		kn->gc_walking = false;
+	}
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: netfilter entry points.
+ *
+ * Inbound translation (destination: pool address -> inside address) runs
+ * at PREROUTING with priority KNAT_PRI_IN, after defragmentation (-400) and
+ * the raw table (-300) but before conntrack (-200): a conntrack-based
+ * firewall on the same router sees the inside tuple of a flow in both
+ * directions.  Outbound translation (source: inside -> pool) runs at
+ * POSTROUTING with priority KNAT_PRI_OUT, after the filter chains and
+ * nf_nat's own SNAT (100), so they too see inside addresses, and before
+ * the conntrack helpers and confirmation (300 and up), which do not parse
+ * the packet again.  Without conntrack, the same order holds.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/ip.h>
+#include "knat.h"
+
+#define KNAT_PRI_IN	(NF_IP_PRI_RAW + 50)		/* -250 */
+#define KNAT_PRI_OUT	(NF_IP_PRI_NAT_SRC + 150)	/* 250 */
+
+static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct knat_net *kn = knat_pernet(state->net);
+
+	if (!READ_ONCE(kn->npool_addrs) ||
+	    !knat_is_pool_addr(kn, ip_hdr(skb)->daddr))
+		return NF_ACCEPT;
+	return knat_inbound(kn, skb);
+}
+
+static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct knat_net *kn = knat_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (!READ_ONCE(kn->ninsides) || !knat_is_inside_addr(kn, iph->saddr) ||
+	    knat_is_inside_addr(kn, iph->daddr))
+		return NF_ACCEPT;
+	return knat_outbound(kn, skb);
+}
+
+static const struct nf_hook_ops knat_hook_ops[] = {
+	{
+		.hook = knat_prerouting,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = KNAT_PRI_IN,
+	},
+	{
+		.hook = knat_postrouting,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = KNAT_PRI_OUT,
+	},
+};
+
+int knat_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, knat_hook_ops,
+				     ARRAY_SIZE(knat_hook_ops));
+}
+
+void knat_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, knat_hook_ops, ARRAY_SIZE(knat_hook_ops));
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knat: carrier-grade IPv4 NAPT.  Internal interfaces between the files of
+ * the module; see Documentation/design.rst for the architecture.
+ */
+#ifndef _KNAT_H
+#define _KNAT_H
+
+#include <linux/rhashtable.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+#include <linux/skbuff.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/knat.h>
+
+#define KNAT_MAX_POOLS		16
+#define KNAT_MAX_POOL_ADDRS	1024
+#define KNAT_MAX_INSIDES	64
+#define KNAT_PORTS		65536
+#define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
+#define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
+
+/*
+ * A flow as one side of the NAT sees it: l = the inside (or external)
+ * endpoint, r = the remote endpoint.  16 bytes, hashed as four words; the
+ * padding is always zero.
+ */
+struct knat_tuple {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u8 proto;
+	u8 pad[3];
+};
+
+/* One end of a mapping: (proto, address, port or ICMP id). */
+struct knat_endpoint {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u8 pad;
+};
+
+/*
+ * Ports in use on one external address for one protocol.  The summary has a
+ * bit per word of @used that is full, so a search touches at most
+ * KNAT_PORT_WORDS / BITS_PER_LONG summary words and two port words: its cost
+ * does not grow with occupancy.
+ */
+struct knat_portmap {
+	unsigned long full[KNAT_PORT_WORDS / BITS_PER_LONG];
+	unsigned long used[KNAT_PORT_WORDS];
+	u32 nused;
+};
+
+struct knat_pool;
+
+struct knat_pool_addr {
+	__be32 addr;
+	struct knat_pool *pool;
+	struct knat_portmap *ports[KNAT_NPROTO];
+};
+
+struct knat_pool {
+	struct list_head list;		/* kn->pools, RCU */
+	__be32 prefix;
+	u8 plen;
+	u16 port_min;
+	u16 port_max;
+	u32 naddrs;
+	atomic_t nmappings;
+	bool dead;			/* being removed; under kn->lock */
+	struct rcu_head rcu;
+	struct knat_pool_addr addrs[];
+};
+
+struct knat_inside {
+	struct list_head list;		/* kn->insides, RCU */
+	__be32 prefix;
+	__be32 mask;
+	u8 plen;
+	struct rcu_head rcu;
+};
+
+/* One inside address: holds its paired external address. */
+struct knat_subscriber {
+	struct rhash_head node;
+	__be32 addr;
+	u32 nmappings;			/* under kn->lock */
+	struct knat_pool_addr *ext;
+	struct rcu_head rcu;
+};
+
+/* (proto, inside endpoint) <-> (proto, external endpoint). */
+struct knat_mapping {
+	struct rhash_head in_node;
+	struct rhash_head out_node;
+	struct knat_endpoint in;
+	struct knat_endpoint ext;
+	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
+	struct knat_subscriber *sub;
+	struct knat_pool_addr *paddr;
+	struct rcu_head rcu;
+};
+
+/* One remote endpoint of a mapping, in both views. */
+struct knat_session {
+	struct rhash_head in_node;
+	struct rhash_head out_node;
+	struct knat_tuple in;		/* laddr/lport: inside endpoint */
+	struct knat_tuple out;		/* laddr/lport: external endpoint */
+	struct knat_mapping *map;
+	unsigned long last_used;	/* jiffies; READ_ONCE/WRITE_ONCE */
+	u8 tcp;				/* KNAT_TCPF_* bits */
+	struct rcu_head rcu;
+};
+
+/* TCP observations; the state and timeout are derived from them. */
+#define KNAT_TCPF_SEEN_OUT	BIT(0)
+#define KNAT_TCPF_SEEN_IN	BIT(1)
+#define KNAT_TCPF_SYN_OUT	BIT(2)
+#define KNAT_TCPF_SYN_IN	BIT(3)
+#define KNAT_TCPF_FIN		BIT(4)
+#define KNAT_TCPF_RST		BIT(5)
+
+struct knat_config {
+	u32 timeout_udp;		/* seconds; READ_ONCE on the fast path */
+	u32 timeout_tcp_est;
+	u32 timeout_tcp_trans;
+	u32 timeout_icmp;
+	u32 max_sessions;
+};
+
+struct knat_stats {
+	u64 c[__KNAT_STAT_MAX];
+};
+
+struct knat_net {
+	struct net *net;
+	struct rhashtable sess_in;	/* knat_session by inside tuple */
+	struct rhashtable sess_out;	/* knat_session by external tuple */
+	struct rhashtable map_in;	/* knat_mapping by inside endpoint */
+	struct rhashtable map_out;	/* knat_mapping by external endpoint */
+	struct rhashtable subs;		/* knat_subscriber by inside address */
+	spinlock_t lock;		/* all table writers and allocation */
+	atomic_t nsessions;
+	atomic_t nmappings;
+
+	struct list_head pools;		/* configuration: RTNL-free, */
+	struct list_head insides;	/* written under genl_mutex */
+	u32 npools;
+	u32 ninsides;
+	u32 npool_addrs;		/* READ_ONCE on the fast path */
+	struct knat_config cfg;
+
+	struct knat_stats __percpu *stats;
+	struct delayed_work gc_work;
+	struct rhashtable_iter gc_iter;
+	bool gc_walking;
+};
+
+/* main.c */
+struct knat_net *knat_pernet(struct net *net);
+
+/* table.c */
+extern const struct rhashtable_params knat_sess_in_params;
+extern const struct rhashtable_params knat_sess_out_params;
+extern const struct rhashtable_params knat_map_in_params;
+int knat_state_init(struct knat_net *kn);
+void knat_state_destroy(struct knat_net *kn);
+int knat_tables_init(struct knat_net *kn);
+void knat_tables_destroy(struct knat_net *kn);
+int knat_caches_init(void);
+void knat_caches_destroy(void);
+struct knat_session *knat_session_create_out(struct knat_net *kn,
+					     const struct knat_tuple *in,
+					     u8 tcp, int *drop_reason);
+struct knat_session *knat_session_create_in(struct knat_net *kn,
+					    const struct knat_tuple *out,
+					    u8 tcp, int *drop_reason);
+void knat_session_remove(struct knat_net *kn, struct knat_session *s,
+			 bool expired);
+void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool);
+unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
+
+static inline struct knat_session *
+knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
+{
+	return rhashtable_lookup(&kn->sess_in, t, knat_sess_in_params);
+}
+
+static inline struct knat_session *
+knat_session_find_out(struct knat_net *kn, const struct knat_tuple *t)
+{
+	return rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
+}
+
+/* alloc.c */
+int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want);
+void knat_portmap_free(struct knat_portmap *pm, u16 port);
+bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
+int knat_proto_index(u8 proto);
+struct knat_pool_addr *knat_pool_pick(struct knat_net *kn, __be32 inside);
+int knat_port_alloc(struct knat_pool_addr *pa, u8 proto, u16 want);
+void knat_port_free(struct knat_pool_addr *pa, u8 proto, u16 port);
+struct knat_pool *knat_pool_create(__be32 prefix, u8 plen, u16 lo, u16 hi);
+void knat_pool_destroy(struct knat_pool *pool);
+bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);
+bool knat_is_inside_addr(struct knat_net *kn, __be32 addr);
+void knat_alloc_init(void);
+
+/* gc.c */
+unsigned long knat_session_timeout(const struct knat_net *kn,
+				   const struct knat_session *s);
+bool knat_session_expired(const struct knat_net *kn,
+			  const struct knat_session *s, unsigned long now);
+unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
+			   bool *done);
+void knat_gc_init(struct knat_net *kn);
+void knat_gc_start(struct knat_net *kn);
+void knat_gc_stop(struct knat_net *kn);
+
+/* xlate.c */
+struct knat_pkt {
+	struct knat_tuple key;		/* as seen on the wire, this side */
+	unsigned int l4off;
+	u8 tcp_flags;			/* TCPHDR_* of a TCP packet */
+};
+
+int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt);
+int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
+		 bool outbound, __be32 addr, __be16 port);
+void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound);
+unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb);
+unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb);
+
+/* hooks.c */
+int knat_hooks_register(struct net *net);
+void knat_hooks_unregister(struct net *net);
+
+/* netlink.c */
+int knat_genl_init(void);
+void knat_genl_exit(void);
+
+/* stats.c */
+static inline void knat_count(struct knat_net *kn, enum knat_stat which)
+{
+	this_cpu_inc(kn->stats->c[which]);
+}
+
+void knat_stats_read(struct knat_net *kn, u64 *out);
+enum knat_tcp_state knat_tcp_state(u8 tcp);
+
+#endif /* _KNAT_H */

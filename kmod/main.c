@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: carrier-grade IPv4 NAPT.  Module and per-namespace life.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netns/generic.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include "knat.h"
+
+static unsigned int knat_net_id __read_mostly;
+
+struct knat_net *knat_pernet(struct net *net)
+{
+	return net_generic(net, knat_net_id);
+}
+
+/* Defaults that meet RFC 4787 REQ-5, RFC 5382 REQ-5 and RFC 5508 REQ-1. */
+static const struct knat_config knat_default_config = {
+	.timeout_udp = 300,
+	.timeout_tcp_est = 7440,
+	.timeout_tcp_trans = 240,
+	.timeout_icmp = 60,
+	.max_sessions = 1U << 20,
+};
+
+/**
+ * knat_state_init - set up the state of one namespace, or of a test
+ * @kn: zeroed state; @kn->net may be NULL in tests
+ */
+int knat_state_init(struct knat_net *kn)
+{
+	int err;
+
+	INIT_LIST_HEAD(&kn->pools);
+	INIT_LIST_HEAD(&kn->insides);
+	kn->cfg = knat_default_config;
+	kn->stats = alloc_percpu(struct knat_stats);
+	if (!kn->stats)
+		return -ENOMEM;
+	err = knat_tables_init(kn);
+	if (err) {
+		free_percpu(kn->stats);
+		return err;
+	}
+	knat_gc_init(kn);
+	return 0;
+}
+
+/* Tear down; no packet, GC run or netlink call can reach @kn any more. */
+void knat_state_destroy(struct knat_net *kn)
+{
+	struct knat_inside *in, *tmp_in;
+	struct knat_pool *pool, *tmp;
+
+	knat_gc_stop(kn);
+	knat_tables_destroy(kn);
+	list_for_each_entry_safe(pool, tmp, &kn->pools, list) {
+		list_del(&pool->list);
+		knat_pool_destroy(pool);
+	}
+	list_for_each_entry_safe(in, tmp_in, &kn->insides, list) {
+		list_del(&in->list);
+		kfree(in);
+	}
+	free_percpu(kn->stats);
+}
+
+static int __net_init knat_net_init(struct net *net)
+{
+	struct knat_net *kn = knat_pernet(net);
+	int err;
+
+	kn->net = net;
+	err = knat_state_init(kn);
+	if (err)
+		return err;
+	/* Translation needs whole datagrams: reassemble before PREROUTING
+	 * (priority -400), as conntrack does; forwarding refragments.
+	 */
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		goto state;
+	err = knat_hooks_register(net);
+	if (err)
+		goto defrag;
+	knat_gc_start(kn);
+	return 0;
+
+defrag:
+	nf_defrag_ipv4_disable(net);
+state:
+	knat_state_destroy(kn);
+	return err;
+}
+
+static void __net_exit knat_net_exit(struct net *net)
+{
+	struct knat_net *kn = knat_pernet(net);
+
+	knat_hooks_unregister(net);
+	nf_defrag_ipv4_disable(net);
+	knat_state_destroy(kn);
+}
+
+static struct pernet_operations knat_net_ops = {
+	.init = knat_net_init,
+	.exit = knat_net_exit,
+	.id = &knat_net_id,
+	.size = sizeof(struct knat_net),
+};
+
+static int __init knat_init(void)
+{
+	int err;
+
+	knat_alloc_init();
+	err = knat_caches_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&knat_net_ops);
+	if (err)
+		goto caches;
+	err = knat_genl_init();
+	if (err)
+		goto pernet;
+	pr_info("knat: carrier-grade IPv4 NAPT loaded\n");
+	return 0;
+
+pernet:
+	unregister_pernet_subsys(&knat_net_ops);
+caches:
+	knat_caches_destroy();
+	return err;
+}
+
+static void __exit knat_exit(void)
+{
+	knat_genl_exit();
+	unregister_pernet_subsys(&knat_net_ops);
+	knat_caches_destroy();
+}
+
+module_init(knat_init);
+module_exit(knat_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("knat: carrier-grade IPv4 NAPT");
+MODULE_ALIAS_GENL_FAMILY(KNAT_GENL_NAME);

@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: the "knat" generic netlink family.
+ *
+ * Each command has its own strict policy: an attribute it does not take is
+ * refused.  Every command needs CAP_NET_ADMIN over the namespace it acts
+ * on, and every refusal says why in the extended ack.  Configuration is
+ * changed under genl_mutex (the family is not parallel), so the lists of
+ * pools and inside prefixes have one writer; the packet path reads them
+ * under RCU.
+ */
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "knat.h"
+
+#define KNAT_TIMEOUT_MAX	(7 * 24 * 3600)
+#define KNAT_MAX_SESSIONS_MAX	(1U << 26)
+
+static struct genl_family knat_genl_family;
+
+static struct netlink_range_validation knat_timeout_range = {
+	.min = 1,
+	.max = KNAT_TIMEOUT_MAX,
+};
+
+static struct netlink_range_validation knat_sessions_range = {
+	.min = 1,
+	.max = KNAT_MAX_SESSIONS_MAX,
+};
+
+static const struct nla_policy knat_prefix_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
+static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[KNAT_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_TIMEOUT_TCP_EST] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_TIMEOUT_TCP_TRANS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_sessions_range),
+};
+
+static const struct nla_policy knat_empty_policy[KNAT_A_MAX + 1] = {};
+
+static bool knat_capable(struct sk_buff *skb, struct net *net,
+			 struct netlink_ext_ack *extack)
+{
+	if (netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+		return true;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "permission denied: CAP_NET_ADMIN over this network namespace is required");
+	return false;
+}
+
+static int knat_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
+{
+	return knat_capable(skb, genl_info_net(info), info->extack) ? 0 : -EPERM;
+}
+
+static void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
+			  struct netlink_callback *cb, u8 cmd)
+{
+	if (cb)
+		return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, &knat_genl_family,
+				   NLM_F_MULTI, cmd);
+	return genlmsg_put_reply(skb, info, &knat_genl_family, 0, cmd);
+}
+
+/* ADDR and PREFIXLEN of a request, with the host bits clear. */
+static int knat_get_prefix(struct genl_info *info, __be32 *prefix, u8 *plen)
+{
+	struct nlattr **a = info->attrs;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, KNAT_A_PREFIXLEN))
+		return -EINVAL;
+	*prefix = nla_get_be32(a[KNAT_A_ADDR]);
+	*plen = nla_get_u8(a[KNAT_A_PREFIXLEN]);
+	if (*prefix & ~inet_make_mask(*plen)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_ADDR],
+				    "address has bits set beyond the prefix length");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool knat_prefixes_overlap(__be32 a, u8 alen, __be32 b, u8 blen)
+{
+	return !((a ^ b) & inet_make_mask(min(alen, blen)));
+}
+
+static bool knat_overlaps_pool(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	struct knat_pool *pool;
+
+	list_for_each_entry(pool, &kn->pools, list)
+		if (knat_prefixes_overlap(prefix, plen, pool->prefix, pool->plen))
+			return true;
+	return false;
+}
+
+static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	struct knat_inside *in;
+
+	list_for_each_entry(in, &kn->insides, list)
+		if (knat_prefixes_overlap(prefix, plen, in->prefix, in->plen))
+			return true;
+	return false;
+}
+
+static int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct nlattr **a = info->attrs;
+	u16 lo = 1024, hi = 65535;
+	struct knat_pool *pool;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, &prefix, &plen);
+	if (err)
+		return err;
+	if (a[KNAT_A_PORT_MIN])
+		lo = nla_get_u16(a[KNAT_A_PORT_MIN]);
+	if (a[KNAT_A_PORT_MAX])
+		hi = nla_get_u16(a[KNAT_A_PORT_MAX]);
+	if (lo > hi) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PORT_MAX] ?: a[KNAT_A_PORT_MIN],
+				    "port range is reversed: the first port is above the last");
+		return -EINVAL;
+	}
+	if (plen < 32 - ilog2(KNAT_MAX_POOL_ADDRS)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PREFIXLEN],
+				    "pool prefix too large: at most 1024 addresses (/22)");
+		return -E2BIG;
+	}
+	if (knat_overlaps_pool(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an existing pool");
+		return -EEXIST;
+	}
+	if (knat_overlaps_inside(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an inside prefix");
+		return -EINVAL;
+	}
+	if (kn->npools >= KNAT_MAX_POOLS ||
+	    kn->npool_addrs + (1U << (32 - plen)) > KNAT_MAX_POOL_ADDRS) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many pools: at most 16 pools and 1024 addresses in all");
+		return -ENOSPC;
+	}
+	pool = knat_pool_create(prefix, plen, lo, hi);
+	if (!pool) {
+		NL_SET_ERR_MSG_MOD(info->extack, "out of memory for the pool");
+		return -ENOMEM;
+	}
+	list_add_tail_rcu(&pool->list, &kn->pools);
+	kn->npools++;
+	WRITE_ONCE(kn->npool_addrs, kn->npool_addrs + pool->naddrs);
+	return 0;
+}
+
+static struct knat_pool *knat_pool_find(struct knat_net *kn, __be32 prefix,
+					u8 plen)
+{
+	struct knat_pool *pool;
+
+	list_for_each_entry(pool, &kn->pools, list)
+		if (pool->prefix == prefix && pool->plen == plen)
+			return pool;
+	return NULL;
+}
+
+static int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_pool *pool;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, &prefix, &plen);
+	if (err)
+		return err;
+	pool = knat_pool_find(kn, prefix, plen);
+	if (!pool) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
+		return -ENOENT;
+	}
+	/* Unpublish it, refuse new state on it, take its mappings away,
+	 * and free it once no packet can be looking at it.
+	 */
+	list_del_rcu(&pool->list);
+	kn->npools--;
+	WRITE_ONCE(kn->npool_addrs, kn->npool_addrs - pool->naddrs);
+	knat_pool_kill(kn, pool);
+	knat_flush(kn, pool);
+	synchronize_rcu();
+	knat_pool_destroy(pool);
+	return 0;
+}
+
+static int knat_pool_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			  const struct knat_pool *pool)
+{
+	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_POOL_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_be32(skb, KNAT_A_ADDR, pool->prefix) ||
+	    nla_put_u8(skb, KNAT_A_PREFIXLEN, pool->plen) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MIN, pool->port_min) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MAX, pool->port_max) ||
+	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int knat_inside_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct knat_inside *in)
+{
+	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_INSIDE_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_be32(skb, KNAT_A_ADDR, in->prefix) ||
+	    nla_put_u8(skb, KNAT_A_PREFIXLEN, in->plen)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int knat_dump_check(struct netlink_callback *cb)
+{
+	if (!knat_capable(cb->skb, sock_net(cb->skb->sk), cb->extack))
+		return -EPERM;
+	return 0;
+}
+
+/* Lists are short (KNAT_MAX_POOLS, KNAT_MAX_INSIDES): resume by index. */
+static int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
+	struct knat_pool *pool;
+	long i = 0;
+
+	list_for_each_entry(pool, &kn->pools, list) {
+		if (i++ < cb->args[0])
+			continue;
+		if (knat_pool_fill(skb, cb, pool))
+			break;
+		cb->args[0] = i;
+	}
+	return skb->len;
+}
+
+static int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
+	struct knat_inside *in;
+	long i = 0;
+
+	list_for_each_entry(in, &kn->insides, list) {
+		if (i++ < cb->args[0])
+			continue;
+		if (knat_inside_fill(skb, cb, in))
+			break;
+		cb->args[0] = i;
+	}
+	return skb->len;
+}
+
+static int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_inside *in;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, &prefix, &plen);
+	if (err)
+		return err;
+	if (knat_overlaps_inside(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "prefix overlaps an existing inside prefix");
+		return -EEXIST;
+	}
+	if (knat_overlaps_pool(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps a pool");
+		return -EINVAL;
+	}
+	if (kn->ninsides >= KNAT_MAX_INSIDES) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many inside prefixes: at most 64");
+		return -ENOSPC;
+	}
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	in->prefix = prefix;
+	in->plen = plen;
+	in->mask = inet_make_mask(plen);
+	list_add_tail_rcu(&in->list, &kn->insides);
+	WRITE_ONCE(kn->ninsides, kn->ninsides + 1);
+	return 0;
+}
+
+static int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_inside *in;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, &prefix, &plen);
+	if (err)
+		return err;
+	list_for_each_entry(in, &kn->insides, list) {
+		if (in->prefix != prefix || in->plen != plen)
+			continue;
+		/* Live mappings stay until they expire or are flushed. */
+		list_del_rcu(&in->list);
+		WRITE_ONCE(kn->ninsides, kn->ninsides - 1);
+		kfree_rcu(in, rcu);
+		return 0;
+	}
+	NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
+	return -ENOENT;
+}
+
+static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	const struct knat_config *c = &kn->cfg;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_CONFIG_GET);
+	if (!hdr ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_UDP, c->timeout_udp) ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_EST, c->timeout_tcp_est) ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_TRANS, c->timeout_tcp_trans) ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_ICMP, c->timeout_icmp) ||
+	    nla_put_u32(msg, KNAT_A_MAX_SESSIONS, c->max_sessions)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static void knat_config_update(u32 *field, const struct nlattr *attr)
+{
+	if (attr)
+		WRITE_ONCE(*field, nla_get_u32(attr));
+}
+
+static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_config *c = &kn->cfg;
+	struct nlattr **a = info->attrs;
+
+	if (!a[KNAT_A_TIMEOUT_UDP] && !a[KNAT_A_TIMEOUT_TCP_EST] &&
+	    !a[KNAT_A_TIMEOUT_TCP_TRANS] && !a[KNAT_A_TIMEOUT_ICMP] &&
+	    !a[KNAT_A_MAX_SESSIONS]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+	knat_config_update(&c->timeout_udp, a[KNAT_A_TIMEOUT_UDP]);
+	knat_config_update(&c->timeout_tcp_est, a[KNAT_A_TIMEOUT_TCP_EST]);
+	knat_config_update(&c->timeout_tcp_trans, a[KNAT_A_TIMEOUT_TCP_TRANS]);
+	knat_config_update(&c->timeout_icmp, a[KNAT_A_TIMEOUT_ICMP]);
+	knat_config_update(&c->max_sessions, a[KNAT_A_MAX_SESSIONS]);
+	return 0;
+}
+
+static int knat_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	knat_flush(knat_pernet(genl_info_net(info)), NULL);
+	return 0;
+}
+
+static int knat_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	u64 v[__KNAT_STAT_MAX];
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	knat_stats_read(kn, v);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_STATS_GET);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, KNAT_A_STATS);
+	if (!nest)
+		goto nospace;
+	for (i = KNAT_STAT_XLATE_OUT; i < __KNAT_STAT_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, v[i], KNAT_STAT_PAD))
+			goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* Mapping and session dumps walk an rhashtable; the walker lives in
+ * cb->args[0] between calls, so a dump resumes where its last message
+ * ended (entries that move during a resize may be seen twice).
+ */
+static int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
+{
+	struct rhashtable_iter *iter;
+	int err = knat_dump_check(cb);
+
+	if (err)
+		return err;
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	rhashtable_walk_enter(ht, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+static int knat_walk_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (void *)cb->args[0];
+
+	if (iter) {
+		rhashtable_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
+static int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			  int (*fill)(struct sk_buff *, struct netlink_callback *,
+				      const void *))
+{
+	struct rhashtable_iter *iter = (void *)cb->args[0];
+	void *obj;
+	int err = 0;
+
+	rhashtable_walk_start(iter);
+	for (;;) {
+		obj = rhashtable_walk_peek(iter);
+		if (!obj)
+			break;
+		if (IS_ERR(obj)) {
+			if (PTR_ERR(obj) == -EAGAIN)
+				continue;
+			err = PTR_ERR(obj);
+			break;
+		}
+		/* No room: this entry opens the next message. */
+		if (fill(skb, cb, obj))
+			break;
+		rhashtable_walk_next(iter);
+	}
+	rhashtable_walk_stop(iter);
+	return err ?: skb->len;
+}
+
+static int knat_put_endpoints(struct sk_buff *skb, const struct knat_tuple *in,
+			      const struct knat_tuple *out)
+{
+	if (nla_put_u8(skb, KNAT_A_PROTO, in->proto) ||
+	    nla_put_be32(skb, KNAT_A_IN_ADDR, in->laddr) ||
+	    nla_put_u16(skb, KNAT_A_IN_PORT, ntohs(in->lport)) ||
+	    nla_put_be32(skb, KNAT_A_EXT_ADDR, out->laddr) ||
+	    nla_put_u16(skb, KNAT_A_EXT_PORT, ntohs(out->lport)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int knat_mapping_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			     const void *obj)
+{
+	const struct knat_mapping *m = obj;
+	struct knat_tuple in = {
+		.laddr = m->in.addr, .lport = m->in.port, .proto = m->in.proto,
+	};
+	struct knat_tuple out = { .laddr = m->ext.addr, .lport = m->ext.port };
+	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_MAPPING_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (knat_put_endpoints(skb, &in, &out) ||
+	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(m->nsessions))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			     const void *obj)
+{
+	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
+	const struct knat_session *s = obj;
+	long left = READ_ONCE(s->last_used) + knat_session_timeout(kn, s) -
+		    jiffies;
+	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
+	u8 state = KNAT_TCP_NONE;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (s->in.proto == IPPROTO_TCP)
+		state = knat_tcp_state(READ_ONCE(s->tcp));
+	if (knat_put_endpoints(skb, &s->in, &s->out) ||
+	    nla_put_be32(skb, KNAT_A_REM_ADDR, s->in.raddr) ||
+	    nla_put_u16(skb, KNAT_A_REM_PORT, ntohs(s->in.rport)) ||
+	    nla_put_u8(skb, KNAT_A_TCP_STATE, state) ||
+	    nla_put_u32(skb, KNAT_A_EXPIRES,
+			left > 0 ? jiffies_to_msecs(left) : 0)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int knat_mapping_start(struct netlink_callback *cb)
+{
+	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->map_in);
+}
+
+static int knat_session_start(struct netlink_callback *cb)
+{
+	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->sess_in);
+}
+
+static int knat_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_walk_dump(skb, cb, knat_mapping_fill);
+}
+
+static int knat_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_walk_dump(skb, cb, knat_session_fill);
+}
+
+static const struct genl_ops knat_genl_ops[] = {
+	{
+		.cmd = KNAT_CMD_POOL_ADD,
+		.doit = knat_pool_add,
+		.policy = knat_pool_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_POOL_DEL,
+		.doit = knat_pool_del,
+		.policy = knat_prefix_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_POOL_GET,
+		.start = knat_dump_check,
+		.dumpit = knat_pool_dump,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_INSIDE_ADD,
+		.doit = knat_inside_add,
+		.policy = knat_prefix_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_INSIDE_DEL,
+		.doit = knat_inside_del,
+		.policy = knat_prefix_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_INSIDE_GET,
+		.start = knat_dump_check,
+		.dumpit = knat_inside_dump,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_CONFIG_GET,
+		.doit = knat_config_get,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_CONFIG_SET,
+		.doit = knat_config_set,
+		.policy = knat_config_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_MAPPING_GET,
+		.start = knat_mapping_start,
+		.dumpit = knat_mapping_dump,
+		.done = knat_walk_done,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_SESSION_GET,
+		.start = knat_session_start,
+		.dumpit = knat_session_dump,
+		.done = knat_walk_done,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_FLUSH,
+		.doit = knat_flush_doit,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_STATS_GET,
+		.doit = knat_stats_get,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	},
+};
+
+static struct genl_family knat_genl_family __ro_after_init = {
+	.name = KNAT_GENL_NAME,
+	.version = KNAT_GENL_VERSION,
+	.maxattr = KNAT_A_MAX,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = knat_genl_ops,
+	.n_ops = ARRAY_SIZE(knat_genl_ops),
+	.resv_start_op = KNAT_CMD_MAX + 1,
+	.pre_doit = knat_pre_doit,
+};
+
+int knat_genl_init(void)
+{
+	return genl_register_family(&knat_genl_family);
+}
+
+void knat_genl_exit(void)
+{
+	genl_unregister_family(&knat_genl_family);
+}

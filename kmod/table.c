@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: mappings, sessions and subscribers, each linked into its indexes.
+ *
+ * Readers (the packet path, dumps) look objects up under RCU without a
+ * lock.  Writers (creation from the packet path, GC, flush, netlink) hold
+ * kn->lock, so an object is linked into both of its indexes, or into none,
+ * before another writer looks; a failed second insert unlinks the first,
+ * and every object is freed after an RCU grace period.
+ */
+#include <linux/slab.h>
+#include "knat.h"
+
+static struct kmem_cache *knat_session_cache __read_mostly;
+static struct kmem_cache *knat_mapping_cache __read_mostly;
+static struct kmem_cache *knat_sub_cache __read_mostly;
+
+const struct rhashtable_params knat_sess_in_params = {
+	.head_offset = offsetof(struct knat_session, in_node),
+	.key_offset = offsetof(struct knat_session, in),
+	.key_len = sizeof(struct knat_tuple),
+	.automatic_shrinking = true,
+};
+
+const struct rhashtable_params knat_sess_out_params = {
+	.head_offset = offsetof(struct knat_session, out_node),
+	.key_offset = offsetof(struct knat_session, out),
+	.key_len = sizeof(struct knat_tuple),
+	.automatic_shrinking = true,
+};
+
+const struct rhashtable_params knat_map_in_params = {
+	.head_offset = offsetof(struct knat_mapping, in_node),
+	.key_offset = offsetof(struct knat_mapping, in),
+	.key_len = sizeof(struct knat_endpoint),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params knat_map_out_params = {
+	.head_offset = offsetof(struct knat_mapping, out_node),
+	.key_offset = offsetof(struct knat_mapping, ext),
+	.key_len = sizeof(struct knat_endpoint),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params knat_sub_params = {
+	.head_offset = offsetof(struct knat_subscriber, node),
+	.key_offset = offsetof(struct knat_subscriber, addr),
+	.key_len = sizeof(__be32),
+	.automatic_shrinking = true,
+};
+
+static void knat_session_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(knat_session_cache,
+			container_of(head, struct knat_session, rcu));
+}
+
+static void knat_mapping_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(knat_mapping_cache,
+			container_of(head, struct knat_mapping, rcu));
+}
+
+static void knat_sub_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(knat_sub_cache,
+			container_of(head, struct knat_subscriber, rcu));
+}
+
+static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
+					    int *reason)
+{
+	struct knat_subscriber *sub;
+	struct knat_pool_addr *ext;
+
+	sub = rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
+	if (sub)
+		return sub;
+	ext = knat_pool_pick(kn, addr);
+	if (!ext) {
+		*reason = KNAT_STAT_DROP_NO_POOL;
+		return NULL;
+	}
+	sub = kmem_cache_zalloc(knat_sub_cache, GFP_ATOMIC);
+	if (!sub) {
+		*reason = KNAT_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	sub->addr = addr;
+	sub->ext = ext;
+	if (rhashtable_lookup_insert_fast(&kn->subs, &sub->node,
+					  knat_sub_params)) {
+		kmem_cache_free(knat_sub_cache, sub);
+		*reason = KNAT_STAT_DROP_INSERT;
+		return NULL;
+	}
+	return sub;
+}
+
+/* Drop a subscriber that no mapping uses any more. */
+static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
+{
+	if (sub->nmappings)
+		return;
+	rhashtable_remove_fast(&kn->subs, &sub->node, knat_sub_params);
+	call_rcu(&sub->rcu, knat_sub_free_rcu);
+}
+
+static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
+						const struct knat_endpoint *in,
+						int *reason)
+{
+	struct knat_subscriber *sub;
+	struct knat_pool_addr *pa;
+	struct knat_mapping *m;
+	int port;
+
+	sub = knat_sub_get(kn, in->addr, reason);
+	if (!sub)
+		return NULL;
+	pa = sub->ext;
+	if (pa->pool->dead) {
+		*reason = KNAT_STAT_DROP_NO_POOL;
+		goto put_sub;
+	}
+	port = knat_port_alloc(pa, in->proto, ntohs(in->port));
+	if (port < 0) {
+		*reason = KNAT_STAT_DROP_NO_POOL;
+		goto put_sub;
+	}
+	m = kmem_cache_zalloc(knat_mapping_cache, GFP_ATOMIC);
+	if (!m) {
+		*reason = KNAT_STAT_DROP_NOMEM;
+		goto free_port;
+	}
+	m->in = *in;
+	m->ext.addr = pa->addr;
+	m->ext.port = htons(port);
+	m->ext.proto = in->proto;
+	m->sub = sub;
+	m->paddr = pa;
+
+	if (rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
+					  knat_map_in_params)) {
+		kmem_cache_free(knat_mapping_cache, m);
+		*reason = KNAT_STAT_DROP_INSERT;
+		goto free_port;
+	}
+	if (rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
+					  knat_map_out_params)) {
+		/* Readers may have found it in the first index already. */
+		rhashtable_remove_fast(&kn->map_in, &m->in_node,
+				       knat_map_in_params);
+		call_rcu(&m->rcu, knat_mapping_free_rcu);
+		*reason = KNAT_STAT_DROP_INSERT;
+		goto free_port;
+	}
+	sub->nmappings++;
+	atomic_inc(&pa->pool->nmappings);
+	atomic_inc(&kn->nmappings);
+	knat_count(kn, KNAT_STAT_MAPPINGS_CREATED);
+	return m;
+
+free_port:
+	knat_port_free(pa, in->proto, port);
+put_sub:
+	knat_sub_put(kn, sub);
+	return NULL;
+}
+
+static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
+				 bool expired)
+{
+	struct knat_subscriber *sub = m->sub;
+
+	rhashtable_remove_fast(&kn->map_in, &m->in_node, knat_map_in_params);
+	rhashtable_remove_fast(&kn->map_out, &m->out_node, knat_map_out_params);
+	knat_port_free(m->paddr, m->ext.proto, ntohs(m->ext.port));
+	atomic_dec(&m->paddr->pool->nmappings);
+	atomic_dec(&kn->nmappings);
+	sub->nmappings--;
+	knat_sub_put(kn, sub);
+	knat_count(kn, expired ? KNAT_STAT_MAPPINGS_EXPIRED :
+				 KNAT_STAT_MAPPINGS_FLUSHED);
+	call_rcu(&m->rcu, knat_mapping_free_rcu);
+}
+
+static struct knat_session *knat_session_link(struct knat_net *kn,
+					      struct knat_mapping *m,
+					      __be32 raddr, __be16 rport,
+					      u8 tcp, int *reason)
+{
+	struct knat_session *s;
+
+	/* Nothing new on a pool that is being removed: its flush must
+	 * find every session.
+	 */
+	if (m->paddr->pool->dead) {
+		*reason = KNAT_STAT_DROP_NO_POOL;
+		return NULL;
+	}
+	s = kmem_cache_zalloc(knat_session_cache, GFP_ATOMIC);
+	if (!s) {
+		*reason = KNAT_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	s->in.laddr = m->in.addr;
+	s->in.lport = m->in.port;
+	s->out.laddr = m->ext.addr;
+	s->out.lport = m->ext.port;
+	s->in.raddr = raddr;
+	s->out.raddr = raddr;
+	s->in.rport = rport;
+	s->out.rport = rport;
+	s->in.proto = m->in.proto;
+	s->out.proto = m->in.proto;
+	s->map = m;
+	s->tcp = tcp;
+	s->last_used = jiffies;
+
+	if (rhashtable_lookup_insert_fast(&kn->sess_in, &s->in_node,
+					  knat_sess_in_params)) {
+		kmem_cache_free(knat_session_cache, s);
+		*reason = KNAT_STAT_DROP_INSERT;
+		return NULL;
+	}
+	if (rhashtable_lookup_insert_fast(&kn->sess_out, &s->out_node,
+					  knat_sess_out_params)) {
+		rhashtable_remove_fast(&kn->sess_in, &s->in_node,
+				       knat_sess_in_params);
+		call_rcu(&s->rcu, knat_session_free_rcu);
+		*reason = KNAT_STAT_DROP_INSERT;
+		return NULL;
+	}
+	m->nsessions++;
+	atomic_inc(&kn->nsessions);
+	knat_count(kn, KNAT_STAT_SESSIONS_CREATED);
+	return s;
+}
+
+static bool knat_table_full(struct knat_net *kn, int *reason)
+{
+	if (atomic_read(&kn->nsessions) < READ_ONCE(kn->cfg.max_sessions))
+		return false;
+	*reason = KNAT_STAT_DROP_TABLE_FULL;
+	return true;
+}
+
+/**
+ * knat_session_create_out - find or make the session of an outbound flow
+ * @kn: namespace state
+ * @in: the flow's inside tuple
+ * @tcp: initial KNAT_TCPF_* observations
+ * @reason: set to a KNAT_STAT_DROP_* counter on failure
+ *
+ * Makes the flow's mapping too when the inside endpoint has none.
+ * Return: the session, or NULL.
+ */
+struct knat_session *knat_session_create_out(struct knat_net *kn,
+					     const struct knat_tuple *in,
+					     u8 tcp, int *reason)
+{
+	struct knat_endpoint ep = {
+		.addr = in->laddr, .port = in->lport, .proto = in->proto,
+	};
+	struct knat_mapping *m;
+	struct knat_session *s;
+	bool fresh = false;
+
+	spin_lock_bh(&kn->lock);
+	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
+	if (s || knat_table_full(kn, reason))
+		goto unlock;
+	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
+	if (!m) {
+		m = knat_mapping_create(kn, &ep, reason);
+		if (!m)
+			goto unlock;
+		fresh = true;
+	}
+	s = knat_session_link(kn, m, in->raddr, in->rport, tcp, reason);
+	if (!s && fresh)
+		knat_mapping_release(kn, m, false);
+unlock:
+	spin_unlock_bh(&kn->lock);
+	return s;
+}
+
+/**
+ * knat_session_create_in - make the session of an inbound flow
+ * @kn: namespace state
+ * @out: the flow's external tuple
+ * @tcp: initial KNAT_TCPF_* observations
+ * @reason: set to a KNAT_STAT_DROP_* counter on failure
+ *
+ * Endpoint-independent filtering: any remote may reach an existing mapping.
+ * Return: the session, or NULL when the external endpoint has no mapping.
+ */
+struct knat_session *knat_session_create_in(struct knat_net *kn,
+					    const struct knat_tuple *out,
+					    u8 tcp, int *reason)
+{
+	struct knat_endpoint ep = {
+		.addr = out->laddr, .port = out->lport, .proto = out->proto,
+	};
+	struct knat_mapping *m;
+	struct knat_session *s;
+
+	spin_lock_bh(&kn->lock);
+	s = rhashtable_lookup(&kn->sess_out, out, knat_sess_out_params);
+	if (s || knat_table_full(kn, reason))
+		goto unlock;
+	m = rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
+	if (!m) {
+		*reason = KNAT_STAT_DROP_NO_MAPPING;
+		goto unlock;
+	}
+	s = knat_session_link(kn, m, out->raddr, out->rport, tcp, reason);
+unlock:
+	spin_unlock_bh(&kn->lock);
+	return s;
+}
+
+/**
+ * knat_session_remove - unlink a session, and its mapping if it was the last
+ * @kn: namespace state
+ * @s: a session found under RCU; nothing happens if another writer
+ *     removed it first
+ * @expired: count the removal as an expiry rather than a flush
+ */
+void knat_session_remove(struct knat_net *kn, struct knat_session *s,
+			 bool expired)
+{
+	struct knat_mapping *m = s->map;
+
+	spin_lock_bh(&kn->lock);
+	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
+				   knat_sess_in_params))
+		goto unlock;
+	rhashtable_remove_fast(&kn->sess_out, &s->out_node,
+			       knat_sess_out_params);
+	atomic_dec(&kn->nsessions);
+	if (expired)
+		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
+	if (!--m->nsessions)
+		knat_mapping_release(kn, m, expired);
+	call_rcu(&s->rcu, knat_session_free_rcu);
+unlock:
+	spin_unlock_bh(&kn->lock);
+}
+
+/* Stop new mappings and sessions on @pool; knat_flush() then takes the rest. */
+void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool)
+{
+	spin_lock_bh(&kn->lock);
+	pool->dead = true;
+	spin_unlock_bh(&kn->lock);
+}
+
+/**
+ * knat_flush - remove sessions and mappings
+ * @kn: namespace state
+ * @pool: only those on this pool's addresses, or NULL for all
+ *
+ * Process context; yields between batches.  Return: sessions removed.
+ */
+unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
+{
+	struct rhashtable_iter iter;
+	struct knat_session *s;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&kn->sess_in, &iter);
+	rhashtable_walk_start(&iter);
+	while ((s = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(s)) {
+			if (PTR_ERR(s) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (pool && s->map->paddr->pool != pool)
+			continue;
+		knat_session_remove(kn, s, false);
+		if (!(++n % 256)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+
+static void knat_free_session(void *ptr, void *arg)
+{
+	kmem_cache_free(knat_session_cache, ptr);
+}
+
+static void knat_free_mapping(void *ptr, void *arg)
+{
+	kmem_cache_free(knat_mapping_cache, ptr);
+}
+
+static void knat_free_sub(void *ptr, void *arg)
+{
+	kmem_cache_free(knat_sub_cache, ptr);
+}
+
+int knat_tables_init(struct knat_net *kn)
+{
+	int err;
+
+	spin_lock_init(&kn->lock);
+	atomic_set(&kn->nsessions, 0);
+	atomic_set(&kn->nmappings, 0);
+	err = rhashtable_init(&kn->sess_in, &knat_sess_in_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&kn->sess_out, &knat_sess_out_params);
+	if (err)
+		goto sess_in;
+	err = rhashtable_init(&kn->map_in, &knat_map_in_params);
+	if (err)
+		goto sess_out;
+	err = rhashtable_init(&kn->map_out, &knat_map_out_params);
+	if (err)
+		goto map_in;
+	err = rhashtable_init(&kn->subs, &knat_sub_params);
+	if (err)
+		goto map_out;
+	return 0;
+
+map_out:
+	rhashtable_destroy(&kn->map_out);
+map_in:
+	rhashtable_destroy(&kn->map_in);
+sess_out:
+	rhashtable_destroy(&kn->sess_out);
+sess_in:
+	rhashtable_destroy(&kn->sess_in);
+	return err;
+}
+
+/* No reader or writer may remain: the hooks, GC and netlink are gone. */
+void knat_tables_destroy(struct knat_net *kn)
+{
+	rhashtable_free_and_destroy(&kn->sess_out, NULL, NULL);
+	rhashtable_free_and_destroy(&kn->sess_in, knat_free_session, NULL);
+	rhashtable_free_and_destroy(&kn->map_out, NULL, NULL);
+	rhashtable_free_and_destroy(&kn->map_in, knat_free_mapping, NULL);
+	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
+}
+
+int knat_caches_init(void)
+{
+	knat_session_cache = KMEM_CACHE(knat_session, 0);
+	knat_mapping_cache = KMEM_CACHE(knat_mapping, 0);
+	knat_sub_cache = KMEM_CACHE(knat_subscriber, 0);
+	if (knat_session_cache && knat_mapping_cache && knat_sub_cache)
+		return 0;
+	knat_caches_destroy();
+	return -ENOMEM;
+}
+
+void knat_caches_destroy(void)
+{
+	/* Objects freed with call_rcu() must be gone first. */
+	rcu_barrier();
+	kmem_cache_destroy(knat_sub_cache);
+	kmem_cache_destroy(knat_mapping_cache);
+	kmem_cache_destroy(knat_session_cache);
+}

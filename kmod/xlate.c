@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: packet translation.
+ *
+ * Parse a packet into the tuple its side of the NAT sees, find (or make)
+ * its session, and rewrite one address and one port (or ICMP query id)
+ * with incremental checksum updates that keep CHECKSUM_PARTIAL and
+ * CHECKSUM_COMPLETE skbs right and leave a zero UDP checksum alone.
+ */
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/icmp.h>
+#include <linux/netfilter.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+#include "knat.h"
+
+static unsigned int knat_l4_hdrlen(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return sizeof(struct tcphdr);
+	case IPPROTO_UDP:
+		return sizeof(struct udphdr);
+	default:
+		return sizeof(struct icmphdr);
+	}
+}
+
+/**
+ * knat_parse - the tuple of a packet as this side of the NAT sees it
+ * @skb: an IPv4 packet, network header set, IP header validated
+ * @outbound: leaving the inside (l = source) or arriving (l = destination)
+ * @pkt: filled in
+ *
+ * Return: 0; -EPROTONOSUPPORT for what knat does not translate (other
+ * protocols, ICMP other than the echo query of this direction); -EINVAL for
+ * a fragment or a truncated or malformed transport header.
+ */
+int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4;
+	struct knat_tuple *k = &pkt->key;
+	__be16 sport, dport;
+	u8 proto = iph->protocol;
+
+	if (knat_proto_index(proto) < 0)
+		return -EPROTONOSUPPORT;
+	if (ip_is_fragment(iph))
+		return -EINVAL;
+	if (!pskb_may_pull(skb, skb_network_offset(skb) + ihl +
+				knat_l4_hdrlen(proto)))
+		return -EINVAL;
+	iph = ip_hdr(skb);
+	pkt->l4off = ihl;
+	pkt->tcp_flags = 0;
+
+	switch (proto) {
+	case IPPROTO_TCP: {
+		const struct tcphdr *th = (void *)iph + ihl;
+
+		if (th->doff < sizeof(*th) / 4)
+			return -EINVAL;
+		sport = th->source;
+		dport = th->dest;
+		pkt->tcp_flags = tcp_flag_byte(th);
+		break;
+	}
+	case IPPROTO_UDP: {
+		const struct udphdr *uh = (void *)iph + ihl;
+
+		sport = uh->source;
+		dport = uh->dest;
+		break;
+	}
+	default: {
+		const struct icmphdr *ih = (void *)iph + ihl;
+
+		if (ih->type != (outbound ? ICMP_ECHO : ICMP_ECHOREPLY))
+			return -EPROTONOSUPPORT;
+		sport = ih->un.echo.id;
+		dport = ih->un.echo.id;
+		break;
+	}
+	}
+
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	if (outbound) {
+		k->laddr = iph->saddr;
+		k->raddr = iph->daddr;
+		k->lport = sport;
+		k->rport = dport;
+	} else {
+		k->laddr = iph->daddr;
+		k->raddr = iph->saddr;
+		k->lport = dport;
+		k->rport = sport;
+	}
+	/* An echo query is identified by its id alone. */
+	if (proto == IPPROTO_ICMP)
+		k->rport = 0;
+	return 0;
+}
+
+/**
+ * knat_rewrite - replace this side's address and port of a packet
+ * @skb: the packet knat_parse() read
+ * @pkt: its parse
+ * @outbound: rewrite the source (outbound) or the destination (inbound)
+ * @addr: new address
+ * @port: new port, or ICMP query id
+ *
+ * Return: 0, or -ENOMEM when the headers could not be made writable.
+ */
+int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
+		 bool outbound, __be32 addr, __be16 port)
+{
+	u8 proto = pkt->key.proto;
+	struct iphdr *iph;
+	__be32 *addrp;
+	void *l4;
+
+	if (skb_ensure_writable(skb, skb_network_offset(skb) + pkt->l4off +
+				     knat_l4_hdrlen(proto)))
+		return -ENOMEM;
+	iph = ip_hdr(skb);
+	l4 = (void *)iph + pkt->l4off;
+	addrp = outbound ? &iph->saddr : &iph->daddr;
+
+	switch (proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th = l4;
+		__be16 *portp = outbound ? &th->source : &th->dest;
+
+		inet_proto_csum_replace4(&th->check, skb, *addrp, addr, true);
+		inet_proto_csum_replace2(&th->check, skb, *portp, port, false);
+		*portp = port;
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr *uh = l4;
+		__be16 *portp = outbound ? &uh->source : &uh->dest;
+
+		/* A zero checksum means none was sent: keep it that way. */
+		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
+			inet_proto_csum_replace4(&uh->check, skb, *addrp, addr,
+						 true);
+			inet_proto_csum_replace2(&uh->check, skb, *portp, port,
+						 false);
+			if (!uh->check)
+				uh->check = CSUM_MANGLED_0;
+		}
+		*portp = port;
+		break;
+	}
+	default: {
+		struct icmphdr *ih = l4;
+
+		/* The ICMP checksum has no pseudo-header: only the id. */
+		inet_proto_csum_replace2(&ih->checksum, skb, ih->un.echo.id,
+					 port, false);
+		ih->un.echo.id = port;
+		break;
+	}
+	}
+	csum_replace4(&iph->check, *addrp, addr);
+	*addrp = addr;
+	return 0;
+}
+
+static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
+{
+	u8 add = outbound ? KNAT_TCPF_SEEN_OUT : KNAT_TCPF_SEEN_IN;
+	u8 old = READ_ONCE(s->tcp);
+	u8 new;
+
+	if (flags & TCPHDR_SYN)
+		add |= outbound ? KNAT_TCPF_SYN_OUT : KNAT_TCPF_SYN_IN;
+	if (flags & TCPHDR_FIN)
+		add |= KNAT_TCPF_FIN;
+	if (flags & TCPHDR_RST)
+		add |= KNAT_TCPF_RST;
+	do {
+		/* A fresh SYN on a closed or closing session starts over. */
+		if ((flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+		    (old & (KNAT_TCPF_FIN | KNAT_TCPF_RST)))
+			new = add;
+		else
+			new = old | add;
+		if (new == old)
+			return;
+	} while (!try_cmpxchg(&s->tcp, &old, new));
+}
+
+void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound)
+{
+	unsigned long now = jiffies;
+
+	/* Only write when the tick changed: keeps the line clean. */
+	if (READ_ONCE(s->last_used) != now)
+		WRITE_ONCE(s->last_used, now);
+	if (s->in.proto == IPPROTO_TCP)
+		knat_tcp_observe(s, tcp_flags, outbound);
+}
+
+static unsigned int knat_drop(struct knat_net *kn, enum knat_stat reason)
+{
+	knat_count(kn, reason);
+	return NF_DROP;
+}
+
+static enum knat_stat knat_parse_error(int err)
+{
+	return err == -EPROTONOSUPPORT ? KNAT_STAT_DROP_UNSUPPORTED :
+					 KNAT_STAT_DROP_MALFORMED;
+}
+
+/* Translate a packet from an inside address leaving toward the outside. */
+unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
+{
+	struct knat_session *s;
+	struct knat_pkt pkt;
+	int err, reason;
+
+	err = knat_parse(skb, true, &pkt);
+	if (err)
+		return knat_drop(kn, knat_parse_error(err));
+	s = knat_session_find_in(kn, &pkt.key);
+	if (!s) {
+		/* A lone RST has nothing to reset outside: no mapping. */
+		if (pkt.tcp_flags & TCPHDR_RST)
+			return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
+		s = knat_session_create_out(kn, &pkt.key, 0, &reason);
+		if (!s)
+			return knat_drop(kn, reason);
+	}
+	knat_session_touch(s, pkt.tcp_flags, true);
+	if (knat_rewrite(skb, &pkt, true, s->out.laddr, s->out.lport))
+		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
+	knat_count(kn, KNAT_STAT_XLATE_OUT);
+	return NF_ACCEPT;
+}
+
+/* Traffic for the router's own address is the router's business. */
+static bool knat_for_host(struct knat_net *kn, struct sk_buff *skb)
+{
+	return inet_addr_type(kn->net, ip_hdr(skb)->daddr) == RTN_LOCAL;
+}
+
+/* Translate a packet arriving for a pool address. */
+unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
+{
+	struct knat_session *s;
+	struct knat_pkt pkt;
+	int err, reason;
+
+	err = knat_parse(skb, false, &pkt);
+	if (err) {
+		if (err == -EPROTONOSUPPORT && knat_for_host(kn, skb))
+			return NF_ACCEPT;
+		return knat_drop(kn, knat_parse_error(err));
+	}
+	s = knat_session_find_out(kn, &pkt.key);
+	if (!s) {
+		/* Endpoint-independent filtering admits a new remote to a
+		 * TCP or UDP mapping; an echo reply must answer a query.
+		 */
+		reason = KNAT_STAT_DROP_NO_MAPPING;
+		if (pkt.key.proto != IPPROTO_ICMP &&
+		    !(pkt.tcp_flags & TCPHDR_RST))
+			s = knat_session_create_in(kn, &pkt.key, 0, &reason);
+		if (!s) {
+			if (reason == KNAT_STAT_DROP_NO_MAPPING &&
+			    knat_for_host(kn, skb))
+				return NF_ACCEPT;
+			return knat_drop(kn, reason);
+		}
+	}
+	knat_session_touch(s, pkt.tcp_flags, false);
+	if (knat_rewrite(skb, &pkt, false, s->in.laddr, s->in.lport))
+		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
+	knat_count(kn, KNAT_STAT_XLATE_IN);
+	return NF_ACCEPT;
+}
