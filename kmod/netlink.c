@@ -85,8 +85,11 @@ static int knat_get_prefix(struct genl_info *info, __be32 *prefix, u8 *plen)
 	struct nlattr **a = info->attrs;
 
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, KNAT_A_PREFIXLEN))
+	    GENL_REQ_ATTR_CHECK(info, KNAT_A_PREFIXLEN)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "missing attribute: a prefix needs an address and a length");
 		return -EINVAL;
+	}
 	*prefix = nla_get_be32(a[KNAT_A_ADDR]);
 	*plen = nla_get_u8(a[KNAT_A_PREFIXLEN]);
 	if (*prefix & ~inet_make_mask(*plen)) {
@@ -249,10 +252,16 @@ static int knat_inside_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/* Checked in the first dumpit call rather than in .start: on 6.1 only
+ * dumpit's extended ack reaches the caller.
+ */
 static int knat_dump_check(struct netlink_callback *cb)
 {
+	if (cb->args[1])
+		return 0;
 	if (!knat_capable(cb->skb, sock_net(cb->skb->sk), cb->extack))
 		return -EPERM;
+	cb->args[1] = 1;
 	return 0;
 }
 
@@ -262,7 +271,10 @@ static int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
 	struct knat_pool *pool;
 	long i = 0;
+	int err = knat_dump_check(cb);
 
+	if (err)
+		return err;
 	list_for_each_entry(pool, &kn->pools, list) {
 		if (i++ < cb->args[0])
 			continue;
@@ -278,7 +290,10 @@ static int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
 	struct knat_inside *in;
 	long i = 0;
+	int err = knat_dump_check(cb);
 
+	if (err)
+		return err;
 	list_for_each_entry(in, &kn->insides, list) {
 		if (i++ < cb->args[0])
 			continue;
@@ -443,10 +458,7 @@ nospace:
 static int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
 {
 	struct rhashtable_iter *iter;
-	int err = knat_dump_check(cb);
 
-	if (err)
-		return err;
 	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
 	if (!iter)
 		return -ENOMEM;
@@ -472,8 +484,10 @@ static int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct rhashtable_iter *iter = (void *)cb->args[0];
 	void *obj;
-	int err = 0;
+	int err = knat_dump_check(cb);
 
+	if (err)
+		return err;
 	rhashtable_walk_start(iter);
 	for (;;) {
 		obj = rhashtable_walk_peek(iter);
@@ -587,7 +601,6 @@ static const struct genl_ops knat_genl_ops[] = {
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_POOL_GET,
-		.start = knat_dump_check,
 		.dumpit = knat_pool_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
@@ -603,7 +616,6 @@ static const struct genl_ops knat_genl_ops[] = {
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_INSIDE_GET,
-		.start = knat_dump_check,
 		.dumpit = knat_inside_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
@@ -652,7 +664,7 @@ static struct genl_family knat_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = knat_genl_ops,
 	.n_ops = ARRAY_SIZE(knat_genl_ops),
-	.resv_start_op = KNAT_CMD_MAX + 1,
+	.resv_start_op = KNAT_CMD_POOL_ADD,
 	.pre_doit = knat_pre_doit,
 };
 

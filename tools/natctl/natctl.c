@@ -56,7 +56,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("natctl: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'natctl --help'.\n", stderr);
+	fputs(" (see natctl --help)\n", stderr);
 	return EXIT_USAGE;
 }
 

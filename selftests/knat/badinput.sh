@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad configuration is refused with a clear one-line message and a
+# non-zero exit, and changes nothing: reversed port range, unknown prefix,
+# overlapping pool, host bits, out-of-range values, a non-admin caller,
+# and raw requests natctl would never send (unknown attribute, truncated
+# attribute, missing attribute).
+. "$(dirname "$0")/lib.sh"
+setup
+
+state() { natctl -j pool show; natctl -j inside show; natctl -j config show; }
+before=$(state)
+
+refused() {	# refused "MESSAGE" natctl ARGS...: exit 1, MESSAGE on stderr
+	local want=$1 err rc
+	shift
+	err=$("$@" 2>&1 >/dev/null) && fail "accepted: $*"
+	rc=$?
+	[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "exit $rc from: $*"
+	[ "$(echo "$err" | wc -l)" = 1 ] || fail "not one line: $err"
+	echo "$err" | grep -qi -- "$want" || fail "'$*' said '$err', not '$want'"
+	log "refused: $* -> $err"
+}
+
+refused "port range is reversed" natctl pool add 192.0.2.0/30 ports 2000-1000
+refused "no such pool" natctl pool del 192.0.2.0/24
+refused "overlaps an existing pool" natctl pool add 198.51.100.0/29
+refused "overlaps an existing pool" natctl pool add 198.51.100.2/31
+refused "overlaps an existing inside prefix" natctl inside add 100.64.0.0/16
+refused "pool overlaps an inside prefix" natctl pool add 100.100.0.0/30
+refused "bits set beyond the prefix" natctl pool add 192.0.2.1/30
+refused "at most 1024 addresses" natctl pool add 192.0.0.0/16
+refused "no such inside prefix" natctl inside del 10.0.0.0/8
+refused "out of range" natctl config set udp-timeout 0
+refused "invalid prefix" natctl pool add 192.0.2.0/33
+refused "invalid port range" natctl pool add 192.0.2.0/30 ports 0-70000
+refused "unknown config key" natctl config set colour blue
+
+# Not an administrator of this namespace.
+refused "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all "$NATCTL" pool add 192.0.2.0/30
+refused "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all "$NATCTL" mapping show
+
+# Raw requests: POOL_ADD (1) with ADDR (2) 192.0.2.0, PREFIXLEN (3) 30 ...
+raw() { nsx "$RTR" python3 "$TOP/selftests/knat/genl.py" "$@"; }
+out=$(raw 1 2:c0000200 3:1e 7:0000012c)	# ... and a TIMEOUT_UDP it does not take
+echo "$out" | grep -q "^error 22 .*nsupported attribute" || fail "unknown attribute: $out"
+out=$(raw 1 2:c000 3:1e)		# ... with a 2-byte address
+echo "$out" | grep -q "^error 34 \|^error 22 " || fail "truncated attribute: $out"
+out=$(raw 1 3:1e)			# ... without ADDR
+echo "$out" | grep -q "^error 22 .*[Mm]issing" || fail "missing attribute: $out"
+out=$(raw 99)				# an unknown command
+echo "$out" | grep -q "^error 95 \|^error 22 " || fail "unknown command: $out"
+
+[ "$(state)" = "$before" ] || fail "refused requests changed the configuration"
+exit $KSFT_PASS

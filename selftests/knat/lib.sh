@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Shared topology and helpers for the knat selftests.
+#
+#   sub1 100.64.0.2 --- 100.64.0.1 [in1]              [out] 203.0.113.1 --- 203.0.113.2 srv
+#                                    rtr (knat)
+#   sub2 100.64.1.2 --- 100.64.1.1 [in2]
+#
+# rtr translates 100.64.0.0/10 to the pool 198.51.100.0/30, which srv
+# routes back through rtr.  Namespace names are unique per run.
+# kselftest exit codes: 0 pass, 1 fail, 4 skip.
+
+set -u
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NATCTL=${NATCTL:-$TOP/tools/natctl/natctl}
+PEER="python3 $TOP/selftests/knat/peer.py"
+KNAT_KO=${KNAT_KO:-$TOP/build/stock/knat.ko}
+POOL=198.51.100.0/30
+INSIDE=100.64.0.0/10
+SRV=203.0.113.2
+
+id=$$
+RTR=knat-rtr-$id
+SUB1=knat-sub1-$id
+SUB2=knat-sub2-$id
+SRVNS=knat-srv-$id
+BGPIDS=()
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $*"
+	exit $KSFT_FAIL
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit $KSFT_SKIP
+}
+
+cleanup() {
+	local p ns
+	for p in "${BGPIDS[@]+"${BGPIDS[@]}"}"; do
+		kill "$p" 2>/dev/null
+	done
+	for ns in "$SUB1" "$SUB2" "$SRVNS" "$RTR"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 1' TERM INT
+
+knat_load() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	[ -x "$NATCTL" ] || skip "natctl not built"
+	if ! grep -q '^knat ' /proc/modules; then
+		modprobe -q nf_defrag_ipv4 2>/dev/null
+		insmod "$KNAT_KO" || fail "cannot load $KNAT_KO"
+	fi
+}
+
+nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+natctl() {
+	"$NATCTL" -n "$RTR" "$@"
+}
+
+link() {	# link NS1 DEV1 ADDR1 NS2 DEV2 ADDR2
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	nsx "$1" ip addr add "$3" dev "$2"
+	nsx "$4" ip addr add "$6" dev "$5"
+	nsx "$1" ip link set "$2" up
+	nsx "$4" ip link set "$5" up
+}
+
+setup() {
+	knat_load
+	local ns
+	for ns in "$RTR" "$SUB1" "$SUB2" "$SRVNS"; do
+		ip netns add "$ns" || fail "ip netns add $ns"
+		nsx "$ns" ip link set lo up
+	done
+	link "$SUB1" eth0 100.64.0.2/24 "$RTR" in1 100.64.0.1/24
+	link "$SUB2" eth0 100.64.1.2/24 "$RTR" in2 100.64.1.1/24
+	link "$RTR" out 203.0.113.1/24 "$SRVNS" eth0 203.0.113.2/24
+	nsx "$SUB1" ip route add default via 100.64.0.1
+	nsx "$SUB2" ip route add default via 100.64.1.1
+	nsx "$SRVNS" ip route add "$POOL" via 203.0.113.1
+	nsx "$RTR" sysctl -qw net.ipv4.ip_forward=1
+	natctl pool add "$POOL" ports 1024-65535 || fail "pool add"
+	natctl inside add "$INSIDE" || fail "inside add"
+}
+
+bg() {	# run in the background, killed at exit
+	"$@" &
+	BGPIDS+=($!)
+}
+
+# stat NAME: one counter from natctl -j stats
+stat() {
+	natctl -j stats | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds
+wait_for() {
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+in_pool() {	# in_pool ADDR: inside 198.51.100.0/30
+	case $1 in 198.51.100.[0-3]) return 0 ;; esac
+	return 1
+}
