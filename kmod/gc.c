@@ -60,6 +60,12 @@ bool knat_session_expired(const struct knat_net *kn,
 			       knat_session_timeout(kn, s));
 }
 
+static bool knat_gc_doomed(struct knat_net *kn, const struct knat_session *s,
+			   void *now)
+{
+	return knat_session_expired(kn, s, *(unsigned long *)now);
+}
+
 /**
  * knat_gc_batch - examine up to @budget sessions, removing expired ones
  * @kn: namespace state
@@ -73,34 +79,9 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 			   bool *done)
 {
 	unsigned long now = jiffies;
-	struct knat_session *s;
-	unsigned int removed = 0;
 
-	if (!kn->gc_walking) {
-		rhashtable_walk_enter(&kn->sess_in, &kn->gc_iter);
-		kn->gc_walking = true;
-	}
-	*done = false;
-	rhashtable_walk_start(&kn->gc_iter);
-	while (budget--) {
-		s = rhashtable_walk_next(&kn->gc_iter);
-		if (!s) {
-			*done = true;
-			break;
-		}
-		if (IS_ERR(s))		/* -EAGAIN: resized, walk goes on */
-			continue;
-		if (knat_session_expired(kn, s, now)) {
-			knat_session_remove(kn, s, true);
-			removed++;
-		}
-	}
-	rhashtable_walk_stop(&kn->gc_iter);
-	if (*done) {
-		rhashtable_walk_exit(&kn->gc_iter);
-		kn->gc_walking = false;
-	}
-	return removed;
+	return knat_sweep(kn, &kn->gc_sweep, budget, knat_gc_doomed, &now,
+			  true, done);
 }
 
 static void knat_gc_work(struct work_struct *work)
@@ -116,7 +97,7 @@ static void knat_gc_work(struct work_struct *work)
 
 void knat_gc_init(struct knat_net *kn)
 {
-	kn->gc_walking = false;
+	memset(&kn->gc_sweep, 0, sizeof(kn->gc_sweep));
 	INIT_DELAYED_WORK(&kn->gc_work, knat_gc_work);
 }
 
@@ -129,8 +110,5 @@ void knat_gc_start(struct knat_net *kn)
 void knat_gc_stop(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->gc_work);
-	if (kn->gc_walking) {
-		rhashtable_walk_exit(&kn->gc_iter);
-		kn->gc_walking = false;
-	}
+	knat_sweep_end(&kn->gc_sweep);
 }

@@ -55,6 +55,7 @@ struct knat_portmap {
 };
 
 struct knat_pool;
+struct knat_net;
 
 struct knat_pool_addr {
 	__be32 addr;
@@ -136,6 +137,22 @@ struct knat_stats {
 	u64 c[__KNAT_STAT_MAX];
 };
 
+/*
+ * A resumable walk over the sessions that removes those a predicate
+ * dooms.  The entry the walker stands on when a batch ends is removed at
+ * the start of the next one, by key: a walk resumes exactly only from an
+ * entry still in the table.
+ */
+struct knat_sweep {
+	struct rhashtable_iter iter;
+	struct knat_tuple pending;
+	bool has_pending;
+	bool active;
+};
+
+typedef bool (*knat_doomed_fn)(struct knat_net *kn,
+			       const struct knat_session *s, void *arg);
+
 struct knat_net {
 	struct net *net;
 	struct rhashtable sess_in;	/* knat_session by inside tuple */
@@ -156,8 +173,7 @@ struct knat_net {
 
 	struct knat_stats __percpu *stats;
 	struct delayed_work gc_work;
-	struct rhashtable_iter gc_iter;
-	bool gc_walking;
+	struct knat_sweep gc_sweep;
 };
 
 /* main.c */
@@ -167,6 +183,7 @@ struct knat_net *knat_pernet(struct net *net);
 extern const struct rhashtable_params knat_sess_in_params;
 extern const struct rhashtable_params knat_sess_out_params;
 extern const struct rhashtable_params knat_map_in_params;
+extern const struct rhashtable_params knat_map_out_params;
 int knat_state_init(struct knat_net *kn);
 void knat_state_destroy(struct knat_net *kn);
 int knat_tables_init(struct knat_net *kn);
@@ -181,6 +198,10 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    u8 tcp, int *drop_reason);
 void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 			 bool expired);
+unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
+			unsigned int budget, knat_doomed_fn doomed, void *arg,
+			bool expired, bool *done);
+void knat_sweep_end(struct knat_sweep *sw);
 void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
 

@@ -36,7 +36,7 @@ const struct rhashtable_params knat_map_in_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params knat_map_out_params = {
+const struct rhashtable_params knat_map_out_params = {
 	.head_offset = offsetof(struct knat_mapping, out_node),
 	.key_offset = offsetof(struct knat_mapping, ext),
 	.key_len = sizeof(struct knat_endpoint),
@@ -358,6 +358,83 @@ void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool)
 	spin_unlock_bh(&kn->lock);
 }
 
+/* Remove the entry the walker has just left, if it is still doomed. */
+static unsigned int knat_sweep_pending(struct knat_net *kn,
+				       struct knat_sweep *sw,
+				       knat_doomed_fn doomed, void *arg,
+				       bool expired)
+{
+	struct knat_session *s;
+
+	if (!sw->has_pending)
+		return 0;
+	sw->has_pending = false;
+	s = knat_session_find_in(kn, &sw->pending);
+	if (!s || !doomed(kn, s, arg))
+		return 0;
+	knat_session_remove(kn, s, expired);
+	return 1;
+}
+
+/**
+ * knat_sweep - examine up to @budget sessions, removing the doomed ones
+ * @kn: namespace state
+ * @sw: the walk; resumes where the previous call stopped
+ * @budget: entries to examine
+ * @doomed: predicate, called under RCU
+ * @arg: passed to @doomed
+ * @expired: count removals as expiries rather than flushes
+ * @done: set when the walk has covered the whole index
+ *
+ * Process context.  Return: sessions removed.
+ */
+unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
+			unsigned int budget, knat_doomed_fn doomed, void *arg,
+			bool expired, bool *done)
+{
+	struct knat_session *s;
+	unsigned int removed = 0;
+
+	if (!sw->active) {
+		rhashtable_walk_enter(&kn->sess_in, &sw->iter);
+		sw->active = true;
+	}
+	*done = false;
+	rhashtable_walk_start(&sw->iter);
+	while (budget--) {
+		s = rhashtable_walk_next(&sw->iter);
+		if (IS_ERR(s))		/* -EAGAIN: resized, walk starts over */
+			continue;
+		removed += knat_sweep_pending(kn, sw, doomed, arg, expired);
+		if (!s) {
+			*done = true;
+			break;
+		}
+		if (doomed(kn, s, arg)) {
+			sw->pending = s->in;
+			sw->has_pending = true;
+		}
+	}
+	rhashtable_walk_stop(&sw->iter);
+	if (*done)
+		knat_sweep_end(sw);
+	return removed;
+}
+
+void knat_sweep_end(struct knat_sweep *sw)
+{
+	if (sw->active)
+		rhashtable_walk_exit(&sw->iter);
+	sw->active = false;
+	sw->has_pending = false;
+}
+
+static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
+			 void *pool)
+{
+	return !pool || s->map->paddr->pool == pool;
+}
+
 /**
  * knat_flush - remove sessions and mappings
  * @kn: namespace state
@@ -367,29 +444,15 @@ void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool)
  */
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
 {
-	struct rhashtable_iter iter;
-	struct knat_session *s;
+	struct knat_sweep sw = {};
 	unsigned int n = 0;
+	bool done = false;
 
-	rhashtable_walk_enter(&kn->sess_in, &iter);
-	rhashtable_walk_start(&iter);
-	while ((s = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(s)) {
-			if (PTR_ERR(s) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (pool && s->map->paddr->pool != pool)
-			continue;
-		knat_session_remove(kn, s, false);
-		if (!(++n % 256)) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
+	while (!done) {
+		n += knat_sweep(kn, &sw, 256, knat_on_pool, (void *)pool, false,
+				&done);
+		cond_resched();
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 	return n;
 }
 
@@ -453,8 +516,13 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
 }
 
+/* Users: the module, and KUnit suites, which run before module init. */
+static unsigned int knat_cache_users;
+
 int knat_caches_init(void)
 {
+	if (knat_cache_users++)
+		return 0;
 	knat_session_cache = KMEM_CACHE(knat_session, 0);
 	knat_mapping_cache = KMEM_CACHE(knat_mapping, 0);
 	knat_sub_cache = KMEM_CACHE(knat_subscriber, 0);
@@ -466,6 +534,8 @@ int knat_caches_init(void)
 
 void knat_caches_destroy(void)
 {
+	if (--knat_cache_users)
+		return;
 	/* Objects freed with call_rcu() must be gone first. */
 	rcu_barrier();
 	kmem_cache_destroy(knat_sub_cache);

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: the port allocator and address pairing. */
+#include <linux/slab.h>
+#include <linux/in.h>
+#include "util.h"
+
+static struct knat_portmap *new_portmap(struct kunit *test)
+{
+	struct knat_portmap *pm = kunit_kzalloc(test, sizeof(*pm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pm);
+	return pm;
+}
+
+static void portmap_preserves_free_port(struct kunit *test)
+{
+	struct knat_portmap *pm = new_portmap(test);
+
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 40000), 40000);
+	KUNIT_EXPECT_TRUE(test, knat_portmap_test(pm, 40000));
+	/* Taken now: the next one asking for it gets another port. */
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 40000), 40000);
+	/* Outside the range: not preserved. */
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 80), 80);
+}
+
+/* Every port of a range exactly once, then -ENOSPC; a freed port is the
+ * only one left to hand out.  Ranges cross word boundaries on both ends.
+ */
+static void portmap_fills_range_exactly(struct kunit *test)
+{
+	static const u16 ranges[][2] = {
+		{ 1000, 1100 }, { 1, 64 }, { 65500, 65535 }, { 63, 65 }, { 7, 7 },
+	};
+	unsigned int r;
+
+	for (r = 0; r < ARRAY_SIZE(ranges); r++) {
+		struct knat_portmap *pm = new_portmap(test);
+		u16 lo = ranges[r][0], hi = ranges[r][1];
+		unsigned long *seen = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
+						    sizeof(long), GFP_KERNEL);
+		u32 i;
+		int p;
+
+		KUNIT_ASSERT_NOT_NULL(test, seen);
+		for (i = lo; i <= hi; i++) {
+			p = knat_portmap_alloc(pm, lo, hi, 0);
+			KUNIT_ASSERT_GE(test, p, lo);
+			KUNIT_ASSERT_LE(test, p, hi);
+			KUNIT_ASSERT_FALSE(test, test_and_set_bit(p, seen));
+		}
+		KUNIT_EXPECT_EQ(test, pm->nused, (u32)(hi - lo + 1));
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0), -ENOSPC);
+		knat_portmap_free(pm, (lo + hi) / 2);
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0), (lo + hi) / 2);
+	}
+}
+
+/* At 99% occupancy the remaining ports are still all found, wherever the
+ * random start falls.
+ */
+static void portmap_finds_last_free_ports(struct kunit *test)
+{
+	struct knat_portmap *pm = new_portmap(test);
+	u32 i, n = 65535 - 1024 + 1, keep = n / 100;
+	int p;
+
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0), 1024);
+	for (i = 0; i < keep; i++)
+		knat_portmap_free(pm, 1024 + i * 97);
+	for (i = 0; i < keep; i++) {
+		p = knat_portmap_alloc(pm, 1024, 65535, 0);
+		KUNIT_ASSERT_GE(test, p, 1024);
+		KUNIT_EXPECT_EQ(test, (p - 1024) % 97, 0);
+	}
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 0), -ENOSPC);
+}
+
+/* Random ports: two fresh maps do not hand out the same sequence. */
+static void portmap_is_random(struct kunit *test)
+{
+	struct knat_portmap *a = new_portmap(test), *b = new_portmap(test);
+	unsigned int i, same = 0;
+
+	for (i = 0; i < 32; i++)
+		same += knat_portmap_alloc(a, 1024, 65535, 0) ==
+			knat_portmap_alloc(b, 1024, 65535, 0);
+	KUNIT_EXPECT_LT(test, same, 4U);
+}
+
+/* One subscriber, one external address, whatever the protocol. */
+static void pool_pick_is_paired(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 28, 1024, 65535);
+	__be32 sub = knat_test_addr("100.64.7.9");
+	struct knat_pool_addr *first;
+	unsigned int i, spread = 0;
+
+	rcu_read_lock();
+	first = knat_pool_pick(kn, sub);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_PTR_EQ(test, knat_pool_pick(kn, sub), first);
+	/* Different subscribers spread over the addresses. */
+	for (i = 0; i < 64; i++)
+		spread += knat_pool_pick(kn, htonl(0x64400000 + i)) != first;
+	rcu_read_unlock();
+	KUNIT_EXPECT_GT(test, spread, 32U);
+	knat_test_net_free(kn);
+}
+
+static struct kunit_case knat_alloc_cases[] = {
+	KUNIT_CASE(portmap_preserves_free_port),
+	KUNIT_CASE(portmap_fills_range_exactly),
+	KUNIT_CASE(portmap_finds_last_free_ports),
+	KUNIT_CASE(portmap_is_random),
+	KUNIT_CASE(pool_pick_is_paired),
+	{}
+};
+
+static struct kunit_suite knat_alloc_suite = {
+	.name = "knat_alloc",
+	.test_cases = knat_alloc_cases,
+	.suite_init = knat_test_suite_init,
+	.suite_exit = knat_test_suite_exit,
+};
+
+kunit_test_suite(knat_alloc_suite);

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: expiry by the GC walk. */
+#include <linux/in.h>
+#include <net/tcp.h>
+#include "util.h"
+
+static struct knat_session *make(struct knat_net *kn, u8 proto,
+				 const char *inside, u16 port)
+{
+	struct knat_tuple in = knat_test_tuple(proto, inside, port,
+					       "203.0.113.9", 53);
+	struct knat_session *s;
+	int reason;
+
+	rcu_read_lock();
+	s = knat_session_create_out(kn, &in, 0, &reason);
+	rcu_read_unlock();
+	return s;
+}
+
+static unsigned int gc_full_walk(struct knat_net *kn, unsigned int budget,
+				 unsigned int *batches)
+{
+	unsigned int removed = 0;
+	bool done = false;
+
+	*batches = 0;
+	while (!done) {
+		removed += knat_gc_batch(kn, budget, &done);
+		(*batches)++;
+	}
+	return removed;
+}
+
+static void gc_removes_only_expired(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_session *old, *fresh;
+	unsigned int batches;
+
+	kn->cfg.timeout_udp = 30;
+	old = make(kn, IPPROTO_UDP, "100.64.0.2", 5000);
+	fresh = make(kn, IPPROTO_UDP, "100.64.0.3", 5000);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+	WRITE_ONCE(old->last_used, jiffies - 31 * HZ);
+	WRITE_ONCE(fresh->last_used, jiffies - 29 * HZ);
+
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_EXPIRED), 1ULL);
+	/* The expired mapping's port is free; the live one's is not. */
+	KUNIT_EXPECT_EQ(test, knat_test_pool(kn)->addrs[0].ports[1]->nused, 1U);
+	knat_test_net_free(kn);
+}
+
+/* Established TCP lives on the long timer, transitory on the short one. */
+static void gc_tcp_timeouts_follow_state(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_session *est, *syn;
+	unsigned int batches;
+
+	kn->cfg.timeout_tcp_est = 1000;
+	kn->cfg.timeout_tcp_trans = 10;
+	est = make(kn, IPPROTO_TCP, "100.64.0.2", 5000);
+	syn = make(kn, IPPROTO_TCP, "100.64.0.3", 5000);
+	KUNIT_ASSERT_NOT_NULL(test, est);
+	KUNIT_ASSERT_NOT_NULL(test, syn);
+	knat_session_touch(est, TCPHDR_SYN, true);
+	knat_session_touch(est, TCPHDR_SYN | TCPHDR_ACK, false);
+	knat_session_touch(syn, TCPHDR_SYN, true);
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(syn->tcp), KNAT_TCP_SYN_SENT);
+	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
+	WRITE_ONCE(syn->last_used, jiffies - 11 * HZ);
+
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &est->in), est);
+	/* A FIN moves it to the transitory timer: gone on the next walk. */
+	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, true);
+	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_FIN);
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
+	knat_test_net_free(kn);
+}
+
+/* A bounded batch: many runs, each examining at most the budget. */
+static void gc_walk_is_batched(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	unsigned int i, batches, n = 500;
+	char addr[16];
+
+	kn->cfg.timeout_icmp = 1;
+	for (i = 0; i < n; i++) {
+		struct knat_session *s;
+
+		snprintf(addr, sizeof(addr), "100.64.%u.%u", i / 250, i % 250 + 1);
+		s = make(kn, IPPROTO_ICMP, addr, 7);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		WRITE_ONCE(s->last_used, jiffies - 5 * HZ);
+	}
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 16, &batches), n);
+	KUNIT_EXPECT_GE(test, batches, n / 16);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
+	KUNIT_EXPECT_EQ(test, knat_test_pool(kn)->addrs[0].ports[2]->nused, 0U);
+	knat_test_net_free(kn);
+}
+
+static struct kunit_case knat_gc_cases[] = {
+	KUNIT_CASE(gc_removes_only_expired),
+	KUNIT_CASE(gc_tcp_timeouts_follow_state),
+	KUNIT_CASE(gc_walk_is_batched),
+	{}
+};
+
+static struct kunit_suite knat_gc_suite = {
+	.name = "knat_gc",
+	.test_cases = knat_gc_cases,
+	.suite_init = knat_test_suite_init,
+	.suite_exit = knat_test_suite_exit,
+};
+
+kunit_test_suite(knat_gc_suite);

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: sessions and mappings in both indexes, and undoing a failed
+ * second insert.
+ */
+#include <linux/in.h>
+#include "util.h"
+
+static struct knat_session *create_out(struct knat_net *kn,
+				       const struct knat_tuple *t, int *reason)
+{
+	struct knat_session *s;
+
+	rcu_read_lock();
+	s = knat_session_create_out(kn, t, 0, reason);
+	rcu_read_unlock();
+	return s;
+}
+
+static void session_in_both_indexes(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	struct knat_session *s, *again;
+	struct knat_mapping *m;
+	int reason = 0;
+
+	s = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &in), s);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_out(kn, &s->out), s);
+	m = rhashtable_lookup(&kn->map_out, &s->map->ext, knat_map_out_params);
+	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
+	m = rhashtable_lookup(&kn->map_in, &s->map->in, knat_map_in_params);
+	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, s->out.laddr, knat_test_addr("198.51.100.1"));
+	KUNIT_EXPECT_EQ(test, ntohs(s->out.lport), 5000);	/* preserved */
+	KUNIT_EXPECT_EQ(test, s->out.raddr, in.raddr);
+
+	/* The same flow again finds the same session. */
+	again = create_out(kn, &in, &reason);
+	KUNIT_EXPECT_PTR_EQ(test, again, s);
+	/* Another remote: a second session on the same mapping. */
+	in.rport = htons(54);
+	again = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	KUNIT_EXPECT_PTR_EQ(test, again->map, s->map);
+	KUNIT_EXPECT_EQ(test, s->map->nsessions, 2U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	knat_test_net_free(kn);
+}
+
+static void removing_last_session_frees_mapping(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple a = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 7000,
+					      "203.0.113.9", 80);
+	struct knat_tuple b = a;
+	struct knat_session *sa, *sb;
+	struct knat_tuple out;
+	int reason = 0;
+
+	b.rport = htons(443);
+	sa = create_out(kn, &a, &reason);
+	sb = create_out(kn, &b, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	KUNIT_ASSERT_NOT_NULL(test, sb);
+	out = sa->out;
+
+	rcu_read_lock();
+	knat_session_remove(kn, sa, true);
+	KUNIT_EXPECT_NULL(test, knat_session_find_in(kn, &a));
+	KUNIT_EXPECT_NULL(test, knat_session_find_out(kn, &out));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	/* Removing twice is harmless. */
+	knat_session_remove(kn, sa, true);
+	knat_session_remove(kn, sb, true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[0],
+						   7000));
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_EXPIRED), 1ULL);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED), 2ULL);
+	knat_test_net_free(kn);
+}
+
+/* Occupy the external endpoint the next mapping will get, in the outside
+ * index only: its insert there fails, and the inside insert, the port and
+ * the subscriber must all be undone.
+ */
+static void failed_second_mapping_insert_is_undone(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 6000,
+					       "203.0.113.9", 53);
+	struct knat_mapping *squatter = kunit_kzalloc(test, sizeof(*squatter),
+						      GFP_KERNEL);
+	struct knat_endpoint ep = { .addr = in.laddr, .port = in.lport,
+				    .proto = IPPROTO_UDP };
+	int reason = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, squatter);
+	squatter->ext.addr = knat_test_addr("198.51.100.1");
+	squatter->ext.port = htons(6000);	/* the port it will preserve */
+	squatter->ext.proto = IPPROTO_UDP;
+	KUNIT_ASSERT_EQ(test, rhashtable_insert_fast(&kn->map_out, &squatter->out_node,
+						     knat_map_out_params), 0);
+
+	KUNIT_EXPECT_NULL(test, create_out(kn, &in, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_INSERT);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params));
+	KUNIT_EXPECT_NULL(test, knat_session_find_in(kn, &in));
+	rcu_read_unlock();
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[1],
+						   6000));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
+
+	rhashtable_remove_fast(&kn->map_out, &squatter->out_node, knat_map_out_params);
+	/* With the way clear, the same flow now works. */
+	KUNIT_EXPECT_NOT_NULL(test, create_out(kn, &in, &reason));
+	knat_test_net_free(kn);
+}
+
+static void failed_second_session_insert_is_undone(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 6000,
+					       "203.0.113.9", 443);
+	struct knat_session *squatter = kunit_kzalloc(test, sizeof(*squatter),
+						      GFP_KERNEL);
+	int reason = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, squatter);
+	squatter->out = knat_test_tuple(IPPROTO_TCP, "198.51.100.1", 6000,
+					"203.0.113.9", 443);
+	KUNIT_ASSERT_EQ(test, rhashtable_insert_fast(&kn->sess_out, &squatter->out_node,
+						     knat_sess_out_params), 0);
+
+	KUNIT_EXPECT_NULL(test, create_out(kn, &in, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_INSERT);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->sess_in.nelems), 0);
+	/* The mapping made for it went too. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_out.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[0],
+						   6000));
+	rhashtable_remove_fast(&kn->sess_out, &squatter->out_node, knat_sess_out_params);
+	knat_test_net_free(kn);
+}
+
+static void inbound_needs_a_mapping(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	struct knat_tuple out = knat_test_tuple(IPPROTO_UDP, "198.51.100.1", 5001,
+						"192.0.2.1", 9);
+	struct knat_session *s, *t;
+	int reason = 0;
+
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_NO_MAPPING);
+	s = knat_session_create_out(kn, &in, 0, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* Endpoint-independent filtering: any remote reaches the mapping. */
+	out.lport = s->out.lport;
+	t = knat_session_create_in(kn, &out, 0, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_PTR_EQ(test, t->map, s->map);
+	KUNIT_EXPECT_EQ(test, t->in.laddr, in.laddr);
+	KUNIT_EXPECT_EQ(test, t->in.lport, in.lport);
+	rcu_read_unlock();
+	knat_test_net_free(kn);
+}
+
+static void max_sessions_is_enforced(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	int reason = 0, i;
+
+	kn->cfg.max_sessions = 3;
+	for (i = 0; i < 3; i++) {
+		in.lport = htons(5000 + i);
+		KUNIT_EXPECT_NOT_NULL(test, create_out(kn, &in, &reason));
+	}
+	in.lport = htons(5003);
+	KUNIT_EXPECT_NULL(test, create_out(kn, &in, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_TABLE_FULL);
+	knat_test_net_free(kn);
+}
+
+static void flush_by_pool(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 30, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	int reason = 0, i;
+
+	for (i = 0; i < 600; i++) {
+		in.laddr = htonl(0x64400000 + i);
+		KUNIT_ASSERT_NOT_NULL(test, create_out(kn, &in, &reason));
+	}
+	KUNIT_EXPECT_EQ(test, knat_flush(kn, knat_test_pool(kn)), 600U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_FLUSHED), 600ULL);
+	knat_test_net_free(kn);
+}
+
+static struct kunit_case knat_table_cases[] = {
+	KUNIT_CASE(session_in_both_indexes),
+	KUNIT_CASE(removing_last_session_frees_mapping),
+	KUNIT_CASE(failed_second_mapping_insert_is_undone),
+	KUNIT_CASE(failed_second_session_insert_is_undone),
+	KUNIT_CASE(inbound_needs_a_mapping),
+	KUNIT_CASE(max_sessions_is_enforced),
+	KUNIT_CASE(flush_by_pool),
+	{}
+};
+
+static struct kunit_suite knat_table_suite = {
+	.name = "knat_table",
+	.test_cases = knat_table_cases,
+	.suite_init = knat_test_suite_init,
+	.suite_exit = knat_test_suite_exit,
+};
+
+kunit_test_suite(knat_table_suite);
