@@ -1,0 +1,102 @@
+#!/bin/bash
+# make check: every test, on Debian's stock kernel and on the debug kernel.
+#
+#   stock kernel:  the selftests (selftests/knat/*.sh)
+#   debug kernel:  the KUnit suites (loaded with knat.ko), the selftests,
+#                  and a clean log: no KASAN, lockdep, RCU, kmemleak or
+#                  other kernel report
+#
+# Ends with "N passed, N failed[, N skipped]"; exits 1 if anything failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=${KNAT_CHECK_DIR:-$top/build/check}
+rm -rf "$out"
+mkdir -p "$out"
+passed=0 failed=0 skipped=0
+
+# count_tap FILE LABEL: tally a selftests TAP stream; missing tests fail.
+count_tap() {
+	local f=$1 label=$2 plan ran p fl s
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$f" | head -n1)
+	p=$(grep -c '^ok .*' "$f" | head -n1)
+	s=$(grep -c '^ok .*# SKIP' "$f")
+	fl=$(grep -c '^not ok ' "$f")
+	p=$((p - s))
+	ran=$((p + s + fl))
+	if [ -z "$plan" ]; then
+		echo "$label: no test ran"
+		fl=$((fl + 1))
+	elif [ "$ran" -lt "$plan" ]; then
+		echo "$label: only $ran of $plan tests finished"
+		fl=$((fl + plan - ran))
+	fi
+	grep -E '^(not )?ok ' "$f" | sed "s/^/$label: /"
+	passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+}
+
+# count_kunit LOG: KUnit results of the module's suites in a dmesg.
+count_kunit() {
+	local log=$1 ktap=$out/kunit.ktap kdir line p f n
+	sed 's/^\[[ 0-9.]*\] //' "$log" |
+		awk '/^    KTAP version/ && !on { on = 1 } on { print } /^(not )?ok [0-9]+ knat_/ { last = NR }' \
+		> "$ktap.body"
+	n=$(grep -cE '^(not )?ok [0-9]+ knat_' "$ktap.body")
+	if [ "$n" = 0 ]; then
+		echo "kunit: no KUnit results (did knat.ko load?)"
+		failed=$((failed + 1))
+		return
+	fi
+	{ echo "KTAP version 1"; echo "1..$n"; cat "$ktap.body"; } > "$ktap"
+	kdir=$(tools/vm/build-debug-kernel.sh)
+	python3 "$kdir/tools/testing/kunit/kunit.py" parse "$ktap" > "$out/kunit.txt" 2>&1
+	grep -E '\[(PASSED|FAILED|SKIPPED|CRASHED)\]' "$out/kunit.txt" | sed 's/^\[[0-9:]*\] /kunit: /'
+	line=$(grep 'Testing complete' "$out/kunit.txt")
+	p=$(echo "$line" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+	f=$(echo "$line" | grep -oE '(failed|crashed|errors): [0-9]+' | awk '{ s += $2 } END { print s + 0 }')
+	s=$(echo "$line" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
+	[ -n "$p" ] || { echo "kunit: unreadable results"; f=$((f + 1)); p=0; }
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+}
+
+# A kernel report of any kind in the debug run fails it.
+count_reports() {
+	local pat='BUG:|WARNING:|INFO: |Oops|general protection|KASAN|possible circular locking|suspicious RCU usage|inconsistent lock state|unreferenced object|Call Trace'
+	if grep -hE "$pat" "$out/debug/console.log" "$out/debug/dmesg.log" > "$out/reports.txt" 2>/dev/null; then
+		echo "not ok debug kernel: reports in the log:"
+		head -n 20 "$out/reports.txt" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	else
+		echo "ok debug kernel: no KASAN, lockdep, RCU or other report"
+		passed=$((passed + 1))
+	fi
+	if grep -q "unreferenced object" "$out/debug/kmemleak.log" 2>/dev/null; then
+		echo "not ok debug kernel: kmemleak found leaks"
+		head -n 30 "$out/debug/kmemleak.log" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	elif [ -f "$out/debug/kmemleak.log" ]; then
+		echo "ok debug kernel: kmemleak clean"
+		passed=$((passed + 1))
+	else
+		echo "not ok debug kernel: no kmemleak report (run did not finish)"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "== stock kernel: selftests"
+tools/vm/run.sh -k stock -t 1200 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
+	-- selftests/run.sh > "$out/stock.tap" 2>&1
+count_tap "$out/stock.tap" stock
+
+echo "== debug kernel: KUnit, selftests, kernel reports"
+tools/vm/run.sh -k debug -t 1800 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
+count_kunit "$out/debug/kunit.log"
+count_tap "$out/debug.tap" debug
+count_reports
+
+if [ "$failed" != 0 ]; then
+	echo "== failures: details in $out (stock.tap, debug.tap, debug/console.log)"
+	grep -h -B15 '^not ok' "$out/stock.tap" "$out/debug.tap" 2>/dev/null | grep '^#' | tail -n 60
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
