@@ -17,7 +17,7 @@
 #include "knat.h"
 
 #define KNAT_TIMEOUT_MAX	(7 * 24 * 3600)
-#define KNAT_MAX_SESSIONS_MAX	(1U << 26)
+#define KNAT_MAX_SESSIONS_MAX	BIT(26)
 
 static struct genl_family knat_genl_family;
 
