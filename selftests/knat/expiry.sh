@@ -13,7 +13,9 @@ for p in 41000 41001 41002; do
 	nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $p >/dev/null || fail "no answer"
 done
 nsx "$SUB2" ping -c 1 -W 2 "$SRV" >/dev/null || fail "ping"
-[ "$(stat mappings)" = 4 ] || fail "expected 4 mappings, have $(stat mappings)"
+# Count creations, not live mappings: on a slow (KASAN, emulated) VM the
+# first may already have expired by now.
+[ "$(stat mappings-created)" -ge 4 ] || fail "expected 4 mappings created, have $(stat mappings-created)"
 
 no_mappings() { [ "$(stat mappings)" = 0 ] && [ "$(stat sessions)" = 0 ]; }
 wait_for 20 no_mappings || fail "mappings still there 14 s after expiry: $(natctl mapping show)"
