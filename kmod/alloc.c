@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knat: pools, external addresses and ports.
+ * knat: bitmaps of taken ports and blocks, and address classification.
  *
- * A subscriber (inside address) is paired with one external address, chosen
- * by a keyed hash of its address over all pool addresses, so every mapping
- * of a subscriber, whatever the protocol, leaves from the same address
- * (RFC 6888 REQ-2).  On that address, a port is the subscriber's own port
- * when it is free (port preservation), otherwise a random free one.  The
- * search for a free port costs a bounded number of word operations whatever
- * the occupancy: see struct knat_portmap.
+ * Ports in use on an external address, and blocks in use in a range of
+ * addresses, are bitmaps with a summary bit per full word.  A search for a
+ * free entry costs a bounded number of word operations whatever the
+ * occupancy: the summary says which words have room, and only the first and
+ * last word of a range may have room outside it.
  */
 #include <linux/random.h>
-#include <linux/jhash.h>
-#include <linux/slab.h>
-#include <linux/vmalloc.h>
 #include <linux/in.h>
 #include <linux/inetdevice.h>
 #include "knat.h"
 
-static u32 knat_pair_seed __read_mostly;
+#ifdef KNAT_KUNIT
+u64 knat_alloc_work;
+#define knat_work(n)	(knat_alloc_work += (n))
+#else
+#define knat_work(n)	do { } while (0)
+#endif
 
 int knat_proto_index(u8 proto)
 {
@@ -38,40 +38,48 @@ bool knat_portmap_test(const struct knat_portmap *pm, u16 port)
 	return test_bit(port, pm->used);
 }
 
-static void knat_portmap_take(struct knat_portmap *pm, u16 port)
+void knat_bits_take(unsigned long *full, unsigned long *used, u32 bit)
 {
-	unsigned int w = port / BITS_PER_LONG;
+	unsigned int w = bit / BITS_PER_LONG;
 
-	__set_bit(port, pm->used);
-	if (pm->used[w] == ~0UL)
-		__set_bit(w, pm->full);
-	pm->nused++;
+	__set_bit(bit, used);
+	if (used[w] == ~0UL)
+		__set_bit(w, full);
+}
+
+void knat_bits_clear(unsigned long *full, unsigned long *used, u32 bit)
+{
+	__clear_bit(bit, used);
+	__clear_bit(bit / BITS_PER_LONG, full);
 }
 
 void knat_portmap_free(struct knat_portmap *pm, u16 port)
 {
 	if (WARN_ON_ONCE(!test_bit(port, pm->used)))
 		return;
-	__clear_bit(port, pm->used);
-	__clear_bit(port / BITS_PER_LONG, pm->full);
+	knat_bits_clear(pm->full, pm->used, port);
 	pm->nused--;
 }
 
-/* First free port in [from, to], or -1.  Touches at most the summary and
- * two partial port words: the first and last word may hold free ports
- * outside the range, every word in between that is not full has one inside.
- */
-static int knat_portmap_find(const struct knat_portmap *pm, u32 from, u32 to)
+/* First free bit in [from, to], or -1. */
+static int knat_bits_find(const unsigned long *full, const unsigned long *used,
+			  u32 from, u32 to)
 {
 	unsigned int w = from / BITS_PER_LONG;
 	unsigned int last = to / BITS_PER_LONG;
 	unsigned long free;
 
+	unsigned int from_w;
+
 	while (w <= last) {
-		w = find_next_zero_bit(pm->full, last + 1, w);
+		from_w = w;
+		w = find_next_zero_bit(full, last + 1, w);
+		/* Summary words read, then one word of @used. */
+		knat_work((min(w, last) - from_w) / BITS_PER_LONG + 1);
 		if (w > last)
 			return -1;
-		free = ~pm->used[w];
+		knat_work(1);
+		free = ~used[w];
 		if (w == from / BITS_PER_LONG)
 			free &= ~0UL << (from % BITS_PER_LONG);
 		if (w == last)
@@ -83,6 +91,46 @@ static int knat_portmap_find(const struct knat_portmap *pm, u32 from, u32 to)
 	return -1;
 }
 
+/* First free bit in [from, to] outside [xlo, xhi] (nothing when xlo > xhi). */
+static int knat_bits_find_x(const unsigned long *full,
+			    const unsigned long *used, u32 from, u32 to,
+			    u32 xlo, u32 xhi)
+{
+	int bit = -1;
+
+	if (from > to)
+		return -1;
+	if (xlo > xhi || xhi < from || xlo > to)
+		return knat_bits_find(full, used, from, to);
+	if (from < xlo)
+		bit = knat_bits_find(full, used, from, xlo - 1);
+	if (bit < 0 && xhi < to)
+		bit = knat_bits_find(full, used, xhi + 1, to);
+	return bit;
+}
+
+/**
+ * knat_bits_search - a free bit, searching from @start and wrapping once
+ * @full: summary, a bit per full word of @used
+ * @used: taken bits
+ * @lo: first bit of the range
+ * @hi: last bit of the range
+ * @start: where to start, in [lo, hi]
+ * @xlo: first bit of a range to skip
+ * @xhi: last bit of it (xlo > xhi: skip nothing)
+ *
+ * Return: the bit, or -1 when none is free.
+ */
+int knat_bits_search(const unsigned long *full, const unsigned long *used,
+		     u32 lo, u32 hi, u32 start, u32 xlo, u32 xhi)
+{
+	int bit = knat_bits_find_x(full, used, start, hi, xlo, xhi);
+
+	if (bit < 0 && start > lo)
+		bit = knat_bits_find_x(full, used, lo, start - 1, xlo, xhi);
+	return bit;
+}
+
 /**
  * knat_portmap_alloc - take a free port in [lo, hi]
  * @pm: ports in use
@@ -90,11 +138,12 @@ static int knat_portmap_find(const struct knat_portmap *pm, u32 from, u32 to)
  * @hi: last port of the range
  * @want: the port to preserve if it is free (0: none)
  *
- * Return: the port, or -ENOSPC when the range is full.
+ * Otherwise the first free port from a random start, wrapping once (the
+ * random search of RFC 6056).  Return: the port, or -ENOSPC when the range
+ * is full.
  */
 int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want)
 {
-	u32 span = (u32)hi - lo + 1;
 	u32 start;
 	int port;
 
@@ -102,113 +151,14 @@ int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want)
 		port = want;
 		goto take;
 	}
-	if (pm->nused >= span)
-		return -ENOSPC;
-	/* A random probe first (RFC 6056), then the first free port after a
-	 * random start, wrapping once.
-	 */
-	start = lo + get_random_u32_below(span);
-	if (!test_bit(start, pm->used)) {
-		port = start;
-		goto take;
-	}
-	port = knat_portmap_find(pm, start, hi);
-	if (port < 0 && start > lo)
-		port = knat_portmap_find(pm, lo, start - 1);
+	start = lo + get_random_u32_below((u32)hi - lo + 1);
+	port = knat_bits_search(pm->full, pm->used, lo, hi, start, 1, 0);
 	if (port < 0)
 		return -ENOSPC;
 take:
-	knat_portmap_take(pm, port);
+	knat_bits_take(pm->full, pm->used, port);
+	pm->nused++;
 	return port;
-}
-
-static struct knat_pool_addr *knat_pool_addr_at(struct knat_net *kn, u32 idx)
-{
-	struct knat_pool *pool;
-
-	list_for_each_entry_rcu(pool, &kn->pools, list) {
-		if (idx < pool->naddrs)
-			return &pool->addrs[idx];
-		idx -= pool->naddrs;
-	}
-	return NULL;
-}
-
-/**
- * knat_pool_pick - the external address paired with an inside address
- * @kn: namespace state
- * @inside: the subscriber's address
- *
- * Called once per subscriber, under kn->lock.  Return: NULL without pools.
- */
-struct knat_pool_addr *knat_pool_pick(struct knat_net *kn, __be32 inside)
-{
-	u32 n = READ_ONCE(kn->npool_addrs);
-
-	if (!n)
-		return NULL;
-	return knat_pool_addr_at(kn, reciprocal_scale(jhash_1word((__force u32)inside,
-								   knat_pair_seed), n));
-}
-
-int knat_port_alloc(struct knat_pool_addr *pa, u8 proto, u16 want)
-{
-	struct knat_pool *pool = pa->pool;
-	int i = knat_proto_index(proto);
-
-	/* ICMP query ids have no privileged range: any id in the pool's
-	 * range is as good as another.
-	 */
-	return knat_portmap_alloc(pa->ports[i], pool->port_min, pool->port_max,
-				  want);
-}
-
-void knat_port_free(struct knat_pool_addr *pa, u8 proto, u16 port)
-{
-	knat_portmap_free(pa->ports[knat_proto_index(proto)], port);
-}
-
-struct knat_pool *knat_pool_create(__be32 prefix, u8 plen, u16 lo, u16 hi)
-{
-	u32 n = plen ? 1U << (32 - plen) : 0;
-	struct knat_pool *pool;
-	u32 i, p;
-
-	if (!n || n > KNAT_MAX_POOL_ADDRS)
-		return NULL;
-	pool = kzalloc(struct_size(pool, addrs, n), GFP_KERNEL);
-	if (!pool)
-		return NULL;
-	pool->prefix = prefix;
-	pool->plen = plen;
-	pool->port_min = lo;
-	pool->port_max = hi;
-	pool->naddrs = n;
-	atomic_set(&pool->nmappings, 0);
-	for (i = 0; i < n; i++) {
-		struct knat_pool_addr *pa = &pool->addrs[i];
-
-		pa->addr = htonl(ntohl(prefix) + i);
-		pa->pool = pool;
-		for (p = 0; p < KNAT_NPROTO; p++) {
-			pa->ports[p] = kvzalloc(sizeof(*pa->ports[p]), GFP_KERNEL);
-			if (!pa->ports[p]) {
-				knat_pool_destroy(pool);
-				return NULL;
-			}
-		}
-	}
-	return pool;
-}
-
-void knat_pool_destroy(struct knat_pool *pool)
-{
-	u32 i, p;
-
-	for (i = 0; i < pool->naddrs; i++)
-		for (p = 0; p < KNAT_NPROTO; p++)
-			kvfree(pool->addrs[i].ports[p]);
-	kfree(pool);
 }
 
 static bool knat_prefix_match(__be32 addr, __be32 prefix, u8 plen)
@@ -216,27 +166,30 @@ static bool knat_prefix_match(__be32 addr, __be32 prefix, u8 plen)
 	return !((addr ^ prefix) & inet_make_mask(plen));
 }
 
+/* Draining ranges count: their mappings still take replies. */
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr)
 {
+	struct knat_range *range;
 	struct knat_pool *pool;
 
 	list_for_each_entry_rcu(pool, &kn->pools, list)
-		if (knat_prefix_match(addr, pool->prefix, pool->plen))
-			return true;
+		list_for_each_entry_rcu(range, &pool->ranges, list)
+			if (knat_prefix_match(addr, range->prefix, range->plen))
+				return true;
 	return false;
 }
 
-bool knat_is_inside_addr(struct knat_net *kn, __be32 addr)
+struct knat_inside *knat_inside_find(struct knat_net *kn, __be32 addr)
 {
 	struct knat_inside *in;
 
 	list_for_each_entry_rcu(in, &kn->insides, list)
 		if (!((addr ^ in->prefix) & in->mask))
-			return true;
-	return false;
+			return in;
+	return NULL;
 }
 
-void knat_alloc_init(void)
+bool knat_is_inside_addr(struct knat_net *kn, __be32 addr)
 {
-	knat_pair_seed = get_random_u32();
+	return knat_inside_find(kn, addr);
 }

@@ -91,6 +91,13 @@ static void knat_gc_work(struct work_struct *work)
 	bool done;
 
 	knat_gc_batch(kn, KNAT_GC_BUDGET, &done);
+	if (done) {
+		knat_cooling_reap(kn, KNAT_GC_BUDGET);
+		knat_interim(kn, KNAT_GC_BUDGET / 4);
+		mutex_lock(&kn->cfg_lock);
+		knat_pools_reap(kn);
+		mutex_unlock(&kn->cfg_lock);
+	}
 	queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
 			   done ? KNAT_GC_INTERVAL : 1);
 }
@@ -111,4 +118,5 @@ void knat_gc_stop(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->gc_work);
 	knat_sweep_end(&kn->gc_sweep);
+	knat_interim_stop(kn);
 }

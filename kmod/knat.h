@@ -9,8 +9,11 @@
 #include <linux/rhashtable.h>
 #include <linux/percpu.h>
 #include <linux/workqueue.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
+#include <net/genetlink.h>
 #include <uapi/linux/knat.h>
 
 #define KNAT_MAX_POOLS		16
@@ -55,25 +58,80 @@ struct knat_portmap {
 };
 
 struct knat_pool;
+struct knat_range;
 struct knat_net;
+struct knat_subscriber;
+
+/*
+ * A bitmap of taken entries with a summary bit per full word: the same
+ * bounded search as struct knat_portmap, sized at run time (blocks).
+ */
+struct knat_bitmap {
+	unsigned long *full;
+	unsigned long *used;
+	u32 nbits;
+	u32 nused;
+};
+
+/* A port block: @size consecutive ports of one external address. */
+struct knat_block {
+	struct list_head node;		/* owner->blocks, or pool->cooling */
+	struct knat_subscriber *owner;	/* while active */
+	__be32 last_owner;		/* kept while cooling, for attribution */
+	u32 nmappings;
+	unsigned long cool_until;	/* jiffies */
+	struct knat_range *range;
+	u32 index;			/* in range->blocks */
+	u8 state;			/* enum knat_block_state */
+};
 
 struct knat_pool_addr {
 	__be32 addr;
-	struct knat_pool *pool;
+	bool local;			/* the host uses it: see alloc.c */
+	struct knat_range *range;
 	struct knat_portmap *ports[KNAT_NPROTO];
+};
+
+/* One prefix of external addresses of a pool. */
+struct knat_range {
+	struct list_head list;		/* pool->ranges, RCU */
+	struct knat_pool *pool;
+	__be32 prefix;
+	u8 plen;
+	bool draining;			/* under kn->lock */
+	u32 naddrs;
+	u32 first;			/* deterministic: index of addrs[0] */
+	atomic_t nmappings;
+	u32 nactive;			/* blocks; under kn->lock */
+	u32 ncooling;
+	struct knat_bitmap bmap;	/* blocks not free */
+	struct knat_block *blocks;	/* naddrs * pool->nblocks */
+	struct list_head gone;		/* being freed */
+	struct knat_pool_addr addrs[];
 };
 
 struct knat_pool {
 	struct list_head list;		/* kn->pools, RCU */
-	__be32 prefix;
-	u8 plen;
+	struct list_head ranges;	/* knat_range, RCU */
+	struct list_head cooling;	/* knat_block, oldest first */
+	u32 id;
+	u8 mode;			/* enum knat_pool_mode */
+	bool overlap;
+	bool draining;			/* under kn->lock */
 	u16 port_min;
 	u16 port_max;
-	u32 naddrs;
+	u16 block_size;			/* dynamic: ports per block */
+	u32 nblocks;			/* dynamic: blocks per address */
+	u16 max_blocks;			/* per subscriber */
+	u32 max_sessions;		/* per subscriber, 0: unlimited */
+	u32 cooling_secs;
+	__be32 det_prefix;		/* deterministic: inside prefix */
+	u8 det_plen;
+	u32 det_ports;			/* deterministic: ports per subscriber */
+	u32 det_per_addr;		/* deterministic: subscribers per address */
+	u32 naddrs;			/* live addresses */
 	atomic_t nmappings;
-	bool dead;			/* being removed; under kn->lock */
-	struct rcu_head rcu;
-	struct knat_pool_addr addrs[];
+	struct list_head gone;		/* being freed */
 };
 
 struct knat_inside {
@@ -81,15 +139,26 @@ struct knat_inside {
 	__be32 prefix;
 	__be32 mask;
 	u8 plen;
+	u32 pool_id;
 	struct rcu_head rcu;
 };
 
-/* One inside address: holds its paired external address. */
+/*
+ * One inside address: its pool, its paired external address and the
+ * blocks it holds there.  Lives while it has mappings.
+ */
 struct knat_subscriber {
 	struct rhash_head node;
 	__be32 addr;
 	u32 nmappings;			/* under kn->lock */
+	u32 nsessions;			/* under kn->lock */
+	u16 nblocks;
+	u16 det_lo;			/* deterministic: the port range */
+	u16 det_hi;
+	struct knat_pool *pool;
 	struct knat_pool_addr *ext;
+	struct list_head blocks;	/* knat_block, under kn->lock */
+	unsigned long last_event;	/* jiffies of the last refusal event */
 	struct rcu_head rcu;
 };
 
@@ -100,8 +169,10 @@ struct knat_mapping {
 	struct knat_endpoint in;
 	struct knat_endpoint ext;
 	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
+	bool overlap;			/* port shared: not in map_out */
 	struct knat_subscriber *sub;
 	struct knat_pool_addr *paddr;
+	struct knat_block *block;	/* NULL in deterministic pools */
 	struct rcu_head rcu;
 };
 
@@ -131,6 +202,7 @@ struct knat_config {
 	u32 timeout_tcp_trans;
 	u32 timeout_icmp;
 	u32 max_sessions;
+	u32 interim;			/* seconds; 0: no interim events */
 };
 
 struct knat_stats {
@@ -161,11 +233,12 @@ struct knat_net {
 	struct rhashtable map_out;	/* knat_mapping by external endpoint */
 	struct rhashtable subs;		/* knat_subscriber by inside address */
 	spinlock_t lock;		/* all table writers and allocation */
+	struct mutex cfg_lock;		/* configuration writers, reaper */
 	atomic_t nsessions;
 	atomic_t nmappings;
 
-	struct list_head pools;		/* configuration: RTNL-free, */
-	struct list_head insides;	/* written under genl_mutex */
+	struct list_head pools;		/* configuration, written under */
+	struct list_head insides;	/* genl_mutex and kn->lock */
 	u32 npools;
 	u32 ninsides;
 	u32 npool_addrs;		/* READ_ONCE on the fast path */
@@ -174,6 +247,10 @@ struct knat_net {
 	struct knat_stats __percpu *stats;
 	struct delayed_work gc_work;
 	struct knat_sweep gc_sweep;
+	struct ratelimit_state event_rs;	/* refusal events */
+	struct rhashtable_iter interim_iter;
+	bool interim_active;
+	unsigned long interim_next;	/* jiffies */
 };
 
 /* main.c */
@@ -218,18 +295,54 @@ knat_session_find_out(struct knat_net *kn, const struct knat_tuple *t)
 }
 
 /* alloc.c */
+int knat_bits_search(const unsigned long *full, const unsigned long *used,
+		     u32 lo, u32 hi, u32 start, u32 xlo, u32 xhi);
+void knat_bits_take(unsigned long *full, unsigned long *used, u32 bit);
+void knat_bits_clear(unsigned long *full, unsigned long *used, u32 bit);
 int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want);
 void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
 int knat_proto_index(u8 proto);
-struct knat_pool_addr *knat_pool_pick(struct knat_net *kn, __be32 inside);
-int knat_port_alloc(struct knat_pool_addr *pa, u8 proto, u16 want);
-void knat_port_free(struct knat_pool_addr *pa, u8 proto, u16 port);
-struct knat_pool *knat_pool_create(__be32 prefix, u8 plen, u16 lo, u16 hi);
-void knat_pool_destroy(struct knat_pool *pool);
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);
 bool knat_is_inside_addr(struct knat_net *kn, __be32 addr);
-void knat_alloc_init(void);
+struct knat_inside *knat_inside_find(struct knat_net *kn, __be32 addr);
+#ifdef KNAT_KUNIT
+extern u64 knat_alloc_work;		/* words examined, for KUnit */
+#endif
+
+/* pool.c */
+struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size);
+void knat_pool_destroy(struct knat_pool *pool);
+struct knat_range *knat_range_create(struct knat_pool *pool, __be32 prefix,
+				     u8 plen);
+void knat_range_destroy(struct knat_range *range);
+void knat_range_publish(struct knat_net *kn, struct knat_range *range);
+void knat_range_drain(struct knat_net *kn, struct knat_range *range);
+void knat_pool_drain(struct knat_net *kn, struct knat_pool *pool);
+struct knat_pool *knat_pool_by_id(struct knat_net *kn, u32 id);
+struct knat_pool_addr *knat_pool_addr_find(struct knat_net *kn, __be32 addr);
+int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
+		    struct knat_pool *pool);
+int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_tuple *t, struct knat_mapping *m);
+void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
+		   struct knat_mapping *m);
+int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
+		      const struct knat_tuple *t, __be16 *port);
+struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
+void knat_det_range(const struct knat_pool *pool, __be32 inside, u32 *addr_idx,
+		    u16 *lo, u16 *hi);
+bool knat_det_reverse(const struct knat_pool *pool, u32 addr_idx, u16 port,
+		      __be32 *inside);
+int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen);
+struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx);
+unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
+void knat_pools_reap(struct knat_net *kn);
+void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
+struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
+void knat_addr_set_local(struct knat_net *kn, __be32 addr, bool local);
+int knat_notifier_init(void);
+void knat_notifier_exit(void);
 
 /* gc.c */
 unsigned long knat_session_timeout(const struct knat_net *kn,
@@ -261,8 +374,30 @@ int knat_hooks_register(struct net *net);
 void knat_hooks_unregister(struct net *net);
 
 /* netlink.c */
+extern struct genl_family knat_genl_family;
 int knat_genl_init(void);
 void knat_genl_exit(void);
+
+/* events.c */
+struct knat_event_info {
+	u8 type;			/* enum knat_event */
+	u8 proto;
+	u32 pool_id;
+	__be32 sub;
+	__be32 ext;
+	u16 lo;
+	u16 hi;
+};
+
+void knat_event(struct knat_net *kn, const struct knat_event_info *ev);
+void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
+		      __be32 sub);
+void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
+			u8 type, u8 proto);
+bool knat_events_wanted(struct knat_net *kn);
+void knat_interim(struct knat_net *kn, unsigned int budget);
+void knat_interim_stop(struct knat_net *kn);
+int knat_event_fill(struct sk_buff *skb, const struct knat_event_info *ev);
 
 /* stats.c */
 static inline void knat_count(struct knat_net *kn, enum knat_stat which)

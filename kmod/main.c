@@ -23,6 +23,7 @@ static const struct knat_config knat_default_config = {
 	.timeout_tcp_trans = 240,
 	.timeout_icmp = 60,
 	.max_sessions = 1U << 20,
+	.interim = 0,
 };
 
 /**
@@ -36,6 +37,8 @@ int knat_state_init(struct knat_net *kn)
 	INIT_LIST_HEAD(&kn->pools);
 	INIT_LIST_HEAD(&kn->insides);
 	kn->cfg = knat_default_config;
+	ratelimit_state_init(&kn->event_rs, HZ, 100);
+	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
 	kn->stats = alloc_percpu(struct knat_stats);
 	if (!kn->stats)
 		return -ENOMEM;
@@ -115,19 +118,23 @@ static int __init knat_init(void)
 {
 	int err;
 
-	knat_alloc_init();
 	err = knat_caches_init();
 	if (err)
 		return err;
 	err = register_pernet_subsys(&knat_net_ops);
 	if (err)
 		goto caches;
-	err = knat_genl_init();
+	err = knat_notifier_init();
 	if (err)
 		goto pernet;
+	err = knat_genl_init();
+	if (err)
+		goto notifier;
 	pr_info("knat: carrier-grade IPv4 NAPT loaded\n");
 	return 0;
 
+notifier:
+	knat_notifier_exit();
 pernet:
 	unregister_pernet_subsys(&knat_net_ops);
 caches:
@@ -138,6 +145,7 @@ caches:
 static void __exit knat_exit(void)
 {
 	knat_genl_exit();
+	knat_notifier_exit();
 	unregister_pernet_subsys(&knat_net_ops);
 	knat_caches_destroy();
 }

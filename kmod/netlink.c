@@ -15,11 +15,10 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "knat.h"
+#include "netlink.h"
 
 #define KNAT_TIMEOUT_MAX	(7 * 24 * 3600)
 #define KNAT_MAX_SESSIONS_MAX	BIT(26)
-
-static struct genl_family knat_genl_family;
 
 static struct netlink_range_validation knat_timeout_range = {
 	.min = 1,
@@ -31,16 +30,59 @@ static struct netlink_range_validation knat_sessions_range = {
 	.max = KNAT_MAX_SESSIONS_MAX,
 };
 
+static struct netlink_range_validation knat_cooling_range = {
+	.max = 24 * 3600,
+};
+
+static struct netlink_range_validation knat_interim_range = {
+	.max = KNAT_TIMEOUT_MAX,
+};
+
 static const struct nla_policy knat_prefix_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
+static const struct nla_policy knat_inside_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
 static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KNAT_A_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
 	[KNAT_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KNAT_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_BLOCK_SIZE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_MAX_BLOCKS] = NLA_POLICY_RANGE(NLA_U16, 1, 1024),
+	[KNAT_A_SUB_MAX_SESSIONS] = { .type = NLA_U32 },
+	[KNAT_A_COOLING] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_cooling_range),
+	[KNAT_A_OVERLAP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KNAT_A_MODE] = NLA_POLICY_MAX(NLA_U8, KNAT_MODE_MAX),
+	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_IN_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),
+};
+
+static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy knat_range_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KNAT_A_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
+static const struct nla_policy knat_sub_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
+};
+
+static const struct nla_policy knat_whois_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_EXT_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_EXT_PORT] = { .type = NLA_U16 },
 };
 
 static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
@@ -49,6 +91,7 @@ static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_TIMEOUT_TCP_TRANS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_sessions_range),
+	[KNAT_A_INTERIM] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_interim_range),
 };
 
 static const struct nla_policy knat_empty_policy[KNAT_A_MAX + 1] = {};
@@ -69,8 +112,8 @@ static int knat_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return knat_capable(skb, genl_info_net(info), info->extack) ? 0 : -EPERM;
 }
 
-static void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
-			  struct netlink_callback *cb, u8 cmd)
+void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
+		   struct netlink_callback *cb, u8 cmd)
 {
 	if (cb)
 		return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -79,183 +122,32 @@ static void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
 	return genlmsg_put_reply(skb, info, &knat_genl_family, 0, cmd);
 }
 
-/* ADDR and PREFIXLEN of a request, with the host bits clear. */
-static int knat_get_prefix(struct genl_info *info, __be32 *prefix, u8 *plen)
+/* A prefix of a request (ADDR and PREFIXLEN, say), host bits clear. */
+int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
+		    __be32 *prefix, u8 *plen)
 {
 	struct nlattr **a = info->attrs;
 
-	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, KNAT_A_PREFIXLEN)) {
+	if (GENL_REQ_ATTR_CHECK(info, addr_attr) ||
+	    GENL_REQ_ATTR_CHECK(info, len_attr)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "missing attribute: a prefix needs an address and a length");
 		return -EINVAL;
 	}
-	*prefix = nla_get_be32(a[KNAT_A_ADDR]);
-	*plen = nla_get_u8(a[KNAT_A_PREFIXLEN]);
+	*prefix = nla_get_be32(a[addr_attr]);
+	*plen = nla_get_u8(a[len_attr]);
 	if (*prefix & ~inet_make_mask(*plen)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_ADDR],
+		NL_SET_ERR_MSG_ATTR(info->extack, a[addr_attr],
 				    "address has bits set beyond the prefix length");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static bool knat_prefixes_overlap(__be32 a, u8 alen, __be32 b, u8 blen)
-{
-	return !((a ^ b) & inet_make_mask(min(alen, blen)));
-}
-
-static bool knat_overlaps_pool(struct knat_net *kn, __be32 prefix, u8 plen)
-{
-	struct knat_pool *pool;
-
-	list_for_each_entry(pool, &kn->pools, list)
-		if (knat_prefixes_overlap(prefix, plen, pool->prefix, pool->plen))
-			return true;
-	return false;
-}
-
-static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
-{
-	struct knat_inside *in;
-
-	list_for_each_entry(in, &kn->insides, list)
-		if (knat_prefixes_overlap(prefix, plen, in->prefix, in->plen))
-			return true;
-	return false;
-}
-
-static int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct nlattr **a = info->attrs;
-	u16 lo = 1024, hi = 65535;
-	struct knat_pool *pool;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, &prefix, &plen);
-	if (err)
-		return err;
-	if (a[KNAT_A_PORT_MIN])
-		lo = nla_get_u16(a[KNAT_A_PORT_MIN]);
-	if (a[KNAT_A_PORT_MAX])
-		hi = nla_get_u16(a[KNAT_A_PORT_MAX]);
-	if (lo > hi) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PORT_MAX] ?: a[KNAT_A_PORT_MIN],
-				    "port range is reversed: the first port is above the last");
-		return -EINVAL;
-	}
-	if (plen < 32 - ilog2(KNAT_MAX_POOL_ADDRS)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PREFIXLEN],
-				    "pool prefix too large: at most 1024 addresses (/22)");
-		return -E2BIG;
-	}
-	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an existing pool");
-		return -EEXIST;
-	}
-	if (knat_overlaps_inside(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an inside prefix");
-		return -EINVAL;
-	}
-	if (kn->npools >= KNAT_MAX_POOLS ||
-	    kn->npool_addrs + (1U << (32 - plen)) > KNAT_MAX_POOL_ADDRS) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many pools: at most 16 pools and 1024 addresses in all");
-		return -ENOSPC;
-	}
-	pool = knat_pool_create(prefix, plen, lo, hi);
-	if (!pool) {
-		NL_SET_ERR_MSG_MOD(info->extack, "out of memory for the pool");
-		return -ENOMEM;
-	}
-	list_add_tail_rcu(&pool->list, &kn->pools);
-	kn->npools++;
-	WRITE_ONCE(kn->npool_addrs, kn->npool_addrs + pool->naddrs);
-	return 0;
-}
-
-static struct knat_pool *knat_pool_find(struct knat_net *kn, __be32 prefix,
-					u8 plen)
-{
-	struct knat_pool *pool;
-
-	list_for_each_entry(pool, &kn->pools, list)
-		if (pool->prefix == prefix && pool->plen == plen)
-			return pool;
-	return NULL;
-}
-
-static int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_pool *pool;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, &prefix, &plen);
-	if (err)
-		return err;
-	pool = knat_pool_find(kn, prefix, plen);
-	if (!pool) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
-		return -ENOENT;
-	}
-	/* Unpublish it, refuse new state on it, take its mappings away,
-	 * and free it once no packet can be looking at it.
-	 */
-	list_del_rcu(&pool->list);
-	kn->npools--;
-	WRITE_ONCE(kn->npool_addrs, kn->npool_addrs - pool->naddrs);
-	knat_pool_kill(kn, pool);
-	knat_flush(kn, pool);
-	synchronize_rcu();
-	knat_pool_destroy(pool);
-	return 0;
-}
-
-static int knat_pool_fill(struct sk_buff *skb, struct netlink_callback *cb,
-			  const struct knat_pool *pool)
-{
-	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_POOL_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_be32(skb, KNAT_A_ADDR, pool->prefix) ||
-	    nla_put_u8(skb, KNAT_A_PREFIXLEN, pool->plen) ||
-	    nla_put_u16(skb, KNAT_A_PORT_MIN, pool->port_min) ||
-	    nla_put_u16(skb, KNAT_A_PORT_MAX, pool->port_max) ||
-	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings))) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-static int knat_inside_fill(struct sk_buff *skb, struct netlink_callback *cb,
-			    const struct knat_inside *in)
-{
-	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_INSIDE_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_be32(skb, KNAT_A_ADDR, in->prefix) ||
-	    nla_put_u8(skb, KNAT_A_PREFIXLEN, in->plen)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
 /* Checked in the first dumpit call rather than in .start: on 6.1 only
  * dumpit's extended ack reaches the caller.
  */
-static int knat_dump_check(struct netlink_callback *cb)
+int knat_dump_check(struct netlink_callback *cb)
 {
 	if (cb->args[1])
 		return 0;
@@ -263,105 +155,6 @@ static int knat_dump_check(struct netlink_callback *cb)
 		return -EPERM;
 	cb->args[1] = 1;
 	return 0;
-}
-
-/* Lists are short (KNAT_MAX_POOLS, KNAT_MAX_INSIDES): resume by index. */
-static int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
-	struct knat_pool *pool;
-	long i = 0;
-	int err = knat_dump_check(cb);
-
-	if (err)
-		return err;
-	list_for_each_entry(pool, &kn->pools, list) {
-		if (i++ < cb->args[0])
-			continue;
-		if (knat_pool_fill(skb, cb, pool))
-			break;
-		cb->args[0] = i;
-	}
-	return skb->len;
-}
-
-static int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
-	struct knat_inside *in;
-	long i = 0;
-	int err = knat_dump_check(cb);
-
-	if (err)
-		return err;
-	list_for_each_entry(in, &kn->insides, list) {
-		if (i++ < cb->args[0])
-			continue;
-		if (knat_inside_fill(skb, cb, in))
-			break;
-		cb->args[0] = i;
-	}
-	return skb->len;
-}
-
-static int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_inside *in;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, &prefix, &plen);
-	if (err)
-		return err;
-	if (knat_overlaps_inside(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "prefix overlaps an existing inside prefix");
-		return -EEXIST;
-	}
-	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps a pool");
-		return -EINVAL;
-	}
-	if (kn->ninsides >= KNAT_MAX_INSIDES) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many inside prefixes: at most 64");
-		return -ENOSPC;
-	}
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!in)
-		return -ENOMEM;
-	in->prefix = prefix;
-	in->plen = plen;
-	in->mask = inet_make_mask(plen);
-	list_add_tail_rcu(&in->list, &kn->insides);
-	WRITE_ONCE(kn->ninsides, kn->ninsides + 1);
-	return 0;
-}
-
-static int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_inside *in;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, &prefix, &plen);
-	if (err)
-		return err;
-	list_for_each_entry(in, &kn->insides, list) {
-		if (in->prefix != prefix || in->plen != plen)
-			continue;
-		/* Live mappings stay until they expire or are flushed. */
-		list_del_rcu(&in->list);
-		WRITE_ONCE(kn->ninsides, kn->ninsides - 1);
-		kfree_rcu(in, rcu);
-		return 0;
-	}
-	NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
-	return -ENOENT;
 }
 
 static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
@@ -380,7 +173,8 @@ static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_EST, c->timeout_tcp_est) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_TRANS, c->timeout_tcp_trans) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_ICMP, c->timeout_icmp) ||
-	    nla_put_u32(msg, KNAT_A_MAX_SESSIONS, c->max_sessions)) {
+	    nla_put_u32(msg, KNAT_A_MAX_SESSIONS, c->max_sessions) ||
+	    nla_put_u32(msg, KNAT_A_INTERIM, c->interim)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -402,7 +196,7 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (!a[KNAT_A_TIMEOUT_UDP] && !a[KNAT_A_TIMEOUT_TCP_EST] &&
 	    !a[KNAT_A_TIMEOUT_TCP_TRANS] && !a[KNAT_A_TIMEOUT_ICMP] &&
-	    !a[KNAT_A_MAX_SESSIONS]) {
+	    !a[KNAT_A_MAX_SESSIONS] && !a[KNAT_A_INTERIM]) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -411,12 +205,7 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	knat_config_update(&c->timeout_tcp_trans, a[KNAT_A_TIMEOUT_TCP_TRANS]);
 	knat_config_update(&c->timeout_icmp, a[KNAT_A_TIMEOUT_ICMP]);
 	knat_config_update(&c->max_sessions, a[KNAT_A_MAX_SESSIONS]);
-	return 0;
-}
-
-static int knat_flush_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	knat_flush(knat_pernet(genl_info_net(info)), NULL);
+	knat_config_update(&c->interim, a[KNAT_A_INTERIM]);
 	return 0;
 }
 
@@ -455,7 +244,7 @@ nospace:
  * cb->args[0] between calls, so a dump resumes where its last message
  * ended (entries that move during a resize may be seen twice).
  */
-static int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
+int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
 {
 	struct rhashtable_iter *iter;
 
@@ -467,7 +256,7 @@ static int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
 	return 0;
 }
 
-static int knat_walk_done(struct netlink_callback *cb)
+int knat_walk_done(struct netlink_callback *cb)
 {
 	struct rhashtable_iter *iter = (void *)cb->args[0];
 
@@ -478,9 +267,9 @@ static int knat_walk_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			  int (*fill)(struct sk_buff *, struct netlink_callback *,
-				      const void *))
+int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		   int (*fill)(struct sk_buff *, struct netlink_callback *,
+			       const void *))
 {
 	struct rhashtable_iter *iter = (void *)cb->args[0];
 	void *obj;
@@ -597,7 +386,7 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_POOL_DEL,
 		.doit = knat_pool_del,
-		.policy = knat_prefix_policy,
+		.policy = knat_pool_id_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_POOL_GET,
@@ -607,7 +396,7 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_INSIDE_ADD,
 		.doit = knat_inside_add,
-		.policy = knat_prefix_policy,
+		.policy = knat_inside_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_INSIDE_DEL,
@@ -646,17 +435,45 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_FLUSH,
 		.doit = knat_flush_doit,
-		.policy = knat_empty_policy,
+		.policy = knat_pool_id_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_STATS_GET,
 		.doit = knat_stats_get,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_RANGE_ADD,
+		.doit = knat_range_add,
+		.policy = knat_range_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_RANGE_DEL,
+		.doit = knat_range_del,
+		.policy = knat_range_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_SUBSCRIBER_GET,
+		.doit = knat_sub_get,
+		.start = knat_sub_start,
+		.dumpit = knat_sub_dump,
+		.done = knat_walk_done,
+		.policy = knat_sub_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_WHOIS,
+		.doit = knat_whois,
+		.policy = knat_whois_policy,
+		.maxattr = KNAT_A_MAX,
 	},
 };
 
-static struct genl_family knat_genl_family __ro_after_init = {
+static const struct genl_multicast_group knat_mcgrps[] = {
+	/* Attribution data: for administrators only. */
+	{ .name = KNAT_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+struct genl_family knat_genl_family __ro_after_init = {
 	.name = KNAT_GENL_NAME,
 	.version = KNAT_GENL_VERSION,
 	.maxattr = KNAT_A_MAX,
@@ -664,6 +481,8 @@ static struct genl_family knat_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = knat_genl_ops,
 	.n_ops = ARRAY_SIZE(knat_genl_ops),
+	.mcgrps = knat_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(knat_mcgrps),
 	.resv_start_op = KNAT_CMD_POOL_ADD,
 	.pre_doit = knat_pre_doit,
 };

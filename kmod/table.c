@@ -68,27 +68,36 @@ static void knat_sub_free_rcu(struct rcu_head *head)
 			container_of(head, struct knat_subscriber, rcu));
 }
 
+struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
+{
+	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
+}
+
 static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
 					    int *reason)
 {
 	struct knat_subscriber *sub;
-	struct knat_pool_addr *ext;
+	struct knat_inside *in;
+	struct knat_pool *pool;
 
 	sub = rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
 	if (sub)
 		return sub;
-	ext = knat_pool_pick(kn, addr);
-	if (!ext) {
-		*reason = KNAT_STAT_DROP_NO_POOL;
+	in = knat_inside_find(kn, addr);
+	pool = in ? knat_pool_by_id(kn, in->pool_id) : NULL;
+	*reason = KNAT_STAT_DROP_NO_POOL;
+	if (!pool)
 		return NULL;
-	}
 	sub = kmem_cache_zalloc(knat_sub_cache, GFP_ATOMIC);
 	if (!sub) {
 		*reason = KNAT_STAT_DROP_NOMEM;
 		return NULL;
 	}
 	sub->addr = addr;
-	sub->ext = ext;
+	if (knat_sub_attach(kn, sub, pool)) {
+		kmem_cache_free(knat_sub_cache, sub);
+		return NULL;
+	}
 	if (rhashtable_lookup_insert_fast(&kn->subs, &sub->node,
 					  knat_sub_params)) {
 		kmem_cache_free(knat_sub_cache, sub);
@@ -108,62 +117,53 @@ static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
 }
 
 static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
-						const struct knat_endpoint *in,
+						const struct knat_tuple *t,
 						int *reason)
 {
 	struct knat_subscriber *sub;
-	struct knat_pool_addr *pa;
 	struct knat_mapping *m;
-	int port;
 
-	sub = knat_sub_get(kn, in->addr, reason);
+	sub = knat_sub_get(kn, t->laddr, reason);
 	if (!sub)
 		return NULL;
-	pa = sub->ext;
-	if (pa->pool->dead) {
-		*reason = KNAT_STAT_DROP_NO_POOL;
-		goto put_sub;
-	}
-	port = knat_port_alloc(pa, in->proto, ntohs(in->port));
-	if (port < 0) {
-		*reason = KNAT_STAT_DROP_NO_POOL;
-		goto put_sub;
-	}
 	m = kmem_cache_zalloc(knat_mapping_cache, GFP_ATOMIC);
 	if (!m) {
 		*reason = KNAT_STAT_DROP_NOMEM;
-		goto free_port;
+		goto put_sub;
 	}
-	m->in = *in;
-	m->ext.addr = pa->addr;
-	m->ext.port = htons(port);
-	m->ext.proto = in->proto;
+	m->in.addr = t->laddr;
+	m->in.port = t->lport;
+	m->in.proto = t->proto;
 	m->sub = sub;
-	m->paddr = pa;
-
+	*reason = knat_sub_alloc(kn, sub, t, m);
+	if (*reason)
+		goto free_map;
 	if (rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
 					  knat_map_in_params)) {
-		kmem_cache_free(knat_mapping_cache, m);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto free_port;
 	}
-	if (rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
+	/* A shared port takes no unsolicited traffic: only sessions find it. */
+	if (!m->overlap &&
+	    rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
 					  knat_map_out_params)) {
 		/* Readers may have found it in the first index already. */
 		rhashtable_remove_fast(&kn->map_in, &m->in_node,
 				       knat_map_in_params);
+		knat_sub_free(kn, sub, m);
 		call_rcu(&m->rcu, knat_mapping_free_rcu);
 		*reason = KNAT_STAT_DROP_INSERT;
-		goto free_port;
+		goto put_sub;
 	}
 	sub->nmappings++;
-	atomic_inc(&pa->pool->nmappings);
 	atomic_inc(&kn->nmappings);
 	knat_count(kn, KNAT_STAT_MAPPINGS_CREATED);
 	return m;
 
 free_port:
-	knat_port_free(pa, in->proto, port);
+	knat_sub_free(kn, sub, m);
+free_map:
+	kmem_cache_free(knat_mapping_cache, m);
 put_sub:
 	knat_sub_put(kn, sub);
 	return NULL;
@@ -175,9 +175,10 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 	struct knat_subscriber *sub = m->sub;
 
 	rhashtable_remove_fast(&kn->map_in, &m->in_node, knat_map_in_params);
-	rhashtable_remove_fast(&kn->map_out, &m->out_node, knat_map_out_params);
-	knat_port_free(m->paddr, m->ext.proto, ntohs(m->ext.port));
-	atomic_dec(&m->paddr->pool->nmappings);
+	if (!m->overlap)
+		rhashtable_remove_fast(&kn->map_out, &m->out_node,
+				       knat_map_out_params);
+	knat_sub_free(kn, sub, m);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
 	knat_sub_put(kn, sub);
@@ -186,19 +187,34 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 	call_rcu(&m->rcu, knat_mapping_free_rcu);
 }
 
+/* The subscriber's session limit, per its pool (RFC 6888 REQ-5). */
+static bool knat_sub_at_limit(struct knat_net *kn, struct knat_mapping *m,
+			      int *reason)
+{
+	struct knat_subscriber *sub = m->sub;
+	u32 max = READ_ONCE(sub->pool->max_sessions);
+
+	if (!max || sub->nsessions < max)
+		return false;
+	*reason = KNAT_STAT_DROP_LIMIT_SESSIONS;
+	knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS, m->in.proto);
+	return true;
+}
+
 static struct knat_session *knat_session_link(struct knat_net *kn,
 					      struct knat_mapping *m,
-					      __be32 raddr, __be16 rport,
+					      const struct knat_tuple *t,
 					      u8 tcp, int *reason)
 {
+	__be16 ext_port = m->ext.port;
 	struct knat_session *s;
 
-	/* Nothing new on a pool that is being removed: its flush must
-	 * find every session.
-	 */
-	if (m->paddr->pool->dead) {
-		*reason = KNAT_STAT_DROP_NO_POOL;
+	if (knat_sub_at_limit(kn, m, reason))
 		return NULL;
+	if (m->overlap) {
+		*reason = knat_overlap_port(kn, m, t, &ext_port);
+		if (*reason)
+			return NULL;
 	}
 	s = kmem_cache_zalloc(knat_session_cache, GFP_ATOMIC);
 	if (!s) {
@@ -208,11 +224,11 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	s->in.laddr = m->in.addr;
 	s->in.lport = m->in.port;
 	s->out.laddr = m->ext.addr;
-	s->out.lport = m->ext.port;
-	s->in.raddr = raddr;
-	s->out.raddr = raddr;
-	s->in.rport = rport;
-	s->out.rport = rport;
+	s->out.lport = ext_port;
+	s->in.raddr = t->raddr;
+	s->out.raddr = t->raddr;
+	s->in.rport = t->rport;
+	s->out.rport = t->rport;
 	s->in.proto = m->in.proto;
 	s->out.proto = m->in.proto;
 	s->map = m;
@@ -234,6 +250,7 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		return NULL;
 	}
 	m->nsessions++;
+	m->sub->nsessions++;
 	atomic_inc(&kn->nsessions);
 	knat_count(kn, KNAT_STAT_SESSIONS_CREATED);
 	return s;
@@ -274,12 +291,12 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 		goto unlock;
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
 	if (!m) {
-		m = knat_mapping_create(kn, &ep, reason);
+		m = knat_mapping_create(kn, in, reason);
 		if (!m)
 			goto unlock;
 		fresh = true;
 	}
-	s = knat_session_link(kn, m, in->raddr, in->rport, tcp, reason);
+	s = knat_session_link(kn, m, in, tcp, reason);
 	if (!s && fresh)
 		knat_mapping_release(kn, m, false);
 unlock:
@@ -316,7 +333,7 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 		*reason = KNAT_STAT_DROP_NO_MAPPING;
 		goto unlock;
 	}
-	s = knat_session_link(kn, m, out->raddr, out->rport, tcp, reason);
+	s = knat_session_link(kn, m, out, tcp, reason);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;
@@ -341,20 +358,13 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 	rhashtable_remove_fast(&kn->sess_out, &s->out_node,
 			       knat_sess_out_params);
 	atomic_dec(&kn->nsessions);
+	m->sub->nsessions--;
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions)
 		knat_mapping_release(kn, m, expired);
 	call_rcu(&s->rcu, knat_session_free_rcu);
 unlock:
-	spin_unlock_bh(&kn->lock);
-}
-
-/* Stop new mappings and sessions on @pool; knat_flush() then takes the rest. */
-void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool)
-{
-	spin_lock_bh(&kn->lock);
-	pool->dead = true;
 	spin_unlock_bh(&kn->lock);
 }
 
@@ -432,7 +442,7 @@ void knat_sweep_end(struct knat_sweep *sw)
 static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
 			 void *pool)
 {
-	return !pool || s->map->paddr->pool == pool;
+	return !pool || s->map->paddr->range->pool == pool;
 }
 
 /**
@@ -476,6 +486,7 @@ int knat_tables_init(struct knat_net *kn)
 	int err;
 
 	spin_lock_init(&kn->lock);
+	mutex_init(&kn->cfg_lock);
 	atomic_set(&kn->nsessions, 0);
 	atomic_set(&kn->nmappings, 0);
 	err = rhashtable_init(&kn->sess_in, &knat_sess_in_params);

@@ -13,6 +13,7 @@
 #include <linux/icmp.h>
 #include <linux/netfilter.h>
 #include <net/checksum.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -214,6 +215,21 @@ static unsigned int knat_drop(struct knat_net *kn, enum knat_stat reason)
 	return NF_DROP;
 }
 
+/*
+ * An allocation refused for lack of ports or at a subscriber's limit: tell
+ * the sender, "communication administratively prohibited" (RFC 6888
+ * REQ-11 and RFC 5508); icmp_send() rate-limits per destination.
+ */
+static unsigned int knat_refuse(struct knat_net *kn, struct sk_buff *skb,
+				enum knat_stat reason)
+{
+	if (reason == KNAT_STAT_DROP_EXHAUSTED ||
+	    reason == KNAT_STAT_DROP_LIMIT_BLOCKS ||
+	    reason == KNAT_STAT_DROP_LIMIT_SESSIONS)
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
+	return knat_drop(kn, reason);
+}
+
 static enum knat_stat knat_parse_error(int err)
 {
 	return err == -EPROTONOSUPPORT ? KNAT_STAT_DROP_UNSUPPORTED :
@@ -237,7 +253,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 			return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
 		s = knat_session_create_out(kn, &pkt.key, 0, &reason);
 		if (!s)
-			return knat_drop(kn, reason);
+			return knat_refuse(kn, skb, reason);
 	}
 	knat_session_touch(s, pkt.tcp_flags, true);
 	if (knat_rewrite(skb, &pkt, true, s->out.laddr, s->out.lport))

@@ -89,25 +89,39 @@ static void portmap_is_random(struct kunit *test)
 	KUNIT_EXPECT_LT(test, same, 4U);
 }
 
-/* One subscriber, one external address, whatever the protocol. */
-static void pool_pick_is_paired(struct kunit *test)
+/* Words examined per allocation (and free) at a given occupancy. */
+static u64 portmap_work_at(struct kunit *test, u32 permille)
 {
-	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 28, 1024, 65535);
-	__be32 sub = knat_test_addr("100.64.7.9");
-	struct knat_pool_addr *first;
-	unsigned int i, spread = 0;
+	struct knat_portmap *pm = new_portmap(test);
+	u32 n = 65535 - 1024 + 1, i, rounds = 20000;
+	u64 before;
+	int p;
 
-	rcu_read_lock();
-	first = knat_pool_pick(kn, sub);
-	KUNIT_ASSERT_NOT_NULL(test, first);
-	for (i = 0; i < 8; i++)
-		KUNIT_EXPECT_PTR_EQ(test, knat_pool_pick(kn, sub), first);
-	/* Different subscribers spread over the addresses. */
-	for (i = 0; i < 64; i++)
-		spread += knat_pool_pick(kn, htonl(0x64400000 + i)) != first;
-	rcu_read_unlock();
-	KUNIT_EXPECT_GT(test, spread, 32U);
-	knat_test_net_free(kn);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0), 1024);
+	/* Free a random (1000 - permille) per mille. */
+	while (pm->nused > (u64)n * permille / 1000) {
+		p = 1024 + get_random_u32_below(n);
+		if (knat_portmap_test(pm, p))
+			knat_portmap_free(pm, p);
+	}
+	before = knat_alloc_work;
+	for (i = 0; i < rounds; i++) {
+		p = knat_portmap_alloc(pm, 1024, 65535, 0);
+		KUNIT_ASSERT_GE(test, p, 1024);
+		knat_portmap_free(pm, p);
+	}
+	return knat_alloc_work - before;
+}
+
+/* The cost of finding a port does not grow with occupancy. */
+static void portmap_cost_is_flat(struct kunit *test)
+{
+	u64 low = portmap_work_at(test, 10), high = portmap_work_at(test, 990);
+
+	kunit_info(test, "words examined per 20000 allocations: %llu at 1%%, %llu at 99%%\n",
+		   low, high);
+	KUNIT_EXPECT_LE(test, high, 2 * low);
 }
 
 static struct kunit_case knat_alloc_cases[] = {
@@ -115,7 +129,7 @@ static struct kunit_case knat_alloc_cases[] = {
 	KUNIT_CASE(portmap_fills_range_exactly),
 	KUNIT_CASE(portmap_finds_last_free_ports),
 	KUNIT_CASE(portmap_is_random),
-	KUNIT_CASE(pool_pick_is_paired),
+	KUNIT_CASE(portmap_cost_is_flat),
 	{}
 };
 

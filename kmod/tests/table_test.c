@@ -36,7 +36,8 @@ static void session_in_both_indexes(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, s->out.laddr, knat_test_addr("198.51.100.1"));
-	KUNIT_EXPECT_EQ(test, ntohs(s->out.lport), 5000);	/* preserved */
+	KUNIT_EXPECT_PTR_EQ(test, s->map->block->owner, s->map->sub);
+	KUNIT_EXPECT_GE(test, ntohs(s->out.lport), 1024);
 	KUNIT_EXPECT_EQ(test, s->out.raddr, in.raddr);
 
 	/* The same flow again finds the same session. */
@@ -81,8 +82,8 @@ static void removing_last_session_frees_mapping(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
-	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[0],
-						   7000));
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_paddr(kn, 0)->ports[0],
+						   ntohs(out.lport)));
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_EXPIRED), 1ULL);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED), 2ULL);
 	knat_test_net_free(kn);
@@ -94,7 +95,7 @@ static void removing_last_session_frees_mapping(struct kunit *test)
  */
 static void failed_second_mapping_insert_is_undone(struct kunit *test)
 {
-	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 6000, 6000);
 	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 6000,
 					       "203.0.113.9", 53);
 	struct knat_mapping *squatter = kunit_kzalloc(test, sizeof(*squatter),
@@ -105,7 +106,7 @@ static void failed_second_mapping_insert_is_undone(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, squatter);
 	squatter->ext.addr = knat_test_addr("198.51.100.1");
-	squatter->ext.port = htons(6000);	/* the port it will preserve */
+	squatter->ext.port = htons(6000);	/* the only port */
 	squatter->ext.proto = IPPROTO_UDP;
 	KUNIT_ASSERT_EQ(test, rhashtable_insert_fast(&kn->map_out, &squatter->out_node,
 						     knat_map_out_params), 0);
@@ -116,21 +117,28 @@ static void failed_second_mapping_insert_is_undone(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params));
 	KUNIT_EXPECT_NULL(test, knat_session_find_in(kn, &in));
 	rcu_read_unlock();
-	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[1],
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_paddr(kn, 0)->ports[1],
 						   6000));
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
 
 	rhashtable_remove_fast(&kn->map_out, &squatter->out_node, knat_map_out_params);
-	/* With the way clear, the same flow now works. */
+	/* With the way clear, the same flow now works, once the only block,
+	 * released by the failed attempt, has cooled.
+	 */
+	KUNIT_EXPECT_NULL(test, create_out(kn, &in, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	list_first_entry(&knat_test_pool(kn)->cooling, struct knat_block,
+			 node)->cool_until = jiffies - 1;
+	KUNIT_EXPECT_EQ(test, knat_cooling_reap(kn, 4), 1U);
 	KUNIT_EXPECT_NOT_NULL(test, create_out(kn, &in, &reason));
 	knat_test_net_free(kn);
 }
 
 static void failed_second_session_insert_is_undone(struct kunit *test)
 {
-	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 6000, 6000);
 	struct knat_tuple in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 6000,
 					       "203.0.113.9", 443);
 	struct knat_session *squatter = kunit_kzalloc(test, sizeof(*squatter),
@@ -150,7 +158,7 @@ static void failed_second_session_insert_is_undone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_out.nelems), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
-	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_pool(kn)->addrs[0].ports[0],
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_paddr(kn, 0)->ports[0],
 						   6000));
 	rhashtable_remove_fast(&kn->sess_out, &squatter->out_node, knat_sess_out_params);
 	knat_test_net_free(kn);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* knat KUnit helpers. */
 #include <linux/inet.h>
+#include <linux/inetdevice.h>
 #include <linux/slab.h>
 #include "util.h"
 
@@ -9,25 +10,74 @@ __be32 knat_test_addr(const char *dotted)
 	return in_aton(dotted);
 }
 
-struct knat_net *knat_test_net(struct kunit *test, const char *pool_prefix,
-			       u8 plen, u16 lo, u16 hi)
+/* Pool @id, unpublished: set its options, then knat_test_pool_add(). */
+struct knat_pool *knat_test_pool_new(struct kunit *test, u32 id, u16 lo,
+				     u16 hi, u16 block)
+{
+	struct knat_pool *pool = knat_pool_create(id, lo, hi, block);
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	return pool;
+}
+
+void knat_test_pool_add(struct kunit *test, struct knat_net *kn,
+			struct knat_pool *pool, const char *prefix, u8 plen)
+{
+	struct knat_range *range = knat_range_create(pool, in_aton(prefix), plen);
+
+	KUNIT_ASSERT_NOT_NULL(test, range);
+	knat_range_publish(kn, range);
+	list_add_tail_rcu(&pool->list, &kn->pools);
+	kn->npools++;
+}
+
+void knat_test_inside(struct kunit *test, struct knat_net *kn,
+		      const char *prefix, u8 plen, u32 pool_id)
+{
+	struct knat_inside *in = kzalloc(sizeof(*in), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	in->prefix = in_aton(prefix);
+	in->plen = plen;
+	in->mask = inet_make_mask(plen);
+	in->pool_id = pool_id;
+	list_add_tail_rcu(&in->list, &kn->insides);
+	kn->ninsides++;
+}
+
+struct knat_net *knat_test_net_empty(struct kunit *test)
 {
 	struct knat_net *kn = kzalloc(sizeof(*kn), GFP_KERNEL);
-	struct knat_pool *pool;
 
 	KUNIT_ASSERT_NOT_NULL(test, kn);
 	KUNIT_ASSERT_EQ(test, knat_state_init(kn), 0);
-	pool = knat_pool_create(in_aton(pool_prefix), plen, lo, hi);
-	KUNIT_ASSERT_NOT_NULL(test, pool);
-	list_add_tail(&pool->list, &kn->pools);
-	kn->npools = 1;
-	kn->npool_addrs = pool->naddrs;
+	return kn;
+}
+
+/* Pool 1 of @pool_prefix, ports [lo, hi] in blocks of up to 256, serving
+ * 100.64.0.0/10.
+ */
+struct knat_net *knat_test_net(struct kunit *test, const char *pool_prefix,
+			       u8 plen, u16 lo, u16 hi)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct knat_pool *pool;
+
+	pool = knat_test_pool_new(test, 1, lo, hi,
+				  min_t(u32, 256, (u32)hi - lo + 1));
+	knat_test_pool_add(test, kn, pool, pool_prefix, plen);
+	knat_test_inside(test, kn, "100.64.0.0", 10, 1);
 	return kn;
 }
 
 struct knat_pool *knat_test_pool(struct knat_net *kn)
 {
 	return list_first_entry(&kn->pools, struct knat_pool, list);
+}
+
+struct knat_pool_addr *knat_test_paddr(struct knat_net *kn, u32 i)
+{
+	return knat_det_addr(knat_test_pool(kn), i);
 }
 
 void knat_test_net_free(struct knat_net *kn)

@@ -9,7 +9,15 @@
 struct knat_net *knat_test_net(struct kunit *test, const char *pool_prefix,
 			       u8 plen, u16 lo, u16 hi);
 void knat_test_net_free(struct knat_net *kn);
+struct knat_net *knat_test_net_empty(struct kunit *test);
+struct knat_pool *knat_test_pool_new(struct kunit *test, u32 id, u16 lo,
+				     u16 hi, u16 block);
+void knat_test_pool_add(struct kunit *test, struct knat_net *kn,
+			struct knat_pool *pool, const char *prefix, u8 plen);
+void knat_test_inside(struct kunit *test, struct knat_net *kn,
+		      const char *prefix, u8 plen, u32 pool_id);
 struct knat_pool *knat_test_pool(struct knat_net *kn);
+struct knat_pool_addr *knat_test_paddr(struct knat_net *kn, u32 i);
 __be32 knat_test_addr(const char *dotted);
 struct knat_tuple knat_test_tuple(u8 proto, const char *l, u16 lport,
 				  const char *r, u16 rport);

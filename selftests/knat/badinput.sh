@@ -22,15 +22,23 @@ refused() {	# refused "MESSAGE" natctl ARGS...: exit 1, MESSAGE on stderr
 	log "refused: $* -> $err"
 }
 
-refused "port range is reversed" natctl pool add 192.0.2.0/30 ports 2000-1000
-refused "no such pool" natctl pool del 192.0.2.0/24
-refused "overlaps an existing pool" natctl pool add 198.51.100.0/29
-refused "overlaps an existing pool" natctl pool add 198.51.100.2/31
+refused "port range is reversed" natctl pool add id 2 192.0.2.0/30 ports 2000-1000
+refused "no such pool" natctl pool del 7
+refused "pool exists" natctl pool add 192.0.2.0/30
+refused "overlaps an existing pool" natctl pool add id 2 198.51.100.0/29
+refused "overlaps an existing pool" natctl pool add id 2 198.51.100.2/31
+refused "overlaps an existing pool" natctl pool addr add 1 198.51.100.2/31
 refused "overlaps an existing inside prefix" natctl inside add 100.64.0.0/16
-refused "pool overlaps an inside prefix" natctl pool add 100.100.0.0/30
-refused "bits set beyond the prefix" natctl pool add 192.0.2.1/30
-refused "at most 1024 addresses" natctl pool add 192.0.0.0/16
+refused "pool overlaps an inside prefix" natctl pool add id 2 100.100.0.0/30
+refused "bits set beyond the prefix" natctl pool add id 2 192.0.2.1/30
+refused "at most 1024 addresses" natctl pool add id 2 192.0.0.0/16
+refused "block size is larger" natctl pool add id 2 192.0.2.0/30 ports 2000-2009 block 16
+refused "less than one port per subscriber" natctl pool add id 2 192.0.2.0/32 ports 2000-2009 deterministic 100.64.0.0/10
+refused "no such pool" natctl inside add 10.0.0.0/8 pool 9
+refused "no such address range" natctl pool addr del 1 192.0.2.0/30
 refused "no such inside prefix" natctl inside del 10.0.0.0/8
+refused "not in a pool" natctl whois 192.0.2.99:1000
+refused "invalid address" natctl whois 192.0.2.99:70000
 refused "out of range" natctl config set udp-timeout 0
 refused "invalid prefix" natctl pool add 192.0.2.0/33
 refused "invalid port range" natctl pool add 192.0.2.0/30 ports 0-70000

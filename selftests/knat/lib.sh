@@ -82,7 +82,8 @@ link() {	# link NS1 DEV1 ADDR1 NS2 DEV2 ADDR2
 	nsx "$4" ip link set "$5" up
 }
 
-setup() {
+# setup_net: the namespaces and links, knat loaded but not configured.
+setup_net() {
 	knat_load
 	local ns
 	for ns in "$RTR" "$SUB1" "$SUB2" "$SRVNS"; do
@@ -96,8 +97,24 @@ setup() {
 	nsx "$SUB2" ip route add default via 100.64.1.1
 	nsx "$SRVNS" ip route add "$POOL" via 203.0.113.1
 	nsx "$RTR" sysctl -qw net.ipv4.ip_forward=1
-	natctl pool add "$POOL" ports 1024-65535 || fail "pool add"
+}
+
+# setup [POOL-OPTION...]: and pool 1 of $POOL serving $INSIDE.
+setup() {
+	setup_net
+	natctl pool add "$POOL" ports 1024-65535 "$@" || fail "pool add"
 	natctl inside add "$INSIDE" || fail "inside add"
+}
+
+# whois_sub ADDR PORT: the subscriber natctl names for an external port.
+whois_sub() {
+	natctl -j whois "$1:$2" | python3 -c "import json,sys; print(json.load(sys.stdin)['subscriber'])"
+}
+
+# monitor FILE: natctl -j monitor into FILE until the test ends.
+monitor() {
+	bg "$NATCTL" -n "$RTR" -j monitor > "$1"
+	sleep 0.5
 }
 
 bg() {	# run in the background, killed at exit

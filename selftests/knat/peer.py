@@ -6,19 +6,38 @@
                                      "<peer addr> <peer port> <sha256 of data>"
   peer.py tcp-client ADDR PORT BYTES send BYTES random bytes, check the answer's
                                      hash, print the server's view of us
-  peer.py udp-server PORT            echo "<peer addr> <peer port> <payload>"
+  peer.py udp-server PORT [COUNT]    echo "<peer addr> <peer port> <payload>"
+                                     (on COUNT ports from PORT on)
   peer.py udp-client ADDR PORT [N] [--sport P]
                                      send N datagrams, print the server's view
   peer.py udp-send ADDR PORT [--sport P]  one datagram, no answer expected
   peer.py udp-listen PORT SECONDS [--hello ADDR:PORT]
                                      (send one datagram to ADDR:PORT, then)
                                      print what arrives in SECONDS, if anything
+  peer.py udp-probe ADDR PORT --sport P
+                                     one datagram; print "reply ADDR PORT", or
+                                     "icmp TYPE CODE" for an ICMP error, or
+                                     "nothing"
+  peer.py udp-many ADDR PORT SOCKETS DESTS
+                                     SOCKETS sockets each send to DESTS ports
+                                     from PORT on (all distinct), through a
+                                     udp-server answering them all; check each
+                                     reply reached the socket that asked; print
+                                     "flows F answered A ports P"
+  peer.py udp-churn ADDR PORTS FLOWS RATE
+                                     FLOWS new flows (source ports cycling over
+                                     1024-65535, destination ports over PORTS
+                                     from 9000), at most RATE a second
 """
 import argparse
 import hashlib
 import os
+import resource
+import select
 import socket
+import struct
 import sys
+import time
 
 
 def tcp_server(a):
@@ -56,11 +75,26 @@ def tcp_client(a):
 
 
 def udp_server(a):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", a.port))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (a.count + 64, a.count + 64))
+    ep = select.epoll()
+    socks = {}
+    for port in range(a.port, a.port + a.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        s.bind(("0.0.0.0", port))
+        s.setblocking(False)
+        socks[s.fileno()] = s
+        ep.register(s, select.EPOLLIN)
+    print("ready", flush=True)
     while True:
-        d, peer = s.recvfrom(65536)
-        s.sendto(f"{peer[0]} {peer[1]} ".encode() + d, peer)
+        for fd, _ in ep.poll():
+            s = socks[fd]
+            while True:
+                try:
+                    d, peer = s.recvfrom(65536)
+                except BlockingIOError:
+                    break
+                s.sendto(f"{peer[0]} {peer[1]} ".encode() + d, peer)
 
 
 def udp_socket(a):
@@ -111,20 +145,117 @@ def udp_listen(a):
         pass
 
 
+IP_RECVERR = 11
+SO_EE_ORIGIN_ICMP = 2
+
+
+def udp_probe(a):
+    s = udp_socket(a)
+    s.setsockopt(socket.SOL_IP, IP_RECVERR, 1)
+    s.sendto(b"probe", (a.addr, a.port))
+    end = time.time() + 3
+    while time.time() < end:
+        r, _, x = select.select([s], [], [s], max(0, end - time.time()))
+        if not r and not x:
+            break
+        try:
+            d, peer = s.recvfrom(65536)
+            print("reply", *d.split()[:2])
+            return
+        except OSError:
+            _, anc, _, _ = s.recvmsg(512, 512, socket.MSG_ERRQUEUE)
+            for level, typ, data in anc:
+                if level == socket.SOL_IP and typ == IP_RECVERR:
+                    _, origin, itype, code = struct.unpack("=IBBB", data[:7])
+                    if origin == SO_EE_ORIGIN_ICMP:
+                        print("icmp", itype, code)
+                        return
+    print("nothing")
+
+
+def udp_many(a):
+    socks = []
+    for i in range(a.sockets):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setblocking(False)
+        s.bind(("0.0.0.0", 0))
+        socks.append(s)
+    want = {}
+    for i, s in enumerate(socks):
+        for j in range(a.dests):
+            port = a.port + i * a.dests + j
+            payload = f"{i} {port}".encode()
+            want[(i, port)] = payload
+            s.sendto(payload, (a.addr, port))
+    answered, wrong, ports = set(), 0, set()
+    fds = {s.fileno(): i for i, s in enumerate(socks)}
+    poll = select.poll()
+    for s in socks:
+        poll.register(s, select.POLLIN)
+    end = time.time() + 30
+    resent = False
+    while len(answered) < len(want) and time.time() < end:
+        ev = poll.poll(1000)
+        if not ev and not resent:
+            # Lost on the way (queues under emulation): ask once more.
+            for (i, port), payload in want.items():
+                if (i, port) not in answered:
+                    socks[i].sendto(payload, (a.addr, port))
+            resent = True
+        for fd, _ in ev:
+            i = fds[fd]
+            while True:
+                try:
+                    d = socks[i].recv(65536)
+                except BlockingIOError:
+                    break
+                _, eport, sender, dport = d.decode().split()
+                if int(sender) != i:
+                    wrong += 1
+                    continue
+                answered.add((i, int(dport)))
+                ports.add(eport)
+    if wrong:
+        sys.exit(f"{wrong} replies reached the wrong socket")
+    print("flows", len(want), "answered", len(answered), "ports", len(ports))
+
+
+def udp_churn(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    dst = socket.inet_aton(a.addr)
+    start = time.time()
+    for n in range(a.flows):
+        sport = 1024 + n % 64512
+        dport = 9000 + n % a.ports
+        # UDP header, checksum 0 (none): the kernel adds the IP header.
+        s.sendto(struct.pack("!HHHH", sport, dport, 12, 0) + b"page", (a.addr, 0))
+        ahead = n / a.rate - (time.time() - start)
+        if ahead > 0.01:
+            time.sleep(ahead)
+    print("sent", a.flows, "in", round(time.time() - start, 1), "s")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
     x = sub.add_parser("tcp-server"); x.add_argument("port", type=int)
     x = sub.add_parser("tcp-client"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("bytes", type=int)
     x = sub.add_parser("udp-server"); x.add_argument("port", type=int)
+    x.add_argument("count", type=int, nargs="?", default=1)
     x = sub.add_parser("udp-client"); x.add_argument("addr"); x.add_argument("port", type=int)
     x.add_argument("n", type=int, nargs="?", default=1); x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-send"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-listen"); x.add_argument("port", type=int); x.add_argument("seconds", type=float)
     x.add_argument("--hello", help="ADDR:PORT to send one datagram to first")
+    x = sub.add_parser("udp-probe"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
+    x = sub.add_parser("udp-many"); x.add_argument("addr"); x.add_argument("port", type=int)
+    x.add_argument("sockets", type=int); x.add_argument("dests", type=int)
+    x = sub.add_parser("udp-churn"); x.add_argument("addr"); x.add_argument("ports", type=int)
+    x.add_argument("flows", type=int); x.add_argument("rate", type=float)
     a = p.parse_args()
     {"tcp-server": tcp_server, "tcp-client": tcp_client, "udp-server": udp_server,
-     "udp-client": udp_client, "udp-send": udp_send, "udp-listen": udp_listen}[a.cmd](a)
+     "udp-client": udp_client, "udp-send": udp_send, "udp-listen": udp_listen,
+     "udp-probe": udp_probe, "udp-many": udp_many, "udp-churn": udp_churn}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -20,27 +20,35 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/knat.h>
-#include "nl.h"
-#include "out.h"
-
-#define EXIT_USAGE 2
+#include "natctl.h"
 
 static const char usage_text[] =
 "Usage: natctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 "\n"
-"  natctl pool add PREFIX [ports LO-HI]   add external addresses (default ports 1024-65535)\n"
-"  natctl pool del PREFIX                 remove a pool and its mappings\n"
-"  natctl pool show                       pools, port ranges and mappings in use\n"
-"  natctl inside add PREFIX               translate traffic from PREFIX\n"
+"  natctl pool add [id ID] PREFIX [ports LO-HI] [block N] [max-blocks N]\n"
+"                  [max-sessions N] [cooling SECS] [overlap]\n"
+"                  [deterministic INSIDE-PREFIX]\n"
+"                                         a pool (id 1 by default) of external addresses;\n"
+"                                         ports 1024-65535, block 256, max-blocks 8,\n"
+"                                         max-sessions 0 (any), cooling 120 by default\n"
+"  natctl pool addr add ID PREFIX         more addresses for pool ID\n"
+"  natctl pool addr del ID PREFIX         drain addresses: no new mappings there\n"
+"  natctl pool del ID                     drain a pool; it goes when its mappings expire\n"
+"  natctl pool show                       pools, addresses, blocks in use, mappings\n"
+"  natctl inside add PREFIX [pool ID]     translate traffic from PREFIX with pool ID\n"
 "  natctl inside del PREFIX\n"
 "  natctl inside show\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout tcp-est-timeout tcp-trans-timeout icmp-timeout (seconds),\n"
-"               max-sessions\n"
+"               max-sessions, interim (seconds between block-active events, 0: none)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
-"  natctl flush                           remove every mapping and session\n"
+"  natctl subscriber show [ADDR]          subscribers' external address, blocks, counts\n"
+"  natctl whois ADDR                      the external address and ports of a subscriber\n"
+"  natctl whois ADDR:PORT                 the subscriber holding an external port\n"
+"  natctl monitor                         block and exhaustion events as they happen\n"
+"  natctl flush [pool ID]                 remove mappings and sessions now\n"
 "  natctl stats                           counters\n"
 "\n"
 "Options:\n"
@@ -50,9 +58,9 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 refused or failed (the reason on stderr), 2 usage error.\n";
 
-static struct nl nl;
+struct nl nl;
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
 	fputs("natctl: ", stderr);
 	fprintf(stderr, fmt, arg);
@@ -60,18 +68,18 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static bool matches(const char *arg, const char *word)
+bool matches(const char *arg, const char *word)
 {
 	return arg && !strcmp(arg, word);
 }
 
-static bool is_show(const char *arg)
+bool is_show(const char *arg)
 {
 	return !arg || matches(arg, "show") || matches(arg, "list") ||
 	       matches(arg, "ls");
 }
 
-static int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
+int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
 {
 	char buf[32], *slash, *end;
 	struct in_addr a;
@@ -95,7 +103,7 @@ static int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
 	return 0;
 }
 
-static int parse_u32(const char *arg, uint32_t max, uint32_t *val)
+int parse_u32(const char *arg, uint32_t max, uint32_t *val)
 {
 	unsigned long n;
 	char *end;
@@ -110,7 +118,7 @@ static int parse_u32(const char *arg, uint32_t max, uint32_t *val)
 	return 0;
 }
 
-static int parse_range(const char *arg, uint16_t *lo, uint16_t *hi)
+int parse_range(const char *arg, uint16_t *lo, uint16_t *hi)
 {
 	char buf[16], *dash;
 	uint32_t a, b;
@@ -129,12 +137,12 @@ static int parse_range(const char *arg, uint16_t *lo, uint16_t *hi)
 	return 0;
 }
 
-static int talk(struct nlmsghdr *nlh, nl_msg_cb cb, void *data)
+int talk(struct nlmsghdr *nlh, nl_msg_cb cb, void *data)
 {
 	return nl_talk(&nl, nlh, cb, data) ? 1 : 0;
 }
 
-static const char *proto_name(uint8_t proto)
+const char *proto_name(uint8_t proto)
 {
 	switch (proto) {
 	case IPPROTO_TCP:
@@ -157,22 +165,22 @@ static const char *const tcp_states[__KNAT_TCP_MAX] = {
 	[KNAT_TCP_RST] = "rst",
 };
 
-static uint32_t attr_u32(const struct nlattr *a)
+uint32_t attr_u32(const struct nlattr *a)
 {
 	return a ? mnl_attr_get_u32(a) : 0;
 }
 
-static uint16_t attr_u16(const struct nlattr *a)
+uint16_t attr_u16(const struct nlattr *a)
 {
 	return a ? mnl_attr_get_u16(a) : 0;
 }
 
-static uint8_t attr_u8(const struct nlattr *a)
+uint8_t attr_u8(const struct nlattr *a)
 {
 	return a ? mnl_attr_get_u8(a) : 0;
 }
 
-static void out_prefix(const struct nlattr **tb)
+void out_prefix(const struct nlattr **tb)
 {
 	char addr[INET_ADDRSTRLEN], buf[INET_ADDRSTRLEN + 4];
 	struct in_addr a = { .s_addr = attr_u32(tb[KNAT_A_ADDR]) };
@@ -182,61 +190,7 @@ static void out_prefix(const struct nlattr **tb)
 	out_str("prefix", NULL, buf);
 }
 
-/* pool and inside */
-
-static int prefix_cmd(uint8_t cmd, int argc, char **argv, bool ports_ok)
-{
-	struct nlmsghdr *nlh;
-	uint16_t lo, hi;
-	uint32_t addr;
-	uint8_t plen;
-
-	if (parse_prefix(argv[0], &addr, &plen))
-		return usage_error("invalid prefix \"%s\" (expected A.B.C.D/LEN)",
-				   argv[0] ? argv[0] : "");
-	nlh = nl_request(&nl, cmd, NLM_F_ACK);
-	mnl_attr_put_u32(nlh, KNAT_A_ADDR, addr);
-	mnl_attr_put_u8(nlh, KNAT_A_PREFIXLEN, plen);
-	for (argc--, argv++; argc > 0; argc -= 2, argv += 2) {
-		if (!ports_ok || !matches(argv[0], "ports"))
-			return usage_error("unexpected argument \"%s\"", argv[0]);
-		if (parse_range(argv[1], &lo, &hi))
-			return usage_error("invalid port range \"%s\" (expected LO-HI, 1-65535)",
-					   argv[1] ? argv[1] : "");
-		mnl_attr_put_u16(nlh, KNAT_A_PORT_MIN, lo);
-		mnl_attr_put_u16(nlh, KNAT_A_PORT_MAX, hi);
-	}
-	return talk(nlh, NULL, NULL);
-}
-
-static int pool_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	char range[16];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	out_obj_start();
-	out_prefix(tb);
-	snprintf(range, sizeof(range), "%u-%u", attr_u16(tb[KNAT_A_PORT_MIN]),
-		 attr_u16(tb[KNAT_A_PORT_MAX]));
-	out_str("ports", "ports", range);
-	out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int inside_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	out_obj_start();
-	out_prefix(tb);
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int dump(uint8_t cmd, nl_msg_cb cb)
+int dump(uint8_t cmd, nl_msg_cb cb)
 {
 	int ret;
 
@@ -244,28 +198,6 @@ static int dump(uint8_t cmd, nl_msg_cb cb)
 	ret = talk(nl_request(&nl, cmd, NLM_F_DUMP), cb, NULL);
 	out_list_end();
 	return ret;
-}
-
-static int do_pool(int argc, char **argv)
-{
-	if (is_show(argv[0]))
-		return dump(KNAT_CMD_POOL_GET, pool_msg);
-	if (matches(argv[0], "add"))
-		return prefix_cmd(KNAT_CMD_POOL_ADD, argc - 1, argv + 1, true);
-	if (matches(argv[0], "del") || matches(argv[0], "delete"))
-		return prefix_cmd(KNAT_CMD_POOL_DEL, argc - 1, argv + 1, false);
-	return usage_error("unknown pool command \"%s\"", argv[0]);
-}
-
-static int do_inside(int argc, char **argv)
-{
-	if (is_show(argv[0]))
-		return dump(KNAT_CMD_INSIDE_GET, inside_msg);
-	if (matches(argv[0], "add"))
-		return prefix_cmd(KNAT_CMD_INSIDE_ADD, argc - 1, argv + 1, false);
-	if (matches(argv[0], "del") || matches(argv[0], "delete"))
-		return prefix_cmd(KNAT_CMD_INSIDE_DEL, argc - 1, argv + 1, false);
-	return usage_error("unknown inside command \"%s\"", argv[0]);
 }
 
 /* config */
@@ -280,6 +212,7 @@ static const struct {
 	{ "tcp-trans-timeout", KNAT_A_TIMEOUT_TCP_TRANS, UINT32_MAX },
 	{ "icmp-timeout", KNAT_A_TIMEOUT_ICMP, UINT32_MAX },
 	{ "max-sessions", KNAT_A_MAX_SESSIONS, UINT32_MAX },
+	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
 };
 
 #define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -392,6 +325,12 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_DROP_TABLE_FULL] = "drop-table-full",
 	[KNAT_STAT_MAPPINGS] = "mappings",
 	[KNAT_STAT_SESSIONS] = "sessions",
+	[KNAT_STAT_DROP_EXHAUSTED] = "drop-exhausted",
+	[KNAT_STAT_DROP_LIMIT_BLOCKS] = "drop-limit-blocks",
+	[KNAT_STAT_DROP_LIMIT_SESSIONS] = "drop-limit-sessions",
+	[KNAT_STAT_BLOCKS_ALLOCATED] = "blocks-allocated",
+	[KNAT_STAT_BLOCKS_RELEASED] = "blocks-released",
+	[KNAT_STAT_EVENTS_LOST] = "events-lost",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)
@@ -467,8 +406,14 @@ static int run(int argc, char **argv, bool json)
 		return dump(KNAT_CMD_MAPPING_GET, mapping_msg);
 	if (matches(obj, "session") && is_show(rest[0]))
 		return dump(KNAT_CMD_SESSION_GET, session_msg);
-	if (matches(obj, "flush") && argc == 1)
-		return talk(nl_request(&nl, KNAT_CMD_FLUSH, NLM_F_ACK), NULL, NULL);
+	if (matches(obj, "flush"))
+		return do_flush(argc - 1, argv + 1);
+	if (matches(obj, "subscriber"))
+		return do_subscriber(argc - 1, rest);
+	if (matches(obj, "whois"))
+		return do_whois(argc - 1, argv + 1);
+	if (matches(obj, "monitor"))
+		return do_monitor(argc - 1, argv + 1);
 	if (matches(obj, "stats") && (argc == 1 || is_show(rest[0])))
 		return talk(nl_request(&nl, KNAT_CMD_STATS_GET, 0), stats_msg, &json);
 	return usage_error("unknown command \"%s\"", obj);
@@ -478,6 +423,7 @@ static bool known_object(const char *obj)
 {
 	static const char *const objects[] = {
 		"pool", "inside", "config", "mapping", "session", "flush", "stats",
+		"subscriber", "whois", "monitor",
 	};
 	size_t i;
 

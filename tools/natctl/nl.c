@@ -11,6 +11,8 @@
 
 #define NL_BUFSZ (MNL_SOCKET_BUFFER_SIZE * 4)
 
+static int nl_report(int err, const char *msg);
+
 static int nl_family_cb(const struct nlattr *attr, void *data)
 {
 	unsigned short *id = data;
@@ -24,6 +26,56 @@ static int nl_family_cb(const struct nlattr *attr, void *data)
 static int nl_family_msg(const struct nlmsghdr *nlh, void *data)
 {
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_family_cb, data);
+}
+
+struct nl_group_ctx {
+	const char *name;
+	unsigned int id;
+};
+
+static int nl_group_cb(const struct nlattr *grp, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	struct nl_group_ctx *ctx = data;
+
+	nl_parse_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX);
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), ctx->name))
+		ctx->id = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
+static int nl_groups_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	nl_parse(nlh, tb, CTRL_ATTR_MAX);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		mnl_attr_parse_nested(tb[CTRL_ATTR_MCAST_GROUPS], nl_group_cb,
+				      data);
+	return MNL_CB_OK;
+}
+
+int nl_join(struct nl *nl, const char *family, const char *group)
+{
+	struct nl_group_ctx ctx = { group, 0 };
+	unsigned short id = nl->family;
+	struct nlmsghdr *nlh;
+
+	nl->family = GENL_ID_CTRL;
+	nlh = nl_request(nl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
+	nl->family = id;
+	if (nl_talk(nl, nlh, nl_groups_msg, &ctx) < 0)
+		return -1;
+	if (!ctx.id) {
+		fprintf(stderr, "natctl: %s has no group \"%s\"\n", family, group);
+		return -1;
+	}
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &ctx.id,
+				  sizeof(ctx.id)) < 0)
+		return nl_report(errno, NULL);
+	return 0;
 }
 
 int nl_open(struct nl *nl, const char *family)
@@ -183,4 +235,27 @@ void nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb, int max)
 
 	memset(tb, 0, sizeof(*tb) * (max + 1));
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_parse_attr, &ctx);
+}
+
+void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		     int max)
+{
+	struct nl_parse_ctx ctx = { tb, max };
+
+	memset(tb, 0, sizeof(*tb) * (max + 1));
+	mnl_attr_parse_nested(nest, nl_parse_attr, &ctx);
+}
+
+int nl_recv(struct nl *nl, nl_msg_cb cb, void *data)
+{
+	struct nlmsghdr *nlh;
+	ssize_t len = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
+
+	if (len < 0)
+		return nl_report(errno, NULL);
+	for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, (int *)&len))
+		if (nlh->nlmsg_type == nl->family && cb(nlh, data) < 0)
+			return -1;
+	return 0;
 }

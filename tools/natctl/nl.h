@@ -26,5 +26,10 @@ struct nlmsghdr *nl_request(struct nl *nl, unsigned char cmd, unsigned short fla
 int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data);
 /* Attributes of a generic netlink message, indexed by type (tb[max + 1]). */
 void nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb, int max);
+void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		     int max);
+/* Join a multicast group of a family, then read what arrives with nl_recv. */
+int nl_join(struct nl *nl, const char *family, const char *group);
+int nl_recv(struct nl *nl, nl_msg_cb cb, void *data);
 
 #endif

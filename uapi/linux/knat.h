@@ -17,18 +17,36 @@
 
 enum knat_cmd {
 	KNAT_CMD_UNSPEC,
-	KNAT_CMD_POOL_ADD,	/* ADDR, PREFIXLEN, [PORT_MIN, PORT_MAX] */
-	KNAT_CMD_POOL_DEL,	/* ADDR, PREFIXLEN */
-	KNAT_CMD_POOL_GET,	/* dump: ADDR, PREFIXLEN, PORT_MIN, PORT_MAX, MAPPINGS */
-	KNAT_CMD_INSIDE_ADD,	/* ADDR, PREFIXLEN */
+	KNAT_CMD_POOL_ADD,	/* [POOL_ID], ADDR, PREFIXLEN, [PORT_MIN, PORT_MAX,
+				 * BLOCK_SIZE, MAX_BLOCKS, SUB_MAX_SESSIONS,
+				 * COOLING, OVERLAP, MODE, IN_ADDR + IN_PREFIXLEN]
+				 */
+	KNAT_CMD_POOL_DEL,	/* POOL_ID: drain the pool */
+	KNAT_CMD_POOL_GET,	/* dump: POOL_ID, settings, RANGES, MAPPINGS,
+				 * BLOCKS_*, DRAINING
+				 */
+	KNAT_CMD_INSIDE_ADD,	/* ADDR, PREFIXLEN, [POOL_ID] */
 	KNAT_CMD_INSIDE_DEL,	/* ADDR, PREFIXLEN */
 	KNAT_CMD_INSIDE_GET,	/* dump: ADDR, PREFIXLEN */
 	KNAT_CMD_CONFIG_GET,	/* reply: TIMEOUT_*, MAX_SESSIONS */
 	KNAT_CMD_CONFIG_SET,	/* any of TIMEOUT_*, MAX_SESSIONS */
 	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS */
 	KNAT_CMD_SESSION_GET,	/* dump: PROTO, IN_*, EXT_*, REM_*, TCP_STATE, EXPIRES */
-	KNAT_CMD_FLUSH,		/* remove every mapping and session */
+	KNAT_CMD_FLUSH,		/* [POOL_ID]: remove mappings and sessions */
 	KNAT_CMD_STATS_GET,	/* reply: STATS */
+	KNAT_CMD_RANGE_ADD,	/* POOL_ID, ADDR, PREFIXLEN */
+	KNAT_CMD_RANGE_DEL,	/* POOL_ID, ADDR, PREFIXLEN: drain the range */
+	KNAT_CMD_SUBSCRIBER_GET, /* dump, or [IN_ADDR]: IN_ADDR, POOL_ID,
+				  * EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS
+				  */
+	KNAT_CMD_WHOIS,		/* IN_ADDR: its POOL_ID, EXT_ADDR and BLOCKS;
+				 * or EXT_ADDR + EXT_PORT: IN_ADDR, POOL_ID,
+				 * BLOCK_STATE and the block's PORT_MIN/MAX
+				 */
+	KNAT_CMD_EVENT,		/* multicast on KNAT_MCGRP_EVENTS: EVENT, TIME,
+				 * POOL_ID, IN_ADDR, EXT_ADDR, PORT_MIN,
+				 * PORT_MAX, [PROTO]
+				 */
 
 	__KNAT_CMD_MAX
 };
@@ -58,10 +76,62 @@ enum knat_attr {
 	KNAT_A_TCP_STATE,		/* u8: enum knat_tcp_state */
 	KNAT_A_EXPIRES,			/* u32: milliseconds until expiry */
 	KNAT_A_STATS,			/* nested: enum knat_stat, each u64 */
+	KNAT_A_POOL_ID,			/* u32: 1.. (default 1) */
+	KNAT_A_BLOCK_SIZE,		/* u16: ports per block */
+	KNAT_A_MAX_BLOCKS,		/* u16: blocks per subscriber */
+	KNAT_A_SUB_MAX_SESSIONS,	/* u32: sessions per subscriber, 0: any */
+	KNAT_A_COOLING,			/* u32: seconds before a block is reused */
+	KNAT_A_OVERLAP,			/* u8: 0 or 1, port overlapping */
+	KNAT_A_MODE,			/* u8: enum knat_pool_mode */
+	KNAT_A_IN_PREFIXLEN,		/* u8: deterministic inside prefix */
+	KNAT_A_RANGES,			/* nested: RANGE, ... */
+	KNAT_A_RANGE,			/* nested: ADDR, PREFIXLEN, DRAINING */
+	KNAT_A_DRAINING,		/* u8: 1 when being removed */
+	KNAT_A_BLOCKS_TOTAL,		/* u32 */
+	KNAT_A_BLOCKS_ACTIVE,		/* u32 */
+	KNAT_A_BLOCKS_COOLING,		/* u32 */
+	KNAT_A_BLOCKS,			/* nested: BLOCK, ... */
+	KNAT_A_BLOCK,			/* nested: EXT_ADDR, PORT_MIN, PORT_MAX */
+	KNAT_A_BLOCK_STATE,		/* u8: enum knat_block_state */
+	KNAT_A_EVENT,			/* u8: enum knat_event */
+	KNAT_A_TIME,			/* u64: wall clock, ns since the epoch */
+	KNAT_A_INTERIM,			/* u32: seconds between interim events,
+					 * 0: none
+					 */
+	KNAT_A_SUBSCRIBERS,		/* u32: subscribers with state */
 
 	__KNAT_A_MAX
 };
 #define KNAT_A_MAX (__KNAT_A_MAX - 1)
+
+#define KNAT_MCGRP_EVENTS	"events"
+
+enum knat_pool_mode {
+	KNAT_MODE_DYNAMIC,		/* port blocks handed out on demand */
+	KNAT_MODE_DETERMINISTIC,	/* RFC 7422: ports follow the address */
+
+	__KNAT_MODE_MAX
+};
+#define KNAT_MODE_MAX (__KNAT_MODE_MAX - 1)
+
+enum knat_block_state {
+	KNAT_BLOCK_FREE,
+	KNAT_BLOCK_ACTIVE,		/* held by a subscriber */
+	KNAT_BLOCK_COOLING,		/* released, not yet reusable */
+	KNAT_BLOCK_RESERVED,		/* the host's local port range */
+};
+
+enum knat_event {
+	KNAT_EVENT_UNSPEC,
+	KNAT_EVENT_BLOCK_ALLOC,		/* a subscriber took a block */
+	KNAT_EVENT_BLOCK_RELEASE,	/* its last mapping expired */
+	KNAT_EVENT_BLOCK_ACTIVE,	/* interim: still held */
+	KNAT_EVENT_EXHAUSTED,		/* no block or port left for it */
+	KNAT_EVENT_LIMIT_BLOCKS,	/* at its pool's max-blocks */
+	KNAT_EVENT_LIMIT_SESSIONS,	/* at its pool's max-sessions */
+
+	__KNAT_EVENT_MAX
+};
 
 enum knat_tcp_state {
 	KNAT_TCP_NONE,		/* not TCP */
@@ -85,7 +155,7 @@ enum knat_stat {
 	KNAT_STAT_MAPPINGS_FLUSHED,
 	KNAT_STAT_SESSIONS_CREATED,
 	KNAT_STAT_SESSIONS_EXPIRED,
-	KNAT_STAT_DROP_NO_POOL,		/* no pool, or no free port */
+	KNAT_STAT_DROP_NO_POOL,		/* no live pool for the subscriber */
 	KNAT_STAT_DROP_NO_MAPPING,	/* inbound to an unmapped port */
 	KNAT_STAT_DROP_MALFORMED,	/* truncated or bad headers */
 	KNAT_STAT_DROP_INSERT,		/* table insert failed */
@@ -94,6 +164,12 @@ enum knat_stat {
 	KNAT_STAT_DROP_TABLE_FULL,	/* max-sessions reached */
 	KNAT_STAT_MAPPINGS,		/* gauge: mappings now */
 	KNAT_STAT_SESSIONS,		/* gauge: sessions now */
+	KNAT_STAT_DROP_EXHAUSTED,	/* no free block or port */
+	KNAT_STAT_DROP_LIMIT_BLOCKS,	/* subscriber at max-blocks */
+	KNAT_STAT_DROP_LIMIT_SESSIONS,	/* subscriber at max-sessions */
+	KNAT_STAT_BLOCKS_ALLOCATED,
+	KNAT_STAT_BLOCKS_RELEASED,
+	KNAT_STAT_EVENTS_LOST,		/* no memory for an event */
 
 	__KNAT_STAT_MAX
 };

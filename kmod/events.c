@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: attribution events on the "events" multicast group.
+ *
+ * A block allocated or released, and an interim notice for every block
+ * still held, say who held which ports of which address when: with the
+ * wall-clock time of the event, that is what an operator needs to answer
+ * "who was 198.51.100.7:40123 at 10:02?" without logging every flow.
+ * Refusals (exhaustion, limits) are events too, at most one a second per
+ * subscriber and a bounded number a second per namespace.  Nothing is built
+ * when nobody listens.
+ */
+#include <linux/ktime.h>
+#include <net/genetlink.h>
+#include "knat.h"
+
+bool knat_events_wanted(struct knat_net *kn)
+{
+	return kn->net && genl_has_listeners(&knat_genl_family, kn->net, 0);
+}
+
+int knat_event_fill(struct sk_buff *skb, const struct knat_event_info *ev)
+{
+	if (nla_put_u8(skb, KNAT_A_EVENT, ev->type) ||
+	    nla_put_u64_64bit(skb, KNAT_A_TIME, ktime_get_real_ns(),
+			      KNAT_A_PAD) ||
+	    nla_put_u32(skb, KNAT_A_POOL_ID, ev->pool_id) ||
+	    nla_put_be32(skb, KNAT_A_IN_ADDR, ev->sub))
+		return -EMSGSIZE;
+	if (ev->ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, ev->ext))
+		return -EMSGSIZE;
+	if (ev->hi && (nla_put_u16(skb, KNAT_A_PORT_MIN, ev->lo) ||
+		       nla_put_u16(skb, KNAT_A_PORT_MAX, ev->hi)))
+		return -EMSGSIZE;
+	if (ev->proto && nla_put_u8(skb, KNAT_A_PROTO, ev->proto))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Any context; callers may hold kn->lock. */
+void knat_event(struct knat_net *kn, const struct knat_event_info *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!knat_events_wanted(kn))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE / 16, GFP_ATOMIC);
+	if (!skb)
+		goto lost;
+	hdr = genlmsg_put(skb, 0, 0, &knat_genl_family, 0, KNAT_CMD_EVENT);
+	if (!hdr || knat_event_fill(skb, ev)) {
+		nlmsg_free(skb);
+		goto lost;
+	}
+	genlmsg_end(skb, hdr);
+	/* -ESRCH: the last listener left meanwhile; nothing is lost. */
+	if (genlmsg_multicast_netns(&knat_genl_family, kn->net, skb, 0, 0,
+				    GFP_ATOMIC) == -ENOBUFS)
+		goto lost;
+	return;
+lost:
+	knat_count(kn, KNAT_STAT_EVENTS_LOST);
+}
+
+void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
+		      __be32 sub)
+{
+	struct knat_event_info ev = {
+		.type = type,
+		.pool_id = b->range->pool->id,
+		.sub = sub,
+		.ext = knat_block_addr(b)->addr,
+	};
+
+	knat_block_bounds(b, &ev.lo, &ev.hi);
+	knat_event(kn, &ev);
+}
+
+/* Under kn->lock. */
+void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
+			u8 type, u8 proto)
+{
+	struct knat_event_info ev = {
+		.type = type,
+		.proto = proto,
+		.pool_id = sub->pool->id,
+		.sub = sub->addr,
+	};
+	struct knat_block *b;
+
+	if (sub->last_event && time_before(jiffies, sub->last_event + HZ))
+		return;
+	sub->last_event = jiffies ?: 1;
+	if (!knat_events_wanted(kn) || !__ratelimit(&kn->event_rs))
+		return;
+	if (sub->ext)
+		ev.ext = sub->ext->addr;
+	b = list_first_entry_or_null(&sub->blocks, struct knat_block, node);
+	if (b)
+		ev.ext = knat_block_addr(b)->addr;
+	knat_event(kn, &ev);
+}
+
+static void knat_interim_sub(struct knat_net *kn, struct knat_subscriber *sub)
+{
+	struct knat_block *b;
+
+	spin_lock_bh(&kn->lock);
+	list_for_each_entry(b, &sub->blocks, node)
+		knat_event_block(kn, KNAT_EVENT_BLOCK_ACTIVE, b, sub->addr);
+	spin_unlock_bh(&kn->lock);
+}
+
+/**
+ * knat_interim - announce the blocks still held, every interim period
+ * @kn: namespace state
+ * @budget: subscribers to visit in this call
+ *
+ * A walk over the subscribers spread over GC runs.  Process context.
+ */
+void knat_interim(struct knat_net *kn, unsigned int budget)
+{
+	u32 period = READ_ONCE(kn->cfg.interim);
+	struct knat_subscriber *sub;
+	bool done = false;
+
+	if (!kn->interim_active) {
+		if (!period || time_before(jiffies, kn->interim_next))
+			return;
+		kn->interim_next = jiffies + period * HZ;
+		if (!knat_events_wanted(kn))
+			return;
+		rhashtable_walk_enter(&kn->subs, &kn->interim_iter);
+		kn->interim_active = true;
+	}
+	rhashtable_walk_start(&kn->interim_iter);
+	while (budget--) {
+		sub = rhashtable_walk_next(&kn->interim_iter);
+		if (IS_ERR(sub))
+			continue;
+		if (!sub) {
+			done = true;
+			break;
+		}
+		knat_interim_sub(kn, sub);
+	}
+	rhashtable_walk_stop(&kn->interim_iter);
+	if (done)
+		knat_interim_stop(kn);
+}
+
+void knat_interim_stop(struct knat_net *kn)
+{
+	if (kn->interim_active)
+		rhashtable_walk_exit(&kn->interim_iter);
+	kn->interim_active = false;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* knat: helpers and handlers shared by the files of the netlink family. */
+#ifndef _KNAT_NETLINK_H
+#define _KNAT_NETLINK_H
+
+#include <net/genetlink.h>
+
+void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
+		   struct netlink_callback *cb, u8 cmd);
+int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
+		    __be32 *prefix, u8 *plen);
+int knat_dump_check(struct netlink_callback *cb);
+int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht);
+int knat_walk_done(struct netlink_callback *cb);
+int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		   int (*fill)(struct sk_buff *, struct netlink_callback *,
+			       const void *));
+
+/* nl_pool.c */
+int knat_pool_add(struct sk_buff *skb, struct genl_info *info);
+int knat_pool_del(struct sk_buff *skb, struct genl_info *info);
+int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_range_add(struct sk_buff *skb, struct genl_info *info);
+int knat_range_del(struct sk_buff *skb, struct genl_info *info);
+int knat_inside_add(struct sk_buff *skb, struct genl_info *info);
+int knat_inside_del(struct sk_buff *skb, struct genl_info *info);
+int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int knat_sub_get(struct sk_buff *skb, struct genl_info *info);
+int knat_sub_start(struct netlink_callback *cb);
+int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_whois(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _KNAT_NETLINK_H */

@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: netlink commands on pools, their ranges, inside prefixes and
+ * subscribers.
+ *
+ * Configuration writers hold kn->cfg_lock (the GC's reaper of drained pools
+ * takes it too); the packet path and dumps read the lists under RCU.
+ */
+#include <linux/inetdevice.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "knat.h"
+#include "netlink.h"
+
+static bool knat_prefixes_overlap(__be32 a, u8 alen, __be32 b, u8 blen)
+{
+	return !((a ^ b) & inet_make_mask(min(alen, blen)));
+}
+
+static bool knat_overlaps_pool(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	struct knat_range *range;
+	struct knat_pool *pool;
+
+	list_for_each_entry(pool, &kn->pools, list)
+		list_for_each_entry(range, &pool->ranges, list)
+			if (knat_prefixes_overlap(prefix, plen, range->prefix,
+						  range->plen))
+				return true;
+	return false;
+}
+
+static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	struct knat_inside *in;
+
+	list_for_each_entry(in, &kn->insides, list)
+		if (knat_prefixes_overlap(prefix, plen, in->prefix, in->plen))
+			return true;
+	return false;
+}
+
+static u32 knat_pool_id(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KNAT_A_POOL_ID];
+
+	return attr ? nla_get_u32(attr) : 1;
+}
+
+/* A live pool named by POOL_ID (default 1), or an extack error. */
+static struct knat_pool *knat_pool_get(struct knat_net *kn,
+				       struct genl_info *info)
+{
+	struct knat_pool *pool = knat_pool_by_id(kn, knat_pool_id(info));
+
+	if (!pool || pool->draining) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
+		return NULL;
+	}
+	return pool;
+}
+
+/* May the prefix in ADDR/PREFIXLEN join a pool? */
+static int knat_range_check(struct knat_net *kn, struct genl_info *info,
+			    __be32 prefix, u8 plen)
+{
+	struct nlattr **a = info->attrs;
+
+	if (plen < 32 - ilog2(KNAT_MAX_POOL_ADDRS)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PREFIXLEN],
+				    "pool prefix too large: at most 1024 addresses (/22)");
+		return -E2BIG;
+	}
+	if (knat_overlaps_pool(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps an existing pool");
+		return -EEXIST;
+	}
+	if (knat_overlaps_inside(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an inside prefix");
+		return -EINVAL;
+	}
+	if (kn->npool_addrs + (1U << (32 - plen)) > KNAT_MAX_POOL_ADDRS) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many pool addresses: at most 1024 in all");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int knat_range_new(struct knat_net *kn, struct knat_pool *pool,
+			  struct genl_info *info)
+{
+	struct knat_range *range;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	if (err)
+		return err;
+	err = knat_range_check(kn, info, prefix, plen);
+	if (err)
+		return err;
+	range = knat_range_create(pool, prefix, plen);
+	if (!range) {
+		NL_SET_ERR_MSG_MOD(info->extack, "out of memory for the addresses");
+		return -ENOMEM;
+	}
+	knat_range_publish(kn, range);
+	return 0;
+}
+
+/* Settings of POOL_ADD that are not addresses. */
+static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	if (a[KNAT_A_MAX_BLOCKS])
+		pool->max_blocks = nla_get_u16(a[KNAT_A_MAX_BLOCKS]);
+	if (a[KNAT_A_SUB_MAX_SESSIONS])
+		pool->max_sessions = nla_get_u32(a[KNAT_A_SUB_MAX_SESSIONS]);
+	if (a[KNAT_A_COOLING])
+		pool->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
+	if (a[KNAT_A_OVERLAP])
+		pool->overlap = nla_get_u8(a[KNAT_A_OVERLAP]);
+	if (a[KNAT_A_MODE])
+		pool->mode = nla_get_u8(a[KNAT_A_MODE]);
+	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
+		if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "an inside prefix is only for deterministic pools");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (pool->overlap) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_OVERLAP],
+				    "port overlapping needs a dynamic pool");
+		return -EINVAL;
+	}
+	err = knat_get_prefix(info, KNAT_A_IN_ADDR, KNAT_A_IN_PREFIXLEN,
+			      &prefix, &plen);
+	if (err)
+		return err;
+	pool->det_prefix = prefix;
+	pool->det_plen = plen;
+	return 0;
+}
+
+int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct nlattr **a = info->attrs;
+	u16 lo = 1024, hi = 65535, bs;
+	struct knat_pool *pool;
+	u32 id = knat_pool_id(info);
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	if (err)
+		return err;
+	if (a[KNAT_A_PORT_MIN])
+		lo = nla_get_u16(a[KNAT_A_PORT_MIN]);
+	if (a[KNAT_A_PORT_MAX])
+		hi = nla_get_u16(a[KNAT_A_PORT_MAX]);
+	if (lo > hi) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PORT_MAX] ?: a[KNAT_A_PORT_MIN],
+				    "port range is reversed: the first port is above the last");
+		return -EINVAL;
+	}
+	bs = min_t(u32, 256, (u32)hi - lo + 1);
+	if (a[KNAT_A_BLOCK_SIZE])
+		bs = nla_get_u16(a[KNAT_A_BLOCK_SIZE]);
+	if (bs > (u32)hi - lo + 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_BLOCK_SIZE],
+				    "block size is larger than the port range");
+		return -EINVAL;
+	}
+	mutex_lock(&kn->cfg_lock);
+	err = -EEXIST;
+	if (knat_pool_by_id(kn, id)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "pool exists: add addresses to it with RANGE_ADD");
+		goto unlock;
+	}
+	err = -ENOSPC;
+	if (kn->npools >= KNAT_MAX_POOLS) {
+		NL_SET_ERR_MSG_MOD(info->extack, "too many pools: at most 16");
+		goto unlock;
+	}
+	err = -ENOMEM;
+	pool = knat_pool_create(id, lo, hi, bs);
+	if (!pool)
+		goto unlock;
+	err = knat_pool_settings(pool, info);
+	if (!err)
+		err = knat_range_new(kn, pool, info);
+	if (!err && pool->mode == KNAT_MODE_DETERMINISTIC &&
+	    knat_det_setup(pool, pool->det_prefix, pool->det_plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "inside prefix too large: less than one port per subscriber");
+		err = -ERANGE;
+	}
+	if (err) {
+		if (!list_empty(&pool->ranges))
+			WRITE_ONCE(kn->npool_addrs, kn->npool_addrs - pool->naddrs);
+		/* Unpublished: no reader can have seen it. */
+		knat_pool_destroy(pool);
+		goto unlock;
+	}
+	spin_lock_bh(&kn->lock);
+	list_add_tail_rcu(&pool->list, &kn->pools);
+	kn->npools++;
+	spin_unlock_bh(&kn->lock);
+unlock:
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_pool *pool;
+	int err = -ENOENT;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_POOL_ID))
+		return -EINVAL;
+	mutex_lock(&kn->cfg_lock);
+	pool = knat_pool_get(kn, info);
+	if (pool) {
+		knat_pool_drain(kn, pool);
+		err = 0;
+	}
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+int knat_range_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_pool *pool;
+	int err = -ENOENT;
+
+	mutex_lock(&kn->cfg_lock);
+	pool = knat_pool_get(kn, info);
+	if (pool && pool->mode == KNAT_MODE_DETERMINISTIC) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a deterministic pool's addresses are fixed");
+		err = -EOPNOTSUPP;
+	} else if (pool) {
+		err = knat_range_new(kn, pool, info);
+	}
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+int knat_range_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_range *range;
+	struct knat_pool *pool;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	err = -ENOENT;
+	pool = knat_pool_get(kn, info);
+	if (!pool)
+		goto unlock;
+	err = -EOPNOTSUPP;
+	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a deterministic pool's addresses are fixed");
+		goto unlock;
+	}
+	err = -ENOENT;
+	list_for_each_entry(range, &pool->ranges, list) {
+		if (range->prefix != prefix || range->plen != plen ||
+		    range->draining)
+			continue;
+		knat_range_drain(kn, range);
+		err = 0;
+		goto unlock;
+	}
+	NL_SET_ERR_MSG_MOD(info->extack, "no such address range in the pool");
+unlock:
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+static int knat_range_fill(struct sk_buff *skb, const struct knat_range *range)
+{
+	struct nlattr *nest = nla_nest_start(skb, KNAT_A_RANGE);
+
+	if (!nest ||
+	    nla_put_be32(skb, KNAT_A_ADDR, range->prefix) ||
+	    nla_put_u8(skb, KNAT_A_PREFIXLEN, range->plen) ||
+	    nla_put_u8(skb, KNAT_A_DRAINING, range->draining) ||
+	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&range->nmappings)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
+{
+	u32 total = 0, active = 0, cooling = 0;
+	const struct knat_range *range;
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, KNAT_A_POOL_ID, pool->id) ||
+	    nla_put_u8(skb, KNAT_A_MODE, pool->mode) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MIN, pool->port_min) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MAX, pool->port_max) ||
+	    nla_put_u16(skb, KNAT_A_MAX_BLOCKS, pool->max_blocks) ||
+	    nla_put_u32(skb, KNAT_A_SUB_MAX_SESSIONS, pool->max_sessions) ||
+	    nla_put_u32(skb, KNAT_A_COOLING, pool->cooling_secs) ||
+	    nla_put_u8(skb, KNAT_A_OVERLAP, pool->overlap) ||
+	    nla_put_u8(skb, KNAT_A_DRAINING, pool->draining) ||
+	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)))
+		return -EMSGSIZE;
+	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
+		if (nla_put_be32(skb, KNAT_A_IN_ADDR, pool->det_prefix) ||
+		    nla_put_u8(skb, KNAT_A_IN_PREFIXLEN, pool->det_plen) ||
+		    nla_put_u16(skb, KNAT_A_BLOCK_SIZE, pool->det_ports))
+			return -EMSGSIZE;
+	} else if (nla_put_u16(skb, KNAT_A_BLOCK_SIZE, pool->block_size)) {
+		return -EMSGSIZE;
+	}
+	nest = nla_nest_start(skb, KNAT_A_RANGES);
+	if (!nest)
+		return -EMSGSIZE;
+	list_for_each_entry_rcu(range, &pool->ranges, list) {
+		if (knat_range_fill(skb, range))
+			return -EMSGSIZE;
+		if (pool->mode == KNAT_MODE_DETERMINISTIC)
+			continue;
+		total += range->naddrs * pool->nblocks;
+		active += READ_ONCE(range->nactive);
+		cooling += READ_ONCE(range->ncooling);
+	}
+	nla_nest_end(skb, nest);
+	if (pool->mode == KNAT_MODE_DETERMINISTIC)
+		return 0;
+	if (nla_put_u32(skb, KNAT_A_BLOCKS_TOTAL, total) ||
+	    nla_put_u32(skb, KNAT_A_BLOCKS_ACTIVE, active) ||
+	    nla_put_u32(skb, KNAT_A_BLOCKS_COOLING, cooling))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* One message of a dump: @put's attributes of @obj. */
+static int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, int (*put)(struct sk_buff *, const void *),
+			 const void *obj)
+{
+	void *hdr = knat_msg_put(skb, NULL, cb, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* A dump of a short RCU list (KNAT_MAX_POOLS, KNAT_MAX_INSIDES), resumed
+ * by index; @put gets the list_head of each entry.
+ */
+static int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct list_head *head, u8 cmd,
+			  int (*put)(struct sk_buff *, const void *))
+{
+	struct list_head *pos;
+	long i = 0;
+	int err = knat_dump_check(cb);
+
+	if (err)
+		return err;
+	rcu_read_lock();
+	list_for_each_rcu(pos, head) {
+		if (i++ < cb->args[0])
+			continue;
+		if (knat_dump_one(skb, cb, cmd, put, pos))
+			break;
+		cb->args[0] = i;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int knat_pool_entry_put(struct sk_buff *skb, const void *pos)
+{
+	return knat_pool_put(skb, list_entry(pos, struct knat_pool, list));
+}
+
+int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->pools,
+			      KNAT_CMD_POOL_GET, knat_pool_entry_put);
+}
+
+static int knat_inside_put(struct sk_buff *skb, const void *pos)
+{
+	const struct knat_inside *in = list_entry(pos, struct knat_inside, list);
+
+	if (nla_put_be32(skb, KNAT_A_ADDR, in->prefix) ||
+	    nla_put_u8(skb, KNAT_A_PREFIXLEN, in->plen) ||
+	    nla_put_u32(skb, KNAT_A_POOL_ID, in->pool_id))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->insides,
+			      KNAT_CMD_INSIDE_GET, knat_inside_put);
+}
+
+static int knat_inside_check(struct knat_net *kn, struct genl_info *info,
+			     __be32 prefix, u8 plen)
+{
+	if (knat_overlaps_inside(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "prefix overlaps an existing inside prefix");
+		return -EEXIST;
+	}
+	if (knat_overlaps_pool(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps a pool");
+		return -EINVAL;
+	}
+	if (kn->ninsides >= KNAT_MAX_INSIDES) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many inside prefixes: at most 64");
+		return -ENOSPC;
+	}
+	if (!knat_pool_get(kn, info))
+		return -ENOENT;
+	return 0;
+}
+
+int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_inside *in;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	err = knat_inside_check(kn, info, prefix, plen);
+	if (err)
+		goto unlock;
+	err = -ENOMEM;
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		goto unlock;
+	in->prefix = prefix;
+	in->plen = plen;
+	in->mask = inet_make_mask(plen);
+	in->pool_id = knat_pool_id(info);
+	spin_lock_bh(&kn->lock);
+	list_add_tail_rcu(&in->list, &kn->insides);
+	WRITE_ONCE(kn->ninsides, kn->ninsides + 1);
+	spin_unlock_bh(&kn->lock);
+	err = 0;
+unlock:
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_inside *in;
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	err = -ENOENT;
+	list_for_each_entry(in, &kn->insides, list) {
+		if (in->prefix != prefix || in->plen != plen)
+			continue;
+		/* Live mappings stay until they expire or are flushed. */
+		spin_lock_bh(&kn->lock);
+		list_del_rcu(&in->list);
+		WRITE_ONCE(kn->ninsides, kn->ninsides - 1);
+		spin_unlock_bh(&kn->lock);
+		kfree_rcu(in, rcu);
+		err = 0;
+		break;
+	}
+	mutex_unlock(&kn->cfg_lock);
+	if (err)
+		NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
+	return err;
+}
+
+int knat_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_pool *pool = NULL;
+	int err = 0;
+
+	mutex_lock(&kn->cfg_lock);
+	if (info->attrs[KNAT_A_POOL_ID]) {
+		pool = knat_pool_by_id(kn, knat_pool_id(info));
+		if (!pool) {
+			NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
+			err = -ENOENT;
+		}
+	}
+	if (!err)
+		knat_flush(kn, pool);
+	mutex_unlock(&kn->cfg_lock);
+	return err;
+}
+
+static int knat_block_put(struct sk_buff *skb, __be32 ext, u16 lo, u16 hi)
+{
+	struct nlattr *nest = nla_nest_start(skb, KNAT_A_BLOCK);
+
+	if (!nest || nla_put_be32(skb, KNAT_A_EXT_ADDR, ext) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MIN, lo) ||
+	    nla_put_u16(skb, KNAT_A_PORT_MAX, hi))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A subscriber's blocks, or its deterministic range. Under kn->lock. */
+static int knat_sub_blocks_put(struct sk_buff *skb,
+			       const struct knat_subscriber *sub)
+{
+	const struct knat_block *b;
+	struct nlattr *nest;
+	u16 lo, hi;
+
+	if (sub->ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, sub->ext->addr))
+		return -EMSGSIZE;
+	if (!list_empty(&sub->blocks)) {
+		b = list_first_entry(&sub->blocks, struct knat_block, node);
+		if (nla_put_be32(skb, KNAT_A_EXT_ADDR, knat_block_addr(b)->addr))
+			return -EMSGSIZE;
+	}
+	nest = nla_nest_start(skb, KNAT_A_BLOCKS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (sub->ext && knat_block_put(skb, sub->ext->addr, sub->det_lo,
+				       sub->det_hi))
+		return -EMSGSIZE;
+	list_for_each_entry(b, &sub->blocks, node) {
+		knat_block_bounds(b, &lo, &hi);
+		if (knat_block_put(skb, knat_block_addr(b)->addr, lo, hi))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int knat_sub_attrs(struct sk_buff *skb, struct knat_net *kn,
+			  const struct knat_subscriber *sub)
+{
+	int err;
+
+	spin_lock_bh(&kn->lock);
+	err = nla_put_be32(skb, KNAT_A_IN_ADDR, sub->addr) ||
+	      nla_put_u32(skb, KNAT_A_POOL_ID, sub->pool->id) ||
+	      nla_put_u32(skb, KNAT_A_MAPPINGS, sub->nmappings) ||
+	      nla_put_u32(skb, KNAT_A_SESSIONS, sub->nsessions) ||
+	      knat_sub_blocks_put(skb, sub);
+	spin_unlock_bh(&kn->lock);
+	return err ? -EMSGSIZE : 0;
+}
+
+static int knat_sub_entry_put(struct sk_buff *skb, const void *sub)
+{
+	return knat_sub_attrs(skb, knat_pernet(sock_net(skb->sk)), sub);
+}
+
+static int knat_sub_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			 const void *obj)
+{
+	return knat_dump_one(skb, cb, KNAT_CMD_SUBSCRIBER_GET, knat_sub_entry_put,
+			     obj);
+}
+
+int knat_sub_start(struct netlink_callback *cb)
+{
+	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->subs);
+}
+
+int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_walk_dump(skb, cb, knat_sub_fill);
+}
+
+static int knat_reply(struct genl_info *info, u8 cmd,
+		      int (*put)(struct sk_buff *, struct knat_net *,
+				 struct genl_info *))
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = knat_msg_put(msg, info, NULL, cmd);
+	err = hdr ? put(msg, kn, info) : -EMSGSIZE;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int knat_sub_get_put(struct sk_buff *msg, struct knat_net *kn,
+			    struct genl_info *info)
+{
+	__be32 addr = nla_get_be32(info->attrs[KNAT_A_IN_ADDR]);
+	struct knat_subscriber *sub;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	sub = knat_sub_find(kn, addr);
+	if (sub)
+		err = knat_sub_attrs(msg, kn, sub);
+	else
+		NL_SET_ERR_MSG_MOD(info->extack, "no state for this subscriber");
+	rcu_read_unlock();
+	return err;
+}
+
+int knat_sub_get(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_IN_ADDR))
+		return -EINVAL;
+	return knat_reply(info, KNAT_CMD_SUBSCRIBER_GET, knat_sub_get_put);
+}
+
+/* Who may hold an inside address's ports: its state, or its pool's rule. */
+static int knat_whois_inside(struct sk_buff *msg, struct knat_net *kn,
+			     struct genl_info *info, __be32 addr)
+{
+	struct knat_subscriber *sub = knat_sub_find(kn, addr);
+	struct knat_pool_addr *ext;
+	struct knat_inside *in;
+	struct knat_pool *pool;
+	struct nlattr *nest;
+	u32 idx;
+	u16 lo, hi;
+
+	if (sub)
+		return knat_sub_attrs(msg, kn, sub);
+	in = knat_inside_find(kn, addr);
+	pool = in ? knat_pool_by_id(kn, in->pool_id) : NULL;
+	if (!pool) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "address is not in an inside prefix with a pool");
+		return -ENOENT;
+	}
+	if (nla_put_be32(msg, KNAT_A_IN_ADDR, addr) ||
+	    nla_put_u32(msg, KNAT_A_POOL_ID, pool->id))
+		return -EMSGSIZE;
+	if (pool->mode != KNAT_MODE_DETERMINISTIC ||
+	    ((addr ^ pool->det_prefix) & inet_make_mask(pool->det_plen)))
+		return 0;
+	knat_det_range(pool, addr, &idx, &lo, &hi);
+	ext = knat_det_addr(pool, idx);
+	if (!ext)
+		return 0;
+	if (nla_put_be32(msg, KNAT_A_EXT_ADDR, ext->addr))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, KNAT_A_BLOCKS);
+	if (!nest || knat_block_put(msg, ext->addr, lo, hi))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Who holds an external address and port now. */
+static int knat_whois_ext(struct sk_buff *msg, struct knat_net *kn,
+			  struct genl_info *info, __be32 addr, u16 port)
+{
+	struct knat_pool_addr *pa = knat_pool_addr_find(kn, addr);
+	struct knat_block *b;
+	struct knat_pool *pool;
+	__be32 who = 0;
+	u8 state;
+	u32 bi;
+	u16 lo, hi;
+
+	if (!pa) {
+		NL_SET_ERR_MSG_MOD(info->extack, "address is not in a pool");
+		return -ENOENT;
+	}
+	pool = pa->range->pool;
+	if (nla_put_be32(msg, KNAT_A_EXT_ADDR, addr) ||
+	    nla_put_u16(msg, KNAT_A_EXT_PORT, port) ||
+	    nla_put_u32(msg, KNAT_A_POOL_ID, pool->id))
+		return -EMSGSIZE;
+	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
+		if (!knat_det_reverse(pool, pa->range->first +
+					    (pa - pa->range->addrs), port, &who))
+			goto outside;
+		knat_det_range(pool, who, &bi, &lo, &hi);
+		state = KNAT_BLOCK_ACTIVE;
+		goto put;
+	}
+	if (port < pool->port_min ||
+	    port - pool->port_min >= pool->nblocks * pool->block_size)
+		goto outside;
+	bi = (pa - pa->range->addrs) * pool->nblocks +
+	     (port - pool->port_min) / pool->block_size;
+	b = &pa->range->blocks[bi];
+	spin_lock_bh(&kn->lock);
+	state = b->state;
+	if (state != KNAT_BLOCK_FREE)
+		who = b->last_owner;
+	spin_unlock_bh(&kn->lock);
+	knat_block_bounds(b, &lo, &hi);
+put:
+	if (nla_put_u8(msg, KNAT_A_BLOCK_STATE, state) ||
+	    nla_put_u16(msg, KNAT_A_PORT_MIN, lo) ||
+	    nla_put_u16(msg, KNAT_A_PORT_MAX, hi) ||
+	    (who && nla_put_be32(msg, KNAT_A_IN_ADDR, who)))
+		return -EMSGSIZE;
+	return 0;
+outside:
+	NL_SET_ERR_MSG_MOD(info->extack, "port is outside the pool's blocks");
+	return -ENOENT;
+}
+
+static int knat_whois_put(struct sk_buff *msg, struct knat_net *kn,
+			  struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	int err;
+
+	rcu_read_lock();
+	if (a[KNAT_A_IN_ADDR])
+		err = knat_whois_inside(msg, kn, info,
+					nla_get_be32(a[KNAT_A_IN_ADDR]));
+	else
+		err = knat_whois_ext(msg, kn, info,
+				     nla_get_be32(a[KNAT_A_EXT_ADDR]),
+				     nla_get_u16(a[KNAT_A_EXT_PORT]));
+	rcu_read_unlock();
+	return err;
+}
+
+int knat_whois(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	bool ext = a[KNAT_A_EXT_ADDR] && a[KNAT_A_EXT_PORT];
+
+	if (!!a[KNAT_A_IN_ADDR] == (ext || a[KNAT_A_EXT_ADDR] ||
+				    a[KNAT_A_EXT_PORT]) ||
+	    (!a[KNAT_A_IN_ADDR] && !ext)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "ask about an inside address, or an external address and port");
+		return -EINVAL;
+	}
+	return knat_reply(info, KNAT_CMD_WHOIS, knat_whois_put);
+}

@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: pools, their address ranges, port blocks, and the subscribers that
+ * hold them.
+ *
+ * A dynamic pool cuts the port range of each of its addresses into blocks.
+ * A subscriber takes a block the first time it needs a port, a random free
+ * one on a random address; later blocks come from the same address, so all
+ * its mappings, whatever the protocol, share one external address (paired
+ * pooling, RFC 6888 REQ-2).  Ports are random inside a block (RFC 6056).
+ * A block whose last mapping expires cools for the pool's cooling time
+ * before anyone may take it again (RFC 6888 REQ-8): free -> active ->
+ * cooling -> free.  Limits on blocks and sessions are per subscriber; a
+ * refused allocation never evicts a live mapping (REQ-11).
+ *
+ * A deterministic pool (RFC 7422) gives the i-th address of its inside
+ * prefix a fixed port range of a fixed external address: both directions
+ * of the relation are arithmetic, and nothing needs logging.
+ *
+ * Everything here that changes state runs under kn->lock.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/inetdevice.h>
+#include <net/ip.h>
+#include "knat.h"
+
+#define KNAT_OVERLAP_TRIES	8
+
+struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size)
+{
+	struct knat_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+
+	if (!pool)
+		return NULL;
+	INIT_LIST_HEAD(&pool->ranges);
+	INIT_LIST_HEAD(&pool->cooling);
+	pool->id = id;
+	pool->port_min = lo;
+	pool->port_max = hi;
+	pool->block_size = block_size;
+	pool->nblocks = ((u32)hi - lo + 1) / block_size;
+	pool->max_blocks = 8;
+	pool->cooling_secs = 120;
+	atomic_set(&pool->nmappings, 0);
+	return pool;
+}
+
+void knat_pool_destroy(struct knat_pool *pool)
+{
+	struct knat_range *range, *tmp;
+
+	list_for_each_entry_safe(range, tmp, &pool->ranges, list)
+		knat_range_destroy(range);
+	kfree(pool);
+}
+
+static int knat_bitmap_init(struct knat_bitmap *bm, u32 nbits)
+{
+	u32 words = BITS_TO_LONGS(nbits);
+
+	bm->nbits = nbits;
+	bm->used = kvcalloc(words, sizeof(long), GFP_KERNEL);
+	bm->full = kvcalloc(BITS_TO_LONGS(words), sizeof(long), GFP_KERNEL);
+	return bm->used && bm->full ? 0 : -ENOMEM;
+}
+
+struct knat_range *knat_range_create(struct knat_pool *pool, __be32 prefix,
+				     u8 plen)
+{
+	u32 n = 1U << (32 - plen), nb = n * pool->nblocks, i, p;
+	struct knat_range *range;
+
+	range = kzalloc(struct_size(range, addrs, n), GFP_KERNEL);
+	if (!range)
+		return NULL;
+	range->pool = pool;
+	range->prefix = prefix;
+	range->plen = plen;
+	range->naddrs = n;
+	atomic_set(&range->nmappings, 0);
+	if (pool->mode == KNAT_MODE_DYNAMIC) {
+		range->blocks = kvcalloc(nb, sizeof(*range->blocks), GFP_KERNEL);
+		if (!range->blocks || knat_bitmap_init(&range->bmap, nb))
+			goto fail;
+		for (i = 0; i < nb; i++) {
+			INIT_LIST_HEAD(&range->blocks[i].node);
+			range->blocks[i].range = range;
+			range->blocks[i].index = i;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct knat_pool_addr *pa = &range->addrs[i];
+
+		pa->addr = htonl(ntohl(prefix) + i);
+		pa->range = range;
+		for (p = 0; p < KNAT_NPROTO; p++) {
+			pa->ports[p] = kvzalloc(sizeof(*pa->ports[p]), GFP_KERNEL);
+			if (!pa->ports[p])
+				goto fail;
+		}
+	}
+	return range;
+
+fail:
+	knat_range_destroy(range);
+	return NULL;
+}
+
+void knat_range_destroy(struct knat_range *range)
+{
+	u32 i, p;
+
+	for (i = 0; i < range->naddrs; i++)
+		for (p = 0; p < KNAT_NPROTO; p++)
+			kvfree(range->addrs[i].ports[p]);
+	kvfree(range->bmap.used);
+	kvfree(range->bmap.full);
+	kvfree(range->blocks);
+	kfree(range);
+}
+
+/* Configuration writers hold kn->cfg_lock; kn->lock orders them against
+ * the packet path.
+ */
+void knat_range_publish(struct knat_net *kn, struct knat_range *range)
+{
+	struct knat_pool *pool = range->pool;
+	u32 i;
+
+	for (i = 0; kn->net && i < range->naddrs; i++)
+		range->addrs[i].local = inet_addr_type(kn->net,
+						       range->addrs[i].addr) ==
+					RTN_LOCAL;
+	spin_lock_bh(&kn->lock);
+	range->first = pool->naddrs;
+	list_add_tail_rcu(&range->list, &pool->ranges);
+	pool->naddrs += range->naddrs;
+	WRITE_ONCE(kn->npool_addrs, kn->npool_addrs + range->naddrs);
+	spin_unlock_bh(&kn->lock);
+}
+
+/* No new block or mapping on @range; live ones stay until they expire. */
+void knat_range_drain(struct knat_net *kn, struct knat_range *range)
+{
+	spin_lock_bh(&kn->lock);
+	if (!range->draining) {
+		range->draining = true;
+		range->pool->naddrs -= range->naddrs;
+	}
+	spin_unlock_bh(&kn->lock);
+}
+
+void knat_pool_drain(struct knat_net *kn, struct knat_pool *pool)
+{
+	struct knat_range *range;
+
+	list_for_each_entry(range, &pool->ranges, list)
+		knat_range_drain(kn, range);
+	spin_lock_bh(&kn->lock);
+	pool->draining = true;
+	spin_unlock_bh(&kn->lock);
+}
+
+struct knat_pool *knat_pool_by_id(struct knat_net *kn, u32 id)
+{
+	struct knat_pool *pool;
+
+	list_for_each_entry_rcu(pool, &kn->pools, list)
+		if (pool->id == id)
+			return pool;
+	return NULL;
+}
+
+struct knat_pool_addr *knat_pool_addr_find(struct knat_net *kn, __be32 addr)
+{
+	struct knat_range *range;
+	struct knat_pool *pool;
+	u32 off;
+
+	list_for_each_entry_rcu(pool, &kn->pools, list) {
+		list_for_each_entry_rcu(range, &pool->ranges, list) {
+			off = ntohl(addr) - ntohl(range->prefix);
+			if (off < range->naddrs)
+				return &range->addrs[off];
+		}
+	}
+	return NULL;
+}
+
+struct knat_pool_addr *knat_block_addr(const struct knat_block *b)
+{
+	return &b->range->addrs[b->index / b->range->pool->nblocks];
+}
+
+void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi)
+{
+	const struct knat_pool *pool = b->range->pool;
+
+	*lo = pool->port_min + (b->index % pool->nblocks) * pool->block_size;
+	*hi = *lo + pool->block_size - 1;
+}
+
+/* The host's local port range, on an address the host uses; else empty. */
+static void knat_local_ports(struct knat_net *kn,
+			     const struct knat_pool_addr *pa, u32 *lo, u32 *hi)
+{
+	int l, h;
+
+	*lo = 1;
+	*hi = 0;
+	if (!kn->net || !READ_ONCE(pa->local))
+		return;
+	inet_get_local_port_range(kn->net, &l, &h);
+	*lo = l;
+	*hi = h;
+}
+
+/* The blocks of address @a of @range that hold local ports, as indexes. */
+static void knat_local_blocks(struct knat_net *kn, struct knat_range *range,
+			      u32 a, u32 *xlo, u32 *xhi)
+{
+	struct knat_pool *pool = range->pool;
+	u32 lo, hi, last = pool->port_min + pool->nblocks * pool->block_size - 1;
+
+	knat_local_ports(kn, &range->addrs[a], &lo, &hi);
+	if (lo > hi || hi < pool->port_min || lo > last) {
+		*xlo = 1;
+		*xhi = 0;
+		return;
+	}
+	lo = max_t(u32, lo, pool->port_min);
+	hi = min(hi, last);
+	*xlo = a * pool->nblocks + (lo - pool->port_min) / pool->block_size;
+	*xhi = a * pool->nblocks + (hi - pool->port_min) / pool->block_size;
+}
+
+/* A free block on address @a of @range, from a random start. */
+static int knat_block_find_on(struct knat_net *kn, struct knat_range *range,
+			      u32 a)
+{
+	u32 nb = range->pool->nblocks, lo = a * nb, xlo, xhi;
+
+	knat_local_blocks(kn, range, a, &xlo, &xhi);
+	return knat_bits_search(range->bmap.full, range->bmap.used, lo,
+				lo + nb - 1, lo + get_random_u32_below(nb),
+				xlo, xhi);
+}
+
+/*
+ * A free block anywhere in @range, searching from address @a.  A block the
+ * plain search finds on an address the host uses may hold local ports: then
+ * that address is searched without them, and the search moves on.  Each
+ * round settles one address, so the rounds are bounded by the addresses.
+ */
+static int knat_block_find_in(struct knat_net *kn, struct knat_range *range,
+			      u32 a)
+{
+	u32 nb = range->pool->nblocks, total = range->naddrs * nb;
+	u32 start = a * nb + get_random_u32_below(nb);
+	u32 round;
+	int bit;
+
+	for (round = 0; round <= range->naddrs; round++) {
+		bit = knat_bits_search(range->bmap.full, range->bmap.used, 0,
+				       total - 1, start, 1, 0);
+		if (bit < 0 || !READ_ONCE(range->addrs[bit / nb].local))
+			return bit;
+		a = bit / nb;
+		bit = knat_block_find_on(kn, range, a);
+		if (bit >= 0)
+			return bit;
+		start = (a + 1) % range->naddrs * nb;
+	}
+	return -1;
+}
+
+/* The address a subscriber's mappings leave from: that of its blocks. */
+static struct knat_range *knat_sub_paired(struct knat_subscriber *sub, u32 *a)
+{
+	struct knat_block *b;
+
+	list_for_each_entry(b, &sub->blocks, node) {
+		if (b->range->draining)
+			continue;
+		*a = b->index / b->range->pool->nblocks;
+		return b->range;
+	}
+	return NULL;
+}
+
+static struct knat_block *knat_block_pick(struct knat_net *kn,
+					  struct knat_subscriber *sub)
+{
+	struct knat_pool *pool = sub->pool;
+	struct knat_range *range, *first = NULL;
+	u32 a, r;
+	int bit;
+
+	range = knat_sub_paired(sub, &a);
+	if (range) {
+		bit = knat_block_find_on(kn, range, a);
+		return bit < 0 ? NULL : &range->blocks[bit];
+	}
+	if (!pool->naddrs)
+		return NULL;
+	/* A random address over the live ranges, then onward, wrapping. */
+	r = get_random_u32_below(pool->naddrs);
+	list_for_each_entry(range, &pool->ranges, list) {
+		if (range->draining)
+			continue;
+		if (r < range->naddrs) {
+			first = range;
+			break;
+		}
+		r -= range->naddrs;
+	}
+	if (WARN_ON_ONCE(!first))
+		return NULL;
+	range = first;
+	a = r;
+	do {
+		if (!range->draining) {
+			bit = knat_block_find_in(kn, range, a);
+			if (bit >= 0)
+				return &range->blocks[bit];
+		}
+		range = list_is_last(&range->list, &pool->ranges) ?
+			list_first_entry(&pool->ranges, struct knat_range, list) :
+			list_next_entry(range, list);
+		a = 0;
+	} while (range != first);
+	return NULL;
+}
+
+static void knat_block_take(struct knat_net *kn, struct knat_block *b,
+			    struct knat_subscriber *sub)
+{
+	struct knat_range *range = b->range;
+
+	knat_bits_take(range->bmap.full, range->bmap.used, b->index);
+	range->bmap.nused++;
+	range->nactive++;
+	b->state = KNAT_BLOCK_ACTIVE;
+	b->owner = sub;
+	b->last_owner = sub->addr;
+	b->nmappings = 0;
+	list_add(&b->node, &sub->blocks);
+	sub->nblocks++;
+	knat_count(kn, KNAT_STAT_BLOCKS_ALLOCATED);
+	knat_event_block(kn, KNAT_EVENT_BLOCK_ALLOC, b, sub->addr);
+}
+
+static void knat_block_free(struct knat_block *b)
+{
+	struct knat_range *range = b->range;
+
+	b->state = KNAT_BLOCK_FREE;
+	knat_bits_clear(range->bmap.full, range->bmap.used, b->index);
+	range->bmap.nused--;
+}
+
+/* The last mapping of @b is gone: it cools before anyone takes it again. */
+static void knat_block_release(struct knat_net *kn, struct knat_block *b)
+{
+	struct knat_subscriber *sub = b->owner;
+	struct knat_range *range = b->range;
+	struct knat_pool *pool = range->pool;
+
+	list_del(&b->node);
+	sub->nblocks--;
+	b->owner = NULL;
+	range->nactive--;
+	knat_count(kn, KNAT_STAT_BLOCKS_RELEASED);
+	knat_event_block(kn, KNAT_EVENT_BLOCK_RELEASE, b, sub->addr);
+	if (!pool->cooling_secs || range->draining) {
+		knat_block_free(b);
+		return;
+	}
+	b->state = KNAT_BLOCK_COOLING;
+	b->cool_until = jiffies + pool->cooling_secs * HZ;
+	list_add_tail(&b->node, &pool->cooling);
+	range->ncooling++;
+}
+
+/**
+ * knat_cooling_reap - free the blocks whose cooling time is over
+ * @kn: namespace state
+ * @budget: blocks to free at most, over all pools
+ *
+ * Each pool's cooling list is in release order, and every block of a pool
+ * cools equally long: the reap stops at the first block still cooling.
+ * Return: blocks freed.
+ */
+unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget)
+{
+	unsigned long now = jiffies;
+	struct knat_pool *pool;
+	struct knat_block *b;
+	unsigned int n = 0;
+
+	spin_lock_bh(&kn->lock);
+	list_for_each_entry(pool, &kn->pools, list) {
+		while (n < budget && !list_empty(&pool->cooling)) {
+			b = list_first_entry(&pool->cooling, struct knat_block,
+					     node);
+			if (time_before(now, b->cool_until))
+				break;
+			list_del_init(&b->node);
+			b->range->ncooling--;
+			knat_block_free(b);
+			n++;
+		}
+	}
+	spin_unlock_bh(&kn->lock);
+	return n;
+}
+
+/* Unlink the cooling blocks of a range about to go. */
+static void knat_range_uncool(struct knat_range *range)
+{
+	struct knat_block *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &range->pool->cooling, node) {
+		if (b->range != range)
+			continue;
+		list_del_init(&b->node);
+		range->ncooling--;
+	}
+}
+
+static bool knat_range_drained(struct knat_range *range)
+{
+	return range->draining && !atomic_read(&range->nmappings) &&
+	       !range->nactive;
+}
+
+/**
+ * knat_pools_reap - free the drained ranges and pools that nothing uses
+ * @kn: namespace state
+ *
+ * Process context, with kn->cfg_lock held.
+ */
+void knat_pools_reap(struct knat_net *kn)
+{
+	struct knat_range *range, *rtmp;
+	struct knat_pool *pool, *ptmp;
+	LIST_HEAD(ranges);
+	LIST_HEAD(pools);
+
+	spin_lock_bh(&kn->lock);
+	list_for_each_entry_safe(pool, ptmp, &kn->pools, list) {
+		list_for_each_entry_safe(range, rtmp, &pool->ranges, list) {
+			if (!knat_range_drained(range))
+				continue;
+			knat_range_uncool(range);
+			list_del_rcu(&range->list);
+			WRITE_ONCE(kn->npool_addrs,
+				   kn->npool_addrs - range->naddrs);
+			list_add(&range->gone, &ranges);
+		}
+		if (pool->draining && list_empty(&pool->ranges) &&
+		    !atomic_read(&pool->nmappings)) {
+			list_del_rcu(&pool->list);
+			kn->npools--;
+			list_add(&pool->gone, &pools);
+		}
+	}
+	spin_unlock_bh(&kn->lock);
+	if (list_empty(&ranges) && list_empty(&pools))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(range, rtmp, &ranges, gone)
+		knat_range_destroy(range);
+	list_for_each_entry_safe(pool, ptmp, &pools, gone)
+		kfree(pool);
+}
+
+/* Deterministic pools: subscriber i of the inside prefix. */
+int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen)
+{
+	u32 subs = 1U << (32 - plen), span = (u32)pool->port_max -
+					      pool->port_min + 1;
+
+	if (!pool->naddrs)
+		return -EINVAL;
+	pool->det_prefix = prefix;
+	pool->det_plen = plen;
+	pool->det_per_addr = DIV_ROUND_UP(subs, pool->naddrs);
+	pool->det_ports = span / pool->det_per_addr;
+	return pool->det_ports ? 0 : -ERANGE;
+}
+
+void knat_det_range(const struct knat_pool *pool, __be32 inside, u32 *addr_idx,
+		    u16 *lo, u16 *hi)
+{
+	u32 i = ntohl(inside) - ntohl(pool->det_prefix);
+
+	*addr_idx = i / pool->det_per_addr;
+	*lo = pool->port_min + (i % pool->det_per_addr) * pool->det_ports;
+	*hi = *lo + pool->det_ports - 1;
+}
+
+bool knat_det_reverse(const struct knat_pool *pool, u32 addr_idx, u16 port,
+		      __be32 *inside)
+{
+	u32 j, i;
+
+	if (port < pool->port_min)
+		return false;
+	j = (port - pool->port_min) / pool->det_ports;
+	if (j >= pool->det_per_addr)
+		return false;
+	i = addr_idx * pool->det_per_addr + j;
+	if (pool->det_plen && i >> (32 - pool->det_plen))
+		return false;
+	*inside = htonl(ntohl(pool->det_prefix) + i);
+	return true;
+}
+
+struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx)
+{
+	struct knat_range *range;
+
+	list_for_each_entry_rcu(range, &pool->ranges, list) {
+		if (idx < range->naddrs)
+			return &range->addrs[idx];
+		idx -= range->naddrs;
+	}
+	return NULL;
+}
+
+/**
+ * knat_sub_attach - tie a new subscriber to its pool
+ * @kn: namespace state
+ * @sub: the subscriber, not yet published
+ * @pool: the pool of its inside prefix
+ *
+ * Return: 0, or -ENOENT when the pool cannot serve this address.
+ */
+int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
+		    struct knat_pool *pool)
+{
+	u32 idx;
+
+	if (pool->draining)
+		return -ENOENT;
+	INIT_LIST_HEAD(&sub->blocks);
+	sub->pool = pool;
+	if (pool->mode != KNAT_MODE_DETERMINISTIC)
+		return 0;
+	if ((sub->addr ^ pool->det_prefix) & inet_make_mask(pool->det_plen))
+		return -ENOENT;
+	knat_det_range(pool, sub->addr, &idx, &sub->det_lo, &sub->det_hi);
+	sub->ext = knat_det_addr(pool, idx);
+	return sub->ext ? 0 : -ENOENT;
+}
+
+/* Refuse with @reason, and say so on the event group. */
+static int knat_refuse(struct knat_net *kn, struct knat_subscriber *sub,
+		       int reason, u8 proto)
+{
+	u8 ev = KNAT_EVENT_EXHAUSTED;
+
+	if (reason == KNAT_STAT_DROP_LIMIT_BLOCKS)
+		ev = KNAT_EVENT_LIMIT_BLOCKS;
+	else if (reason == KNAT_STAT_DROP_LIMIT_SESSIONS)
+		ev = KNAT_EVENT_LIMIT_SESSIONS;
+	knat_event_refusal(kn, sub, ev, proto);
+	return reason;
+}
+
+static int knat_block_port(struct knat_block *b, u8 proto)
+{
+	struct knat_pool_addr *pa = knat_block_addr(b);
+	u16 lo, hi;
+
+	knat_block_bounds(b, &lo, &hi);
+	return knat_portmap_alloc(pa->ports[knat_proto_index(proto)], lo, hi, 0);
+}
+
+/*
+ * Port overlapping: a port of @b that no exclusive mapping holds and no
+ * session of the same external address uses toward the same remote.
+ */
+static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
+			     const struct knat_tuple *t)
+{
+	struct knat_pool_addr *pa = knat_block_addr(b);
+	struct knat_portmap *pm = pa->ports[knat_proto_index(t->proto)];
+	struct knat_tuple key = *t;
+	u16 lo, hi, port;
+	int i;
+
+	knat_block_bounds(b, &lo, &hi);
+	key.laddr = pa->addr;
+	for (i = 0; i < KNAT_OVERLAP_TRIES; i++) {
+		port = lo + get_random_u32_below((u32)hi - lo + 1);
+		if (knat_portmap_test(pm, port))
+			continue;
+		key.lport = htons(port);
+		if (!knat_session_find_out(kn, &key))
+			return port;
+	}
+	return -1;
+}
+
+static int knat_block_use(struct knat_net *kn, struct knat_block *b,
+			  const struct knat_tuple *t, bool overlap)
+{
+	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t->proto);
+}
+
+/* A port in a block of @sub, taking a new block when those are full. */
+static int knat_sub_alloc_block(struct knat_net *kn,
+				struct knat_subscriber *sub,
+				const struct knat_tuple *t, struct knat_mapping *m)
+{
+	struct knat_pool *pool = sub->pool;
+	struct knat_block *b;
+	int port;
+
+	list_for_each_entry(b, &sub->blocks, node) {
+		if (b->range->draining)
+			continue;
+		port = knat_block_use(kn, b, t, pool->overlap);
+		if (port >= 0)
+			goto found;
+	}
+	if (sub->nblocks >= pool->max_blocks)
+		return knat_refuse(kn, sub, KNAT_STAT_DROP_LIMIT_BLOCKS, t->proto);
+	b = knat_block_pick(kn, sub);
+	if (!b)
+		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+	knat_block_take(kn, b, sub);
+	port = knat_block_use(kn, b, t, pool->overlap);
+	if (port < 0) {
+		/* Only a host port range covering the block gets here. */
+		knat_block_release(kn, b);
+		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+	}
+found:
+	b->nmappings++;
+	m->block = b;
+	m->paddr = knat_block_addr(b);
+	m->ext.port = htons(port);
+	m->overlap = pool->overlap;
+	return 0;
+}
+
+static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
+			      const struct knat_tuple *t,
+			      struct knat_mapping *m)
+{
+	struct knat_pool_addr *pa = sub->ext;
+	struct knat_portmap *pm = pa->ports[knat_proto_index(t->proto)];
+	u32 xlo, xhi;
+	int port;
+
+	knat_local_ports(kn, pa, &xlo, &xhi);
+	port = knat_bits_search(pm->full, pm->used, sub->det_lo, sub->det_hi,
+				sub->det_lo + get_random_u32_below(sub->det_hi -
+								   sub->det_lo + 1),
+				xlo, xhi);
+	if (port < 0)
+		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+	knat_bits_take(pm->full, pm->used, port);
+	pm->nused++;
+	m->paddr = pa;
+	m->ext.port = htons(port);
+	return 0;
+}
+
+/**
+ * knat_sub_alloc - choose the external endpoint of a new mapping
+ * @kn: namespace state
+ * @sub: its subscriber
+ * @t: the inside tuple of the flow that makes it
+ * @m: the mapping: ext, paddr, block and overlap are set
+ *
+ * Return: 0, or a KNAT_STAT_DROP_* reason.
+ */
+int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_tuple *t, struct knat_mapping *m)
+{
+	struct knat_pool *pool = sub->pool;
+	int err;
+
+	if (pool->mode == KNAT_MODE_DETERMINISTIC)
+		err = knat_sub_alloc_det(kn, sub, t, m);
+	else
+		err = knat_sub_alloc_block(kn, sub, t, m);
+	if (err)
+		return err;
+	m->ext.addr = m->paddr->addr;
+	m->ext.proto = t->proto;
+	atomic_inc(&m->paddr->range->nmappings);
+	atomic_inc(&pool->nmappings);
+	return 0;
+}
+
+/* Undo knat_sub_alloc(). */
+void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
+		   struct knat_mapping *m)
+{
+	struct knat_block *b = m->block;
+
+	if (!m->overlap)
+		knat_portmap_free(m->paddr->ports[knat_proto_index(m->ext.proto)],
+				  ntohs(m->ext.port));
+	atomic_dec(&m->paddr->range->nmappings);
+	atomic_dec(&sub->pool->nmappings);
+	if (b && !--b->nmappings)
+		knat_block_release(kn, b);
+}
+
+/**
+ * knat_overlap_port - the external port of a new session of a shared mapping
+ * @kn: namespace state
+ * @m: the mapping, of a pool with port overlapping
+ * @t: the session's inside tuple
+ * @port: set to the mapping's port, or another of its block when a session
+ *        of another mapping holds that one toward the same remote
+ *
+ * Return: 0, or KNAT_STAT_DROP_EXHAUSTED.
+ */
+int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
+		      const struct knat_tuple *t, __be16 *port)
+{
+	struct knat_tuple key = *t;
+	int p;
+
+	key.laddr = m->ext.addr;
+	key.lport = m->ext.port;
+	if (!knat_session_find_out(kn, &key)) {
+		*port = m->ext.port;
+		return 0;
+	}
+	p = knat_overlap_pick(kn, m->block, t);
+	if (p < 0)
+		return knat_refuse(kn, m->sub, KNAT_STAT_DROP_EXHAUSTED,
+				   t->proto);
+	*port = htons(p);
+	return 0;
+}
+
+/* Process context; the address came or went on an interface of kn->net. */
+void knat_addr_set_local(struct knat_net *kn, __be32 addr, bool local)
+{
+	struct knat_pool_addr *pa;
+
+	rcu_read_lock();
+	pa = knat_pool_addr_find(kn, addr);
+	if (pa)
+		WRITE_ONCE(pa->local, local);
+	rcu_read_unlock();
+}
+
+static int knat_inetaddr_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct in_ifaddr *ifa = ptr;
+	struct net *net = dev_net(ifa->ifa_dev->dev);
+
+	if (event == NETDEV_UP || event == NETDEV_DOWN)
+		knat_addr_set_local(knat_pernet(net), ifa->ifa_local,
+				    event == NETDEV_UP);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block knat_inetaddr_notifier = {
+	.notifier_call = knat_inetaddr_event,
+};
+
+int knat_notifier_init(void)
+{
+	return register_inetaddr_notifier(&knat_inetaddr_notifier);
+}
+
+void knat_notifier_exit(void)
+{
+	unregister_inetaddr_notifier(&knat_inetaddr_notifier);
+}

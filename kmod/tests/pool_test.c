@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: port blocks, their life, limits and exhaustion; deterministic
+ * pools.
+ */
+#include <linux/in.h>
+#include "util.h"
+
+static struct knat_session *out(struct knat_net *kn, u8 proto,
+				const char *sub, u16 port, const char *rem,
+				u16 rport, int *reason)
+{
+	struct knat_tuple t = knat_test_tuple(proto, sub, port, rem, rport);
+	struct knat_session *s;
+
+	*reason = 0;
+	rcu_read_lock();
+	s = knat_session_create_out(kn, &t, 0, reason);
+	rcu_read_unlock();
+	return s;
+}
+
+/* Pool 1 of @prefix/@plen, ports [lo, hi] in blocks of @block, for
+ * 100.64.0.0/10; options set by the caller through the returned pool.
+ */
+static struct knat_pool *pool_for(struct kunit *test, struct knat_net **kn,
+				  const char *prefix, u8 plen, u16 lo, u16 hi,
+				  u16 block)
+{
+	struct knat_pool *pool = knat_test_pool_new(test, 1, lo, hi, block);
+
+	*kn = knat_test_net_empty(test);
+	knat_test_pool_add(test, *kn, pool, prefix, plen);
+	knat_test_inside(test, *kn, "100.64.0.0", 10, 1);
+	return pool;
+}
+
+static struct knat_block *block_of(struct knat_session *s)
+{
+	return s->map->block;
+}
+
+static void drop_session(struct knat_net *kn, struct knat_session *s)
+{
+	rcu_read_lock();
+	knat_session_remove(kn, s, true);
+	rcu_read_unlock();
+}
+
+/* free -> active -> cooling -> free, and nobody else gets a cooling block. */
+static void block_life_and_cooling(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32, 2000,
+					  2015, 16);
+	struct knat_session *a, *b;
+	struct knat_block *blk;
+	int reason;
+
+	a = out(kn, IPPROTO_UDP, "100.64.0.2", 5000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	blk = block_of(a);
+	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_ACTIVE);
+	KUNIT_EXPECT_EQ(test, blk->last_owner, knat_test_addr("100.64.0.2"));
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_BLOCKS_ALLOCATED), 1ULL);
+
+	drop_session(kn, a);
+	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_COOLING);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_BLOCKS_RELEASED), 1ULL);
+	/* The only block cools: another subscriber finds nothing. */
+	b = out(kn, IPPROTO_UDP, "100.64.0.3", 5000, "203.0.113.9", 53, &reason);
+	KUNIT_EXPECT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	KUNIT_EXPECT_EQ(test, knat_cooling_reap(kn, 16), 0U);
+	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_COOLING);
+	/* At least the cooling time (RFC 6888 REQ-8), then free again. */
+	KUNIT_EXPECT_GE(test, (long)(blk->cool_until - jiffies),
+			(long)(pool->cooling_secs * HZ - HZ));
+	blk->cool_until = jiffies - 1;
+	KUNIT_EXPECT_EQ(test, knat_cooling_reap(kn, 16), 1U);
+	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_FREE);
+	b = out(kn, IPPROTO_UDP, "100.64.0.3", 5000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_EQ(test, block_of(b), blk);
+	KUNIT_EXPECT_EQ(test, blk->last_owner, knat_test_addr("100.64.0.3"));
+	knat_test_net_free(kn);
+}
+
+/* First blocks land on random blocks of random addresses, not in order. */
+static void blocks_in_random_order(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.0", 28, 1024,
+					  65535, 256);
+	unsigned long addrs = 0;
+	unsigned int i, ascending = 0;
+	u32 prev = 0, idx;
+	int reason;
+
+	for (i = 0; i < 64; i++) {
+		struct knat_session *s;
+		char sub[16];
+
+		snprintf(sub, sizeof(sub), "100.64.1.%u", i + 1);
+		s = out(kn, IPPROTO_TCP, sub, 40000, "203.0.113.9", 443, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		idx = block_of(s)->index;
+		__set_bit(idx / pool->nblocks, &addrs);
+		ascending += i && idx > prev;
+		prev = idx;
+	}
+	KUNIT_EXPECT_GE(test, hweight_long(addrs), 12);
+	KUNIT_EXPECT_GT(test, ascending, 16U);
+	KUNIT_EXPECT_LT(test, ascending, 48U);
+	knat_test_net_free(kn);
+}
+
+/* Every protocol and every block of a subscriber on one address. */
+static void subscriber_is_paired(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP };
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.0", 28, 1024,
+					  65535, 16);
+	struct knat_subscriber *sub = NULL;
+	__be32 ext = 0;
+	unsigned int i, p;
+	int reason;
+
+	pool->max_blocks = 4;
+	for (p = 0; p < ARRAY_SIZE(protos); p++) {
+		for (i = 0; i < 40; i++) {
+			struct knat_session *s = out(kn, protos[p], "100.64.0.2",
+						     3000 + i, "203.0.113.9",
+						     80, &reason);
+
+			KUNIT_ASSERT_NOT_NULL(test, s);
+			ext = ext ?: s->out.laddr;
+			KUNIT_EXPECT_EQ(test, s->out.laddr, ext);
+			sub = s->map->sub;
+		}
+	}
+	/* 40 ports of each protocol: three blocks of 16, shared. */
+	KUNIT_EXPECT_EQ(test, sub->nblocks, 3);
+	knat_test_net_free(kn);
+}
+
+/* At max-blocks a subscriber is refused; another is not affected, and
+ * nothing live is evicted (RFC 6888 REQ-4, REQ-11).
+ */
+static void block_limit(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32, 1024,
+					  65535, 16);
+	struct knat_session *first, *s;
+	unsigned int i;
+	int reason;
+
+	pool->max_blocks = 1;
+	first = out(kn, IPPROTO_UDP, "100.64.0.2", 3000, "203.0.113.9", 53,
+		    &reason);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	for (i = 1; i < 16; i++)
+		KUNIT_ASSERT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2",
+						3000 + i, "203.0.113.9", 53,
+						&reason));
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 3016, "203.0.113.9", 53, &reason);
+	KUNIT_EXPECT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_LIMIT_BLOCKS);
+	/* The refused one's existing flows keep working. */
+	KUNIT_EXPECT_PTR_EQ(test, out(kn, IPPROTO_UDP, "100.64.0.2", 3000,
+				      "203.0.113.9", 53, &reason), first);
+	/* Its other protocols still have ports in its block. */
+	KUNIT_EXPECT_NOT_NULL(test, out(kn, IPPROTO_TCP, "100.64.0.2", 3016,
+					"203.0.113.9", 80, &reason));
+	KUNIT_EXPECT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.3", 3016,
+					"203.0.113.9", 53, &reason));
+	knat_test_net_free(kn);
+}
+
+static void session_limit(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32, 1024,
+					  65535, 256);
+	struct knat_tuple in;
+	struct knat_session *s;
+	unsigned int i;
+	int reason;
+
+	pool->max_sessions = 3;
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2",
+						3000, "203.0.113.9", 53 + i,
+						&reason));
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 3000, "203.0.113.9", 60, &reason);
+	KUNIT_EXPECT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_LIMIT_SESSIONS);
+	/* Inbound sessions count too. */
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 3000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	in = s->out;
+	in.raddr = knat_test_addr("192.0.2.7");
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &in, 0, &reason));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_LIMIT_SESSIONS);
+	/* Another subscriber is not limited by this one. */
+	KUNIT_EXPECT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.3", 3000,
+					"203.0.113.9", 60, &reason));
+	knat_test_net_free(kn);
+}
+
+/* Two blocks in all: the third subscriber is refused, the first two go on. */
+static void exhaustion(struct kunit *test)
+{
+	struct knat_net *kn;
+	int reason;
+
+	pool_for(test, &kn, "198.51.100.1", 32, 1024, 1055, 16);
+	KUNIT_ASSERT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2", 1,
+					"203.0.113.9", 53, &reason));
+	KUNIT_ASSERT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.3", 1,
+					"203.0.113.9", 53, &reason));
+	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.4", 1,
+				    "203.0.113.9", 53, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	/* A refused subscriber leaves no state behind. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 2);
+	KUNIT_EXPECT_NOT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2", 2,
+					"203.0.113.9", 53, &reason));
+	knat_test_net_free(kn);
+}
+
+/* Every block of a pool is found, and no more, for block maps too. */
+static void every_block_once(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.0", 30, 1024,
+					  2047, 64);
+	unsigned int i, n = 4 * 16;
+	unsigned long seen[2] = {};
+	int reason;
+
+	for (i = 0; i < n; i++) {
+		struct knat_session *s;
+		char sub[16];
+
+		snprintf(sub, sizeof(sub), "100.64.2.%u", i + 1);
+		s = out(kn, IPPROTO_UDP, sub, 1, "203.0.113.9", 53, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_FALSE(test, __test_and_set_bit(block_of(s)->index,
+							    seen));
+	}
+	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.3.1", 1,
+				    "203.0.113.9", 53, &reason));
+	KUNIT_EXPECT_EQ(test, pool->nblocks, 16U);
+	knat_test_net_free(kn);
+}
+
+/* RFC 7422: a fixed port range per inside address, both ways, over
+ * whole prefixes, ranges disjoint and inside the pool.
+ */
+static void check_deterministic(struct kunit *test, const char *ext, u8 eplen,
+				const char *inside, u8 iplen, u16 lo, u16 hi)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct knat_pool *pool = knat_test_pool_new(test, 1, lo, hi, 1);
+	u32 n = 1U << (32 - iplen), i, idx, prev_idx = 0;
+	u16 plo, phi, prev_hi = 0;
+	__be32 back;
+
+	pool->mode = KNAT_MODE_DETERMINISTIC;
+	knat_test_pool_add(test, kn, pool, ext, eplen);
+	KUNIT_ASSERT_EQ(test, knat_det_setup(pool, knat_test_addr(inside), iplen), 0);
+	for (i = 0; i < n; i++) {
+		__be32 addr = htonl(ntohl(knat_test_addr(inside)) + i);
+
+		knat_det_range(pool, addr, &idx, &plo, &phi);
+		KUNIT_ASSERT_LT(test, idx, pool->naddrs);
+		KUNIT_ASSERT_GE(test, plo, lo);
+		KUNIT_ASSERT_LE(test, phi, hi);
+		KUNIT_ASSERT_LE(test, plo, phi);
+		if (i && idx == prev_idx)
+			KUNIT_ASSERT_GT(test, plo, prev_hi);
+		KUNIT_ASSERT_TRUE(test, knat_det_reverse(pool, idx, plo, &back));
+		KUNIT_ASSERT_EQ(test, back, addr);
+		KUNIT_ASSERT_TRUE(test, knat_det_reverse(pool, idx, phi, &back));
+		KUNIT_ASSERT_EQ(test, back, addr);
+		prev_idx = idx;
+		prev_hi = phi;
+	}
+	KUNIT_EXPECT_FALSE(test, knat_det_reverse(pool, 0, lo - 1, &back));
+	knat_test_net_free(kn);
+}
+
+static void deterministic_both_ways(struct kunit *test)
+{
+	check_deterministic(test, "198.51.100.0", 28, "100.64.0.0", 20, 1024,
+			    65535);
+	check_deterministic(test, "198.51.100.7", 32, "100.64.0.0", 24, 1024,
+			    65535);
+	check_deterministic(test, "198.51.100.0", 30, "100.64.8.0", 22, 2000,
+			    3000);
+}
+
+/* A deterministic subscriber's mappings stay in its range. */
+static void deterministic_mappings(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 1);
+	struct knat_session *s;
+	unsigned int i;
+	u32 idx;
+	u16 lo, hi;
+	int reason;
+
+	pool->mode = KNAT_MODE_DETERMINISTIC;
+	knat_test_pool_add(test, kn, pool, "198.51.100.0", 30);
+	KUNIT_ASSERT_EQ(test, knat_det_setup(pool, knat_test_addr("100.64.0.0"),
+					     24), 0);
+	knat_test_inside(test, kn, "100.64.0.0", 24, 1);
+	knat_det_range(pool, knat_test_addr("100.64.0.77"), &idx, &lo, &hi);
+	for (i = 0; i <= hi - lo; i++) {
+		s = out(kn, IPPROTO_UDP, "100.64.0.77", 1000 + i, "203.0.113.9",
+			53, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_EQ(test, s->out.laddr, knat_test_paddr(kn, idx)->addr);
+		KUNIT_EXPECT_GE(test, ntohs(s->out.lport), lo);
+		KUNIT_EXPECT_LE(test, ntohs(s->out.lport), hi);
+	}
+	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.77", 999,
+				    "203.0.113.9", 53, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	knat_test_net_free(kn);
+}
+
+/* Port overlapping: one port, flows of two inside endpoints to different
+ * remotes; the same remote gets distinct ports.
+ */
+static void overlapping_ports(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32, 1024,
+					  1024, 1);
+	struct knat_session *a, *b;
+	int reason;
+
+	pool->overlap = true;
+	a = out(kn, IPPROTO_UDP, "100.64.0.2", 5000, "203.0.113.9", 53, &reason);
+	b = out(kn, IPPROTO_UDP, "100.64.0.2", 5001, "203.0.113.10", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, a->out.lport, b->out.lport);
+	KUNIT_EXPECT_PTR_NE(test, a->map, b->map);
+	/* The same remote, from another endpoint: the only port is taken. */
+	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2", 5002,
+				    "203.0.113.9", 53, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	/* Not reachable unsolicited: no endpoint-independent mapping. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_out.nelems), 0);
+	knat_test_net_free(kn);
+}
+
+static struct kunit_case knat_pool_cases[] = {
+	KUNIT_CASE(block_life_and_cooling),
+	KUNIT_CASE(blocks_in_random_order),
+	KUNIT_CASE(subscriber_is_paired),
+	KUNIT_CASE(block_limit),
+	KUNIT_CASE(session_limit),
+	KUNIT_CASE(exhaustion),
+	KUNIT_CASE(every_block_once),
+	KUNIT_CASE(deterministic_both_ways),
+	KUNIT_CASE(deterministic_mappings),
+	KUNIT_CASE(overlapping_ports),
+	{}
+};
+
+static struct kunit_suite knat_pool_suite = {
+	.name = "knat_pool",
+	.test_cases = knat_pool_cases,
+	.suite_init = knat_test_suite_init,
+	.suite_exit = knat_test_suite_exit,
+};
+
+kunit_test_suite(knat_pool_suite);

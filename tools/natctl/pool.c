@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/* natctl: pools, inside prefixes, subscribers, whois and flush. */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/knat.h>
+#include "natctl.h"
+
+static const char *const block_states[] = {
+	[KNAT_BLOCK_FREE] = "free",
+	[KNAT_BLOCK_ACTIVE] = "active",
+	[KNAT_BLOCK_COOLING] = "cooling",
+};
+
+static const char *addr_str(uint32_t be, char *buf)
+{
+	struct in_addr a = { .s_addr = be };
+
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static int put_prefix(struct nlmsghdr *nlh, int addr_attr, int len_attr,
+		      const char *arg)
+{
+	uint32_t addr;
+	uint8_t plen;
+
+	if (parse_prefix(arg, &addr, &plen))
+		return usage_error("invalid prefix \"%s\" (expected A.B.C.D/LEN)",
+				   arg ? arg : "");
+	mnl_attr_put_u32(nlh, addr_attr, addr);
+	mnl_attr_put_u8(nlh, len_attr, plen);
+	return 0;
+}
+
+static int put_pool_id(struct nlmsghdr *nlh, const char *arg)
+{
+	uint32_t id;
+
+	if (parse_u32(arg, UINT32_MAX, &id) || !id)
+		return usage_error("invalid pool id \"%s\" (expected 1 or more)",
+				   arg ? arg : "");
+	mnl_attr_put_u32(nlh, KNAT_A_POOL_ID, id);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int attr;
+	uint32_t max;
+	int bits;
+} pool_keys[] = {
+	{ "block", KNAT_A_BLOCK_SIZE, 65535, 16 },
+	{ "max-blocks", KNAT_A_MAX_BLOCKS, 65535, 16 },
+	{ "max-sessions", KNAT_A_SUB_MAX_SESSIONS, UINT32_MAX, 32 },
+	{ "cooling", KNAT_A_COOLING, UINT32_MAX, 32 },
+};
+
+#define N_POOL_KEYS (sizeof(pool_keys) / sizeof(pool_keys[0]))
+
+static int pool_key(struct nlmsghdr *nlh, const char *key, const char *val)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < N_POOL_KEYS; i++)
+		if (matches(key, pool_keys[i].name))
+			break;
+	if (i == N_POOL_KEYS)
+		return usage_error("unexpected argument \"%s\"", key);
+	if (parse_u32(val, pool_keys[i].max, &v))
+		return usage_error("invalid value \"%s\"", val ? val : "");
+	if (pool_keys[i].bits == 16)
+		mnl_attr_put_u16(nlh, pool_keys[i].attr, v);
+	else
+		mnl_attr_put_u32(nlh, pool_keys[i].attr, v);
+	return 0;
+}
+
+/* pool add [id ID] PREFIX [ports LO-HI] [KEY VALUE]... [overlap]
+ *          [deterministic INSIDE-PREFIX]
+ */
+static int pool_add(int argc, char **argv)
+{
+	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_POOL_ADD, NLM_F_ACK);
+	uint16_t lo, hi;
+	int err;
+
+	if (matches(argv[0], "id")) {
+		err = put_pool_id(nlh, argv[1]);
+		if (err)
+			return err;
+		argc -= 2;
+		argv += 2;
+	}
+	err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
+	for (argc--, argv++; !err && argc > 0; argc -= 2, argv += 2) {
+		if (matches(argv[0], "overlap")) {
+			mnl_attr_put_u8(nlh, KNAT_A_OVERLAP, 1);
+			argc++;
+			argv--;
+		} else if (matches(argv[0], "deterministic")) {
+			mnl_attr_put_u8(nlh, KNAT_A_MODE, KNAT_MODE_DETERMINISTIC);
+			err = put_prefix(nlh, KNAT_A_IN_ADDR, KNAT_A_IN_PREFIXLEN,
+					 argv[1]);
+		} else if (matches(argv[0], "ports")) {
+			if (parse_range(argv[1], &lo, &hi))
+				return usage_error("invalid port range \"%s\" (expected LO-HI, 1-65535)",
+						   argv[1] ? argv[1] : "");
+			mnl_attr_put_u16(nlh, KNAT_A_PORT_MIN, lo);
+			mnl_attr_put_u16(nlh, KNAT_A_PORT_MAX, hi);
+		} else {
+			err = pool_key(nlh, argv[0], argv[1]);
+		}
+	}
+	return err ?: talk(nlh, NULL, NULL);
+}
+
+/* pool del ID; pool addr {add|del} ID PREFIX */
+static int pool_id_cmd(uint8_t cmd, int argc, char **argv, bool prefix)
+{
+	struct nlmsghdr *nlh = nl_request(&nl, cmd, NLM_F_ACK);
+	int err;
+
+	if (matches(argv[0], "id")) {
+		argc--;
+		argv++;
+	}
+	if (argc != (prefix ? 2 : 1))
+		return usage_error("%s", prefix ? "expected POOL-ID PREFIX" :
+					  "expected POOL-ID");
+	err = put_pool_id(nlh, argv[0]);
+	if (!err && prefix)
+		err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[1]);
+	return err ?: talk(nlh, NULL, NULL);
+}
+
+/* A nest of KNAT_A_RANGE or KNAT_A_BLOCK entries as "a,b,c". */
+struct item_list {
+	int type;
+	void (*fmt)(const struct nlattr **tb, char *out, size_t size);
+	char *buf;
+	size_t size;
+};
+
+static int item_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1] = { NULL };
+	struct item_list *l = data;
+	size_t len = strlen(l->buf);
+
+	if (mnl_attr_get_type(attr) != l->type)
+		return MNL_CB_OK;
+	nl_parse_nested(attr, tb, KNAT_A_MAX);
+	if (len && len + 1 < l->size)
+		l->buf[len++] = ',';
+	l->buf[len] = '\0';
+	l->fmt(tb, l->buf + len, l->size - len);
+	return MNL_CB_OK;
+}
+
+static void items(const struct nlattr *nest, int type,
+		  void (*fmt)(const struct nlattr **, char *, size_t),
+		  char *buf, size_t size)
+{
+	struct item_list l = { type, fmt, buf, size };
+
+	buf[0] = '\0';
+	if (nest)
+		mnl_attr_parse_nested(nest, item_attr, &l);
+}
+
+static void range_fmt(const struct nlattr **tb, char *out, size_t size)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	snprintf(out, size, "%s/%u%s", addr_str(attr_u32(tb[KNAT_A_ADDR]), buf),
+		 attr_u8(tb[KNAT_A_PREFIXLEN]),
+		 attr_u8(tb[KNAT_A_DRAINING]) ? "(draining)" : "");
+}
+
+static void block_fmt(const struct nlattr **tb, char *out, size_t size)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	snprintf(out, size, "%s:%u-%u", addr_str(attr_u32(tb[KNAT_A_EXT_ADDR]), buf),
+		 attr_u16(tb[KNAT_A_PORT_MIN]), attr_u16(tb[KNAT_A_PORT_MAX]));
+}
+
+static int pool_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+	char buf[INET_ADDRSTRLEN + 4], ranges[1024];
+	bool det;
+
+	nl_parse(nlh, tb, KNAT_A_MAX);
+	det = attr_u8(tb[KNAT_A_MODE]) == KNAT_MODE_DETERMINISTIC;
+	items(tb[KNAT_A_RANGES], KNAT_A_RANGE, range_fmt, ranges, sizeof(ranges));
+	out_obj_start();
+	out_u64("id", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	out_str("addresses", NULL, ranges);
+	snprintf(buf, sizeof(buf), "%u-%u", attr_u16(tb[KNAT_A_PORT_MIN]),
+		 attr_u16(tb[KNAT_A_PORT_MAX]));
+	out_str("ports", "ports", buf);
+	out_str("mode", "mode", det ? "deterministic" : "dynamic");
+	if (det) {
+		snprintf(buf, sizeof(buf), "%s/%u",
+			 addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), ranges),
+			 attr_u8(tb[KNAT_A_IN_PREFIXLEN]));
+		out_str("inside", "inside", buf);
+		out_u64("ports-per-subscriber", "ports-per-subscriber",
+			attr_u16(tb[KNAT_A_BLOCK_SIZE]));
+	} else {
+		out_u64("block", "block", attr_u16(tb[KNAT_A_BLOCK_SIZE]));
+		out_u64("max-blocks", "max-blocks", attr_u16(tb[KNAT_A_MAX_BLOCKS]));
+		out_u64("max-sessions", "max-sessions",
+			attr_u32(tb[KNAT_A_SUB_MAX_SESSIONS]));
+		out_u64("cooling", "cooling", attr_u32(tb[KNAT_A_COOLING]));
+		out_str("overlap", "overlap",
+			attr_u8(tb[KNAT_A_OVERLAP]) ? "on" : "off");
+		out_u64("blocks-total", "blocks", attr_u32(tb[KNAT_A_BLOCKS_TOTAL]));
+		out_u64("blocks-active", "active", attr_u32(tb[KNAT_A_BLOCKS_ACTIVE]));
+		out_u64("blocks-cooling", "cooling-blocks",
+			attr_u32(tb[KNAT_A_BLOCKS_COOLING]));
+	}
+	if (attr_u8(tb[KNAT_A_DRAINING]))
+		out_str("state", NULL, "draining");
+	out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));
+	out_obj_end();
+	return MNL_CB_OK;
+}
+
+int do_pool(int argc, char **argv)
+{
+	if (is_show(argv[0]))
+		return dump(KNAT_CMD_POOL_GET, pool_msg);
+	if (argc < 2)
+		return usage_error("%s", "pool add|del|addr needs arguments");
+	if (matches(argv[0], "add"))
+		return pool_add(argc - 1, argv + 1);
+	if (matches(argv[0], "del") || matches(argv[0], "delete"))
+		return pool_id_cmd(KNAT_CMD_POOL_DEL, argc - 1, argv + 1, false);
+	if (matches(argv[0], "addr") && matches(argv[1], "add"))
+		return pool_id_cmd(KNAT_CMD_RANGE_ADD, argc - 2, argv + 2, true);
+	if (matches(argv[0], "addr") &&
+	    (matches(argv[1], "del") || matches(argv[1], "delete")))
+		return pool_id_cmd(KNAT_CMD_RANGE_DEL, argc - 2, argv + 2, true);
+	return usage_error("unknown pool command \"%s\"", argv[0]);
+}
+
+static int inside_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+
+	nl_parse(nlh, tb, KNAT_A_MAX);
+	out_obj_start();
+	out_prefix(tb);
+	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	out_obj_end();
+	return MNL_CB_OK;
+}
+
+/* inside {add|del} PREFIX [pool ID] */
+static int inside_cmd(uint8_t cmd, int argc, char **argv)
+{
+	struct nlmsghdr *nlh = nl_request(&nl, cmd, NLM_F_ACK);
+	int err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
+
+	if (err)
+		return err;
+	if (argc == 1)
+		return talk(nlh, NULL, NULL);
+	if (argc != 3 || cmd != KNAT_CMD_INSIDE_ADD || !matches(argv[1], "pool"))
+		return usage_error("unexpected argument \"%s\"", argv[1]);
+	return put_pool_id(nlh, argv[2]) ?: talk(nlh, NULL, NULL);
+}
+
+int do_inside(int argc, char **argv)
+{
+	if (is_show(argv[0]))
+		return dump(KNAT_CMD_INSIDE_GET, inside_msg);
+	if (matches(argv[0], "add"))
+		return inside_cmd(KNAT_CMD_INSIDE_ADD, argc - 1, argv + 1);
+	if (matches(argv[0], "del") || matches(argv[0], "delete"))
+		return inside_cmd(KNAT_CMD_INSIDE_DEL, argc - 1, argv + 1);
+	return usage_error("unknown inside command \"%s\"", argv[0]);
+}
+
+/* A subscriber: IN_ADDR, POOL_ID, EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS. */
+static int sub_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+	char buf[INET_ADDRSTRLEN], blocks[4096];
+
+	nl_parse(nlh, tb, KNAT_A_MAX);
+	items(tb[KNAT_A_BLOCKS], KNAT_A_BLOCK, block_fmt, blocks, sizeof(blocks));
+	out_obj_start();
+	out_str("subscriber", NULL, addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf));
+	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	if (tb[KNAT_A_EXT_ADDR])
+		out_str("external", "external",
+			addr_str(attr_u32(tb[KNAT_A_EXT_ADDR]), buf));
+	out_str("blocks", "blocks", *blocks ? blocks : "-");
+	if (tb[KNAT_A_MAPPINGS])
+		out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));
+	if (tb[KNAT_A_SESSIONS])
+		out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
+	out_obj_end();
+	return MNL_CB_OK;
+}
+
+static int parse_addr(const char *arg, uint32_t *addr)
+{
+	struct in_addr a;
+
+	if (!arg || inet_pton(AF_INET, arg, &a) != 1)
+		return -1;
+	*addr = a.s_addr;
+	return 0;
+}
+
+int do_subscriber(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	uint32_t addr;
+
+	if (!is_show(argv[0]))
+		return usage_error("unknown subscriber command \"%s\"", argv[0]);
+	if (argc < 2)
+		return dump(KNAT_CMD_SUBSCRIBER_GET, sub_msg);
+	if (argc > 2 || parse_addr(argv[1], &addr))
+		return usage_error("invalid address \"%s\"", argv[1]);
+	nlh = nl_request(&nl, KNAT_CMD_SUBSCRIBER_GET, 0);
+	mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
+	return talk(nlh, sub_msg, NULL);
+}
+
+/* The holder of an external port. */
+static int whois_ext_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+	char buf[INET_ADDRSTRLEN], ports[16];
+	uint8_t state;
+
+	nl_parse(nlh, tb, KNAT_A_MAX);
+	state = attr_u8(tb[KNAT_A_BLOCK_STATE]);
+	out_obj_start();
+	snprintf(ports, sizeof(ports), "%u-%u", attr_u16(tb[KNAT_A_PORT_MIN]),
+		 attr_u16(tb[KNAT_A_PORT_MAX]));
+	out_endpoint("external", NULL, attr_u32(tb[KNAT_A_EXT_ADDR]),
+		     attr_u16(tb[KNAT_A_EXT_PORT]));
+	out_str("subscriber", "subscriber", tb[KNAT_A_IN_ADDR] ?
+		addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf) : "-");
+	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	out_str("block", "block", ports);
+	out_str("state", "state", state < sizeof(block_states) /
+		sizeof(block_states[0]) ? block_states[state] : "?");
+	out_obj_end();
+	return MNL_CB_OK;
+}
+
+/* whois ADDR (an inside address) or ADDR:PORT (an external port) */
+int do_whois(int argc, char **argv)
+{
+	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_WHOIS, 0);
+	char buf[32], *colon;
+	uint32_t addr, port;
+
+	if (argc != 1 || strlen(argv[0]) >= sizeof(buf))
+		return usage_error("%s", "whois needs ADDR or ADDR:PORT");
+	strcpy(buf, argv[0]);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_addr(buf, &addr) ||
+	    (colon && parse_u32(colon + 1, 65535, &port)))
+		return usage_error("invalid address \"%s\" (expected ADDR or ADDR:PORT)",
+				   argv[0]);
+	if (!colon) {
+		mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
+		return talk(nlh, sub_msg, NULL);
+	}
+	mnl_attr_put_u32(nlh, KNAT_A_EXT_ADDR, addr);
+	mnl_attr_put_u16(nlh, KNAT_A_EXT_PORT, port);
+	return talk(nlh, whois_ext_msg, NULL);
+}
+
+/* flush [pool ID] */
+int do_flush(int argc, char **argv)
+{
+	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_FLUSH, NLM_F_ACK);
+
+	if (argc == 0)
+		return talk(nlh, NULL, NULL);
+	if (argc != 2 || !matches(argv[0], "pool"))
+		return usage_error("unexpected argument \"%s\"", argv[0]);
+	return put_pool_id(nlh, argv[1]) ?: talk(nlh, NULL, NULL);
+}
