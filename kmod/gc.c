@@ -105,6 +105,7 @@ static void knat_gc_work(struct work_struct *work)
 void knat_gc_init(struct knat_net *kn)
 {
 	memset(&kn->gc_sweep, 0, sizeof(kn->gc_sweep));
+	kn->interim_next = jiffies;
 	INIT_DELAYED_WORK(&kn->gc_work, knat_gc_work);
 }
 

@@ -60,9 +60,10 @@ static struct knat_pool *knat_pool_get(struct knat_net *kn,
 	return pool;
 }
 
-/* May the prefix in ADDR/PREFIXLEN join a pool? */
+/* May the prefix in ADDR/PREFIXLEN join @pool? */
 static int knat_range_check(struct knat_net *kn, struct genl_info *info,
-			    __be32 prefix, u8 plen)
+			    const struct knat_pool *pool, __be32 prefix,
+			    u8 plen)
 {
 	struct nlattr **a = info->attrs;
 
@@ -84,6 +85,12 @@ static int knat_range_check(struct knat_net *kn, struct genl_info *info,
 				   "too many pool addresses: at most 1024 in all");
 		return -ENOSPC;
 	}
+	if (pool->mode == KNAT_MODE_DYNAMIC &&
+	    (u64)pool->nblocks << (32 - plen) > KNAT_MAX_RANGE_BLOCKS) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many blocks: make them larger, or add fewer addresses at once");
+		return -E2BIG;
+	}
 	return 0;
 }
 
@@ -99,7 +106,7 @@ static int knat_range_new(struct knat_net *kn, struct knat_pool *pool,
 			      &plen);
 	if (err)
 		return err;
-	err = knat_range_check(kn, info, prefix, plen);
+	err = knat_range_check(kn, info, pool, prefix, plen);
 	if (err)
 		return err;
 	range = knat_range_create(pool, prefix, plen);
