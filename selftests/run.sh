@@ -14,9 +14,11 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	t=${t%.sh}
 	log=$(mktemp)
+	start=$SECONDS
 	timeout -k 5 180 bash "$dir/$t.sh" > "$log" 2>&1 < /dev/null
 	rc=$?
 	sed 's/^/# /' "$log"
+	echo "# $t: $((SECONDS - start)) s"
 	rm -f "$log"
 	case $rc in
 	0) echo "ok $n selftests: $t" ;;

@@ -6,7 +6,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 res=${KNAT_RESULTS:-/run/results}
-export KNAT_KO=$top/build/debug/knat.ko
+export KNAT_KO=$top/build/debug/knat.ko KNAT_SCALE=4
 
 insmod "$KNAT_KO" || echo "vm-debug: insmod failed"
 dmesg > "$res/kunit.log"

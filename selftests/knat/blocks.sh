@@ -3,13 +3,14 @@
 # Attribution: a subscriber's first flow takes a port block, announced on
 # the event group with the wall-clock time, subscriber, external address
 # and port range; natctl subscriber show and whois agree with what the
-# server saw; the block's release is announced when its mappings expire.
+# server saw; while held, the block is announced again every interim
+# period, and its release is announced when its mappings expire.
 . "$(dirname "$0")/lib.sh"
 setup block 64 cooling 2
 
 ev=$(mktemp)
 monitor "$ev"
-natctl config set udp-timeout 2 || fail "config set"
+natctl config set udp-timeout 8 interim 1 || fail "config set"
 bg nsx "$SRVNS" $PEER udp-server 5353
 sleep 0.3
 view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 3 --sport 42000) || fail "no answer"
@@ -31,14 +32,16 @@ natctl -j subscriber show | grep -q '"subscriber":"100.64.0.2"' || fail "subscri
 # The allocation event, then the release once the mapping expires.
 has() { grep -q "\"event\":\"$1\",\"pool\":1,\"subscriber\":\"100.64.0.2\",\"external\":\"$ext\",\"ports\":\"$block\"" "$ev"; }
 wait_for 5 has block-alloc || fail "no block-alloc event: $(cat "$ev")"
-wait_for 20 has block-release || fail "no block-release event: $(cat "$ev")"
+wait_for 20 has block-active || fail "no interim block-active event: $(cat "$ev")"
+natctl config set interim 0 || fail "config set interim 0"
+wait_for 30 has block-release || fail "no block-release event: $(cat "$ev")"
 # Times are the wall clock, in order, and recent.
 python3 - "$ev" <<'PY' || fail "event times: $(cat "$ev")"
 import datetime, json, sys
 t = [datetime.datetime.strptime(json.loads(l)["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
      for l in open(sys.argv[1])]
 now = datetime.datetime.utcnow()
-assert len(t) >= 2 and t == sorted(t), t
+assert len(t) >= 3 and t == sorted(t), t
 assert all(abs((now - x).total_seconds()) < 120 for x in t), (now, t)
 PY
 [ "$(stat blocks-allocated)" -ge 1 ] && [ "$(stat blocks-released)" -ge 1 ] || fail "block counters"

@@ -131,7 +131,7 @@ if [ -f /mod/order ]; then
 	for m in $(cat /mod/order); do insmod "/mod/$m"; done
 fi
 opts=trans=virtio,version=9p2000.L,msize=512000
-mount -t 9p -o "$opts,ro,cache=loose" hostroot /host || { echo "init: no host root"; poweroff -f; }
+mount -t 9p -o "$opts,ro,cache=loose" hostroot /host || { echo "init: no host root"; reboot -f; }
 mount -t tmpfs tmpfs /host/tmp
 mount -t tmpfs tmpfs /host/run
 mount -t proc proc /host/proc
@@ -156,7 +156,8 @@ chroot /host /bin/dmesg > /host/run/results/dmesg.log 2>&1
 echo "$rc" > /host/run/results/rc
 sync
 umount /host/run/results
-poweroff -f
+# -no-reboot turns a reboot into QEMU exiting, with or without ACPI.
+reboot -f
 INIT
 	chmod +x "$dir/init"
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
