@@ -31,7 +31,7 @@ natctl -j subscriber show | grep -q '"subscriber":"100.64.0.2"' || fail "subscri
 
 # The allocation event, then the release once the mapping expires.
 has() { grep -q "\"event\":\"$1\",\"pool\":1,\"subscriber\":\"100.64.0.2\",\"external\":\"$ext\",\"ports\":\"$block\"" "$ev"; }
-wait_for 5 has block-alloc || fail "no block-alloc event: $(cat "$ev")"
+wait_for 15 has block-alloc || fail "no block-alloc event: $(cat "$ev")"
 wait_for 20 has block-active || fail "no interim block-active event: $(cat "$ev")"
 natctl config set interim 0 || fail "config set interim 0"
 wait_for 30 has block-release || fail "no block-release event: $(cat "$ev")"

@@ -125,20 +125,21 @@ bg() {	# run in the background, killed at exit
 	BGPIDS+=($!)
 }
 
-# stat NAME: one counter from natctl -j stats
+# stat NAME: one counter (natctl stats prints "NAME VALUE" lines)
 stat() {
-	natctl -j stats | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
 }
 
-# wait_for SECONDS CMD...: poll until CMD succeeds
+# wait_for SECONDS CMD...: poll until CMD succeeds, for SECONDS of wall
+# clock however slow CMD is (on the debug kernel, very)
 wait_for() {
-	local t=$1 i
+	local end=$((SECONDS + $1))
 	shift
-	for ((i = 0; i < t * 10; i++)); do
+	while :; do
 		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 in_pool() {	# in_pool ADDR: inside 198.51.100.0/30

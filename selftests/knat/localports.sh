@@ -13,7 +13,7 @@ bg nsx "$SRVNS" $PEER udp-server 5353
 sleep 0.3
 
 # Only the block 1024-1279 lies outside the local range.
-for p in $(seq 46000 46009); do
+for p in 46000 46001 46002; do
 	view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $p) || fail "no answer"
 	set -- $view
 	[ "$2" -lt 1280 ] || fail "handed out local port $2"

@@ -10,7 +10,9 @@
                                      (on COUNT ports from PORT on)
   peer.py udp-client ADDR PORT [N] [--sport P]
                                      send N datagrams, print the server's view
-  peer.py udp-send ADDR PORT [--sport P]  one datagram, no answer expected
+  peer.py udp-send ADDR PORT [--sport P [--count N]]
+                                     one datagram (from each of N ports from P
+                                     on), no answer expected
   peer.py udp-listen PORT SECONDS [--hello ADDR:PORT]
                                      (send one datagram to ADDR:PORT, then)
                                      print what arrives in SECONDS, if anything
@@ -129,7 +131,13 @@ def udp_client(a):
 
 
 def udp_send(a):
-    udp_socket(a).sendto(b"unsolicited", (a.addr, a.port))
+    for i in range(a.count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        if a.sport:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("0.0.0.0", a.sport + i))
+        s.sendto(b"unsolicited", (a.addr, a.port))
+        s.close()
 
 
 def udp_listen(a):
@@ -259,6 +267,7 @@ def main():
     x = sub.add_parser("udp-client"); x.add_argument("addr"); x.add_argument("port", type=int)
     x.add_argument("n", type=int, nargs="?", default=1); x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-send"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
+    x.add_argument("--count", type=int, default=1, help="from COUNT ports, SPORT on")
     x = sub.add_parser("udp-listen"); x.add_argument("port", type=int); x.add_argument("seconds", type=float)
     x.add_argument("--hello", help="ADDR:PORT to send one datagram to first")
     x = sub.add_parser("udp-probe"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)

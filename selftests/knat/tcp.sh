@@ -7,7 +7,7 @@
 setup
 
 bg nsx "$SRVNS" $PEER tcp-server 8080
-wait_for 5 nsx "$SRVNS" python3 -c "import socket; socket.create_connection(('127.0.0.1', 8080)).close()" ||
+wait_for 30 nsx "$SRVNS" python3 -c "import socket; socket.create_connection(('127.0.0.1', 8080)).close()" ||
 	fail "server did not start"
 
 for sub in "$SUB1" "$SUB2"; do

@@ -21,7 +21,7 @@ after=$(stat drop-no-mapping)
 # Open a mapping from the inside, then reach it from another remote port.
 bg nsx "$SUB1" $PEER udp-listen 6001 20 --hello "$SRV:9" > "$TMPDIR/listen2.$id"
 has_mapping() { natctl mapping show | grep -q "^udp 100.64.0.2:6001 "; }
-wait_for 10 has_mapping || fail "no mapping for port 6001"
+wait_for 30 has_mapping || fail "no mapping for port 6001"
 ext=$(natctl -j mapping show | python3 -c "
 import json, sys
 m = [m for m in json.load(sys.stdin) if m['inside-port'] == 6001][0]

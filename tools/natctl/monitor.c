@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* natctl monitor: attribution events, one a line, as they come. */
+#include <errno.h>
 #include <stdio.h>
 #include <time.h>
 #include <arpa/inet.h>
@@ -71,11 +72,18 @@ static int event_msg(const struct nlmsghdr *nlh, void *data)
 
 int do_monitor(int argc, char **argv)
 {
+	int ret;
+
 	if (argc > 0)
 		return usage_error("unexpected argument \"%s\"", argv[0]);
 	if (nl_join(&nl, KNAT_GENL_NAME, KNAT_MCGRP_EVENTS))
 		return 1;
-	for (;;)
-		if (nl_recv(&nl, event_msg, NULL))
+	for (;;) {
+		ret = nl_recv(&nl, event_msg, NULL);
+		if (ret == -ENOBUFS)
+			fputs("natctl: events lost: the receive buffer overflowed\n",
+			      stderr);
+		else if (ret)
 			return 1;
+	}
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 #include "nl.h"
 
@@ -60,6 +61,7 @@ int nl_join(struct nl *nl, const char *family, const char *group)
 {
 	struct nl_group_ctx ctx = { group, 0 };
 	unsigned short id = nl->family;
+	int rcvbuf = 4 << 20;
 	struct nlmsghdr *nlh;
 
 	nl->family = GENL_ID_CTRL;
@@ -75,6 +77,9 @@ int nl_join(struct nl *nl, const char *family, const char *group)
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &ctx.id,
 				  sizeof(ctx.id)) < 0)
 		return nl_report(errno, NULL);
+	/* Room for bursts (a flush releases many blocks at once). */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
 	return 0;
 }
 
@@ -251,6 +256,8 @@ int nl_recv(struct nl *nl, nl_msg_cb cb, void *data)
 	struct nlmsghdr *nlh;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
 
+	if (len < 0 && errno == ENOBUFS)
+		return -ENOBUFS;
 	if (len < 0)
 		return nl_report(errno, NULL);
 	for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);

@@ -28,7 +28,9 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data);
 void nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb, int max);
 void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
 		     int max);
-/* Join a multicast group of a family, then read what arrives with nl_recv. */
+/* Join a multicast group of a family, then read what arrives with nl_recv:
+ * 0, -1 on an error (reported), or -ENOBUFS when messages were lost.
+ */
 int nl_join(struct nl *nl, const char *family, const char *group);
 int nl_recv(struct nl *nl, nl_msg_cb cb, void *data);
 
