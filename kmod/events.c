@@ -14,12 +14,13 @@
 #include <net/genetlink.h>
 #include "knat.h"
 
-bool knat_events_wanted(struct knat_net *kn)
+static bool knat_events_wanted(struct knat_net *kn)
 {
 	return kn->net && genl_has_listeners(&knat_genl_family, kn->net, 0);
 }
 
-int knat_event_fill(struct sk_buff *skb, const struct knat_event_info *ev)
+static int knat_event_fill(struct sk_buff *skb,
+			   const struct knat_event_info *ev)
 {
 	if (nla_put_u8(skb, KNAT_A_EVENT, ev->type) ||
 	    nla_put_u64_64bit(skb, KNAT_A_TIME, ktime_get_real_ns(),

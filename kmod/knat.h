@@ -280,7 +280,6 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done);
 void knat_sweep_end(struct knat_sweep *sw);
-void knat_pool_kill(struct knat_net *kn, struct knat_pool *pool);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
 
 static inline struct knat_session *
@@ -395,10 +394,8 @@ void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
 		      __be32 sub);
 void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 			u8 type, u8 proto);
-bool knat_events_wanted(struct knat_net *kn);
 void knat_interim(struct knat_net *kn, unsigned int budget);
 void knat_interim_stop(struct knat_net *kn);
-int knat_event_fill(struct sk_buff *skb, const struct knat_event_info *ev);
 
 /* stats.c */
 static inline void knat_count(struct knat_net *kn, enum knat_stat which)

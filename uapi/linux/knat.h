@@ -118,7 +118,6 @@ enum knat_block_state {
 	KNAT_BLOCK_FREE,
 	KNAT_BLOCK_ACTIVE,		/* held by a subscriber */
 	KNAT_BLOCK_COOLING,		/* released, not yet reusable */
-	KNAT_BLOCK_RESERVED,		/* the host's local port range */
 };
 
 enum knat_event {
