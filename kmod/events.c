@@ -88,18 +88,13 @@ void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 		.pool_id = sub->pool->id,
 		.sub = sub->addr,
 	};
-	struct knat_block *b;
 
 	if (sub->last_event && time_before(jiffies, sub->last_event + HZ))
 		return;
 	sub->last_event = jiffies ?: 1;
 	if (!knat_events_wanted(kn) || !__ratelimit(&kn->event_rs))
 		return;
-	if (sub->ext)
-		ev.ext = sub->ext->addr;
-	b = list_first_entry_or_null(&sub->blocks, struct knat_block, node);
-	if (b)
-		ev.ext = knat_block_addr(b)->addr;
+	ev.ext = knat_sub_ext(sub);
 	knat_event(kn, &ev);
 }
 

@@ -336,6 +336,9 @@ bool knat_det_reverse(const struct knat_pool *pool, u32 addr_idx, u16 port,
 		      __be32 *inside);
 int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen);
 struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx);
+struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
+				       u16 *lo, u16 *hi);
+__be32 knat_sub_ext(const struct knat_subscriber *sub);
 unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
 void knat_pools_reap(struct knat_net *kn);
 void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);

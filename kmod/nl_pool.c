@@ -563,16 +563,12 @@ static int knat_sub_blocks_put(struct sk_buff *skb,
 			       const struct knat_subscriber *sub)
 {
 	const struct knat_block *b;
+	__be32 ext = knat_sub_ext(sub);
 	struct nlattr *nest;
 	u16 lo, hi;
 
-	if (sub->ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, sub->ext->addr))
+	if (ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, ext))
 		return -EMSGSIZE;
-	if (!list_empty(&sub->blocks)) {
-		b = list_first_entry(&sub->blocks, struct knat_block, node);
-		if (nla_put_be32(skb, KNAT_A_EXT_ADDR, knat_block_addr(b)->addr))
-			return -EMSGSIZE;
-	}
 	nest = nla_nest_start(skb, KNAT_A_BLOCKS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -680,7 +676,6 @@ static int knat_whois_inside(struct sk_buff *msg, struct knat_net *kn,
 	struct knat_inside *in;
 	struct knat_pool *pool;
 	struct nlattr *nest;
-	u32 idx;
 	u16 lo, hi;
 
 	if (sub)
@@ -695,11 +690,9 @@ static int knat_whois_inside(struct sk_buff *msg, struct knat_net *kn,
 	if (nla_put_be32(msg, KNAT_A_IN_ADDR, addr) ||
 	    nla_put_u32(msg, KNAT_A_POOL_ID, pool->id))
 		return -EMSGSIZE;
-	if (pool->mode != KNAT_MODE_DETERMINISTIC ||
-	    ((addr ^ pool->det_prefix) & inet_make_mask(pool->det_plen)))
+	if (pool->mode != KNAT_MODE_DETERMINISTIC)
 		return 0;
-	knat_det_range(pool, addr, &idx, &lo, &hi);
-	ext = knat_det_addr(pool, idx);
+	ext = knat_det_lookup(pool, addr, &lo, &hi);
 	if (!ext)
 		return 0;
 	if (nla_put_be32(msg, KNAT_A_EXT_ADDR, ext->addr))

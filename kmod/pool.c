@@ -532,6 +532,26 @@ struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx)
 }
 
 /**
+ * knat_det_lookup - the external address and ports of an inside address
+ * @pool: a deterministic pool
+ * @inside: the inside address
+ * @lo: set to its first port
+ * @hi: set to its last port
+ *
+ * Return: the external address, or NULL when @inside is not the pool's.
+ */
+struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
+				       u16 *lo, u16 *hi)
+{
+	u32 idx;
+
+	if ((inside ^ pool->det_prefix) & inet_make_mask(pool->det_plen))
+		return NULL;
+	knat_det_range(pool, inside, &idx, lo, hi);
+	return knat_det_addr(pool, idx);
+}
+
+/**
  * knat_sub_attach - tie a new subscriber to its pool
  * @kn: namespace state
  * @sub: the subscriber, not yet published
@@ -542,19 +562,27 @@ struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx)
 int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
 		    struct knat_pool *pool)
 {
-	u32 idx;
-
 	if (pool->draining)
 		return -ENOENT;
 	INIT_LIST_HEAD(&sub->blocks);
 	sub->pool = pool;
 	if (pool->mode != KNAT_MODE_DETERMINISTIC)
 		return 0;
-	if ((sub->addr ^ pool->det_prefix) & inet_make_mask(pool->det_plen))
-		return -ENOENT;
-	knat_det_range(pool, sub->addr, &idx, &sub->det_lo, &sub->det_hi);
-	sub->ext = knat_det_addr(pool, idx);
+	sub->ext = knat_det_lookup(pool, sub->addr, &sub->det_lo, &sub->det_hi);
 	return sub->ext ? 0 : -ENOENT;
+}
+
+/* The external address a subscriber's mappings leave from, or 0.  Under
+ * kn->lock.
+ */
+__be32 knat_sub_ext(const struct knat_subscriber *sub)
+{
+	if (sub->ext)
+		return sub->ext->addr;
+	if (list_empty(&sub->blocks))
+		return 0;
+	return knat_block_addr(list_first_entry(&sub->blocks,
+						struct knat_block, node))->addr;
 }
 
 /* Refuse with @reason, and say so on the event group. */

@@ -80,7 +80,7 @@ static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
 	struct knat_inside *in;
 	struct knat_pool *pool;
 
-	sub = rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
+	sub = knat_sub_find(kn, addr);
 	if (sub)
 		return sub;
 	in = knat_inside_find(kn, addr);

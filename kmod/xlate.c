@@ -220,8 +220,9 @@ static unsigned int knat_drop(struct knat_net *kn, enum knat_stat reason)
  * the sender, "communication administratively prohibited" (RFC 6888
  * REQ-11 and RFC 5508); icmp_send() rate-limits per destination.
  */
-static unsigned int knat_refuse(struct knat_net *kn, struct sk_buff *skb,
-				enum knat_stat reason)
+static unsigned int knat_drop_refused(struct knat_net *kn,
+				      struct sk_buff *skb,
+				      enum knat_stat reason)
 {
 	if (reason == KNAT_STAT_DROP_EXHAUSTED ||
 	    reason == KNAT_STAT_DROP_LIMIT_BLOCKS ||
@@ -253,7 +254,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 			return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
 		s = knat_session_create_out(kn, &pkt.key, 0, &reason);
 		if (!s)
-			return knat_refuse(kn, skb, reason);
+			return knat_drop_refused(kn, skb, reason);
 	}
 	knat_session_touch(s, pkt.tcp_flags, true);
 	if (knat_rewrite(skb, &pkt, true, s->out.laddr, s->out.lport))
