@@ -3,17 +3,22 @@
  * knat: expiry.
  *
  * The packet path only stores a timestamp.  A per-namespace delayed_work
- * walks the session index in batches of KNAT_GC_BUDGET entries, removes the
- * sessions whose time is up (and with the last one, their mapping and its
- * port), and comes back one tick later until the walk is through; then it
- * rests for KNAT_GC_INTERVAL.  No run does more than a batch of work, and
- * an entry is collected at most one full walk after it expired.
+ * walks the session index and removes the sessions whose time is up (and
+ * with the last one, their mapping and its port).  A run stops after
+ * KNAT_GC_MAX_NS, checking the clock every KNAT_GC_BATCH entries; it comes
+ * back at once if it removed anything (a backlog of expired flows goes at
+ * the speed of one CPU), a tick later if not, and KNAT_GC_INTERVAL after a
+ * walk is through.  An entry is collected at most one full walk after it
+ * expired.
  */
 #include <linux/jiffies.h>
+#include <linux/sched/clock.h>
 #include <linux/in.h>
 #include "knat.h"
 
-#define KNAT_GC_BUDGET		1024
+#define KNAT_GC_BATCH		64
+#define KNAT_GC_MAX_NS		NSEC_PER_MSEC
+#define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
 
 enum knat_tcp_state knat_tcp_state(u8 tcp)
@@ -88,18 +93,25 @@ static void knat_gc_work(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
 					   struct knat_net, gc_work);
+	u64 end = local_clock() + KNAT_GC_MAX_NS;
+	unsigned int removed = 0;
+	unsigned long delay;
 	bool done;
 
-	knat_gc_batch(kn, KNAT_GC_BUDGET, &done);
+	do {
+		removed += knat_gc_batch(kn, KNAT_GC_BATCH, &done);
+	} while (!done && local_clock() < end);
 	if (done) {
-		knat_cooling_reap(kn, KNAT_GC_BUDGET);
-		knat_interim(kn, KNAT_GC_BUDGET / 4);
+		knat_cooling_reap(kn, KNAT_GC_REAP);
+		knat_interim(kn, KNAT_GC_REAP / 4);
 		mutex_lock(&kn->cfg_lock);
 		knat_pools_reap(kn);
 		mutex_unlock(&kn->cfg_lock);
+		delay = KNAT_GC_INTERVAL;
+	} else {
+		delay = removed ? 0 : 1;
 	}
-	queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
-			   done ? KNAT_GC_INTERVAL : 1);
+	queue_delayed_work(system_power_efficient_wq, &kn->gc_work, delay);
 }
 
 void knat_gc_init(struct knat_net *kn)

@@ -26,8 +26,8 @@
 
 /*
  * A flow as one side of the NAT sees it: l = the inside (or external)
- * endpoint, r = the remote endpoint.  16 bytes, hashed as four words; the
- * padding is always zero.
+ * endpoint, r = the remote endpoint.  16 bytes, hashed as four words and
+ * compared as two; the padding is always zero.
  */
 struct knat_tuple {
 	__be32 laddr;
@@ -36,15 +36,15 @@ struct knat_tuple {
 	__be16 rport;
 	u8 proto;
 	u8 pad[3];
-};
+} __aligned(8);
 
-/* One end of a mapping: (proto, address, port or ICMP id). */
+/* One end of a mapping: (proto, address, port or ICMP id); one word. */
 struct knat_endpoint {
 	__be32 addr;
 	__be16 port;
 	u8 proto;
 	u8 pad;
-};
+} __aligned(8);
 
 /*
  * Ports in use on one external address for one protocol.  The summary has a
@@ -177,16 +177,34 @@ struct knat_mapping {
 	struct rcu_head rcu;
 };
 
-/* One remote endpoint of a mapping, in both views. */
+/*
+ * One remote endpoint of a mapping, found by its inside tuple.  Outside, it
+ * is @ext_addr (the mapping's), @ext_port (the mapping's port except in
+ * port-overlapping pools) and the same remote: see knat_session_out().
+ * Inbound packets find it through the mapping (map_out, then sess_in), so
+ * a flow costs one session index entry, not two.
+ */
 struct knat_session {
 	struct rhash_head in_node;
-	struct rhash_head out_node;
 	struct knat_tuple in;		/* laddr/lport: inside endpoint */
-	struct knat_tuple out;		/* laddr/lport: external endpoint */
 	struct knat_mapping *map;
 	unsigned long last_used;	/* jiffies; READ_ONCE/WRITE_ONCE */
+	__be32 ext_addr;		/* the mapping's, at hand outbound */
+	__be16 ext_port;
 	u8 tcp;				/* KNAT_TCPF_* bits */
+	bool overlap;			/* a struct knat_osession */
 	struct rcu_head rcu;
+};
+
+/*
+ * A session of a port-overlapping pool.  Its mapping is in no outside
+ * index (others share the port), so inbound packets find the session by
+ * its external tuple in sess_out.
+ */
+struct knat_osession {
+	struct knat_session s;
+	struct rhash_head out_node;
+	struct knat_tuple out;
 };
 
 /* TCP observations; the state and timeout are derived from them. */
@@ -229,7 +247,7 @@ typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 struct knat_net {
 	struct net *net;
 	struct rhashtable sess_in;	/* knat_session by inside tuple */
-	struct rhashtable sess_out;	/* knat_session by external tuple */
+	struct rhashtable sess_out;	/* knat_osession by external tuple */
 	struct rhashtable map_in;	/* knat_mapping by inside endpoint */
 	struct rhashtable map_out;	/* knat_mapping by external endpoint */
 	struct rhashtable subs;		/* knat_subscriber by inside address */
@@ -288,10 +306,16 @@ knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
 	return rhashtable_lookup(&kn->sess_in, t, knat_sess_in_params);
 }
 
-static inline struct knat_session *
-knat_session_find_out(struct knat_net *kn, const struct knat_tuple *t)
+struct knat_session *knat_session_find_out(struct knat_net *kn,
+					   const struct knat_tuple *t);
+
+/* The session as the outside sees it. */
+static inline void knat_session_out(const struct knat_session *s,
+				    struct knat_tuple *out)
 {
-	return rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
+	*out = s->in;
+	out->laddr = s->ext_addr;
+	out->lport = s->ext_port;
 }
 
 /* alloc.c */

@@ -335,6 +335,7 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
 	const struct knat_session *s = obj;
+	struct knat_tuple out;
 	long left = READ_ONCE(s->last_used) + knat_session_timeout(kn, s) -
 		    jiffies;
 	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
@@ -344,7 +345,8 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	if (s->in.proto == IPPROTO_TCP)
 		state = knat_tcp_state(READ_ONCE(s->tcp));
-	if (knat_put_endpoints(skb, &s->in, &s->out) ||
+	knat_session_out(s, &out);
+	if (knat_put_endpoints(skb, &s->in, &out) ||
 	    nla_put_be32(skb, KNAT_A_REM_ADDR, s->in.raddr) ||
 	    nla_put_u16(skb, KNAT_A_REM_PORT, ntohs(s->in.rport)) ||
 	    nla_put_u8(skb, KNAT_A_TCP_STATE, state) ||

@@ -11,21 +11,71 @@
 #include <linux/slab.h>
 #include "knat.h"
 
+/* A flow costs one of each (issue 5: at most 128 bytes with both indexes). */
+static_assert(sizeof(struct knat_session) <= 64);
+static_assert(sizeof(struct knat_mapping) <= 80);
+
 static struct kmem_cache *knat_session_cache __read_mostly;
+static struct kmem_cache *knat_osession_cache __read_mostly;
 static struct kmem_cache *knat_mapping_cache __read_mostly;
 static struct kmem_cache *knat_sub_cache __read_mostly;
+
+/*
+ * Keys are 16 (tuple) or 8 (endpoint) bytes with zeroed padding: compare
+ * them as words rather than with memcmp().
+ */
+static int knat_tuple_cmp(struct rhashtable_compare_arg *arg, const void *obj,
+			  size_t off)
+{
+	const u64 *a = arg->key, *b = obj + off;
+
+	return (a[0] ^ b[0]) | (a[1] ^ b[1]) ? 1 : 0;
+}
+
+static int knat_endpoint_cmp(struct rhashtable_compare_arg *arg,
+			     const void *obj, size_t off)
+{
+	const u64 *a = arg->key, *b = obj + off;
+
+	return *a != *b;
+}
+
+static int knat_sess_in_cmp(struct rhashtable_compare_arg *arg,
+			    const void *obj)
+{
+	return knat_tuple_cmp(arg, obj, offsetof(struct knat_session, in));
+}
+
+static int knat_sess_out_cmp(struct rhashtable_compare_arg *arg,
+			     const void *obj)
+{
+	return knat_tuple_cmp(arg, obj, offsetof(struct knat_osession, out));
+}
+
+static int knat_map_in_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return knat_endpoint_cmp(arg, obj, offsetof(struct knat_mapping, in));
+}
+
+static int knat_map_out_cmp(struct rhashtable_compare_arg *arg,
+			    const void *obj)
+{
+	return knat_endpoint_cmp(arg, obj, offsetof(struct knat_mapping, ext));
+}
 
 const struct rhashtable_params knat_sess_in_params = {
 	.head_offset = offsetof(struct knat_session, in_node),
 	.key_offset = offsetof(struct knat_session, in),
 	.key_len = sizeof(struct knat_tuple),
+	.obj_cmpfn = knat_sess_in_cmp,
 	.automatic_shrinking = true,
 };
 
 const struct rhashtable_params knat_sess_out_params = {
-	.head_offset = offsetof(struct knat_session, out_node),
-	.key_offset = offsetof(struct knat_session, out),
+	.head_offset = offsetof(struct knat_osession, out_node),
+	.key_offset = offsetof(struct knat_osession, out),
 	.key_len = sizeof(struct knat_tuple),
+	.obj_cmpfn = knat_sess_out_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -33,6 +83,7 @@ const struct rhashtable_params knat_map_in_params = {
 	.head_offset = offsetof(struct knat_mapping, in_node),
 	.key_offset = offsetof(struct knat_mapping, in),
 	.key_len = sizeof(struct knat_endpoint),
+	.obj_cmpfn = knat_map_in_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -40,6 +91,7 @@ const struct rhashtable_params knat_map_out_params = {
 	.head_offset = offsetof(struct knat_mapping, out_node),
 	.key_offset = offsetof(struct knat_mapping, ext),
 	.key_len = sizeof(struct knat_endpoint),
+	.obj_cmpfn = knat_map_out_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -50,10 +102,18 @@ static const struct rhashtable_params knat_sub_params = {
 	.automatic_shrinking = true,
 };
 
+static void knat_session_free(struct knat_session *s)
+{
+	if (s->overlap)
+		kmem_cache_free(knat_osession_cache,
+				container_of(s, struct knat_osession, s));
+	else
+		kmem_cache_free(knat_session_cache, s);
+}
+
 static void knat_session_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(knat_session_cache,
-			container_of(head, struct knat_session, rcu));
+	knat_session_free(container_of(head, struct knat_session, rcu));
 }
 
 static void knat_mapping_free_rcu(struct rcu_head *head)
@@ -201,6 +261,58 @@ static bool knat_sub_at_limit(struct knat_net *kn, struct knat_mapping *m,
 	return true;
 }
 
+static struct knat_session *knat_session_alloc(bool overlap)
+{
+	struct knat_osession *os;
+	struct knat_session *s;
+
+	if (!overlap)
+		return kmem_cache_zalloc(knat_session_cache, GFP_ATOMIC);
+	os = kmem_cache_zalloc(knat_osession_cache, GFP_ATOMIC);
+	if (!os)
+		return NULL;
+	s = &os->s;
+	s->overlap = true;
+	return s;
+}
+
+static int knat_osession_insert(struct knat_net *kn, struct knat_session *s)
+{
+	struct knat_osession *os = container_of(s, struct knat_osession, s);
+
+	knat_session_out(s, &os->out);
+	return rhashtable_lookup_insert_fast(&kn->sess_out, &os->out_node,
+					     knat_sess_out_params);
+}
+
+/**
+ * knat_session_find_out - the session of an inbound packet
+ * @kn: namespace state
+ * @t: the packet's external tuple
+ *
+ * Under RCU.  Return: the session, or NULL.
+ */
+struct knat_session *knat_session_find_out(struct knat_net *kn,
+					   const struct knat_tuple *t)
+{
+	struct knat_endpoint ep = {
+		.addr = t->laddr, .port = t->lport, .proto = t->proto,
+	};
+	struct knat_osession *os;
+	struct knat_mapping *m;
+	struct knat_tuple in;
+
+	m = rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
+	if (m) {
+		in = *t;
+		in.laddr = m->in.addr;
+		in.lport = m->in.port;
+		return knat_session_find_in(kn, &in);
+	}
+	os = rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
+	return os ? &os->s : NULL;
+}
+
 static struct knat_session *knat_session_link(struct knat_net *kn,
 					      struct knat_mapping *m,
 					      const struct knat_tuple *t,
@@ -216,33 +328,29 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		if (*reason)
 			return NULL;
 	}
-	s = kmem_cache_zalloc(knat_session_cache, GFP_ATOMIC);
+	s = knat_session_alloc(m->overlap);
 	if (!s) {
 		*reason = KNAT_STAT_DROP_NOMEM;
 		return NULL;
 	}
 	s->in.laddr = m->in.addr;
 	s->in.lport = m->in.port;
-	s->out.laddr = m->ext.addr;
-	s->out.lport = ext_port;
 	s->in.raddr = t->raddr;
-	s->out.raddr = t->raddr;
 	s->in.rport = t->rport;
-	s->out.rport = t->rport;
 	s->in.proto = m->in.proto;
-	s->out.proto = m->in.proto;
 	s->map = m;
+	s->ext_addr = m->ext.addr;
+	s->ext_port = ext_port;
 	s->tcp = tcp;
 	s->last_used = jiffies;
 
 	if (rhashtable_lookup_insert_fast(&kn->sess_in, &s->in_node,
 					  knat_sess_in_params)) {
-		kmem_cache_free(knat_session_cache, s);
+		knat_session_free(s);
 		*reason = KNAT_STAT_DROP_INSERT;
 		return NULL;
 	}
-	if (rhashtable_lookup_insert_fast(&kn->sess_out, &s->out_node,
-					  knat_sess_out_params)) {
+	if (s->overlap && knat_osession_insert(kn, s)) {
 		rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				       knat_sess_in_params);
 		call_rcu(&s->rcu, knat_session_free_rcu);
@@ -325,7 +433,7 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 	struct knat_session *s;
 
 	spin_lock_bh(&kn->lock);
-	s = rhashtable_lookup(&kn->sess_out, out, knat_sess_out_params);
+	s = knat_session_find_out(kn, out);
 	if (s || knat_table_full(kn, reason))
 		goto unlock;
 	m = rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
@@ -355,8 +463,10 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				   knat_sess_in_params))
 		goto unlock;
-	rhashtable_remove_fast(&kn->sess_out, &s->out_node,
-			       knat_sess_out_params);
+	if (s->overlap)
+		rhashtable_remove_fast(&kn->sess_out,
+				       &container_of(s, struct knat_osession, s)->out_node,
+				       knat_sess_out_params);
 	atomic_dec(&kn->nsessions);
 	m->sub->nsessions--;
 	if (expired)
@@ -468,7 +578,7 @@ unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
 
 static void knat_free_session(void *ptr, void *arg)
 {
-	kmem_cache_free(knat_session_cache, ptr);
+	knat_session_free(ptr);
 }
 
 static void knat_free_mapping(void *ptr, void *arg)
@@ -535,9 +645,11 @@ int knat_caches_init(void)
 	if (knat_cache_users++)
 		return 0;
 	knat_session_cache = KMEM_CACHE(knat_session, 0);
+	knat_osession_cache = KMEM_CACHE(knat_osession, 0);
 	knat_mapping_cache = KMEM_CACHE(knat_mapping, 0);
 	knat_sub_cache = KMEM_CACHE(knat_subscriber, 0);
-	if (knat_session_cache && knat_mapping_cache && knat_sub_cache)
+	if (knat_session_cache && knat_osession_cache && knat_mapping_cache &&
+	    knat_sub_cache)
 		return 0;
 	knat_caches_destroy();
 	return -ENOMEM;
@@ -551,5 +663,6 @@ void knat_caches_destroy(void)
 	rcu_barrier();
 	kmem_cache_destroy(knat_sub_cache);
 	kmem_cache_destroy(knat_mapping_cache);
+	kmem_cache_destroy(knat_osession_cache);
 	kmem_cache_destroy(knat_session_cache);
 }

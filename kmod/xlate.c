@@ -257,7 +257,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 			return knat_drop_refused(kn, skb, reason);
 	}
 	knat_session_touch(s, pkt.tcp_flags, true);
-	if (knat_rewrite(skb, &pkt, true, s->out.laddr, s->out.lport))
+	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	knat_count(kn, KNAT_STAT_XLATE_OUT);
 	return NF_ACCEPT;

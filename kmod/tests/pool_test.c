@@ -134,8 +134,8 @@ static void subscriber_is_paired(struct kunit *test)
 						     80, &reason);
 
 			KUNIT_ASSERT_NOT_NULL(test, s);
-			ext = ext ?: s->out.laddr;
-			KUNIT_EXPECT_EQ(test, s->out.laddr, ext);
+			ext = ext ?: s->map->ext.addr;
+			KUNIT_EXPECT_EQ(test, s->map->ext.addr, ext);
 			sub = s->map->sub;
 		}
 	}
@@ -199,7 +199,7 @@ static void session_limit(struct kunit *test)
 	/* Inbound sessions count too. */
 	s = out(kn, IPPROTO_UDP, "100.64.0.2", 3000, "203.0.113.9", 53, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	in = s->out;
+	knat_session_out(s, &in);
 	in.raddr = knat_test_addr("192.0.2.7");
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &in, 0, &reason));
@@ -325,14 +325,23 @@ static void deterministic_mappings(struct kunit *test)
 		s = out(kn, IPPROTO_UDP, "100.64.0.77", 1000 + i, "203.0.113.9",
 			53, &reason);
 		KUNIT_ASSERT_NOT_NULL(test, s);
-		KUNIT_EXPECT_EQ(test, s->out.laddr, knat_test_paddr(kn, idx)->addr);
-		KUNIT_EXPECT_GE(test, ntohs(s->out.lport), lo);
-		KUNIT_EXPECT_LE(test, ntohs(s->out.lport), hi);
+		KUNIT_EXPECT_EQ(test, s->map->ext.addr, knat_test_paddr(kn, idx)->addr);
+		KUNIT_EXPECT_GE(test, ntohs(s->ext_port), lo);
+		KUNIT_EXPECT_LE(test, ntohs(s->ext_port), hi);
 	}
 	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.77", 999,
 				    "203.0.113.9", 53, &reason));
 	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
 	knat_test_net_free(kn);
+}
+
+static struct knat_session *find_out(struct knat_net *kn,
+				     const struct knat_session *s)
+{
+	struct knat_tuple t;
+
+	knat_session_out(s, &t);
+	return knat_session_find_out(kn, &t);
 }
 
 /* Port overlapping: one port, flows of two inside endpoints to different
@@ -351,8 +360,13 @@ static void overlapping_ports(struct kunit *test)
 	b = out(kn, IPPROTO_UDP, "100.64.0.2", 5001, "203.0.113.10", 53, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, a->out.lport, b->out.lport);
+	KUNIT_EXPECT_EQ(test, a->ext_port, b->ext_port);
 	KUNIT_EXPECT_PTR_NE(test, a->map, b->map);
+	/* Inbound, each remote finds its own session by the shared port. */
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, find_out(kn, a), a);
+	KUNIT_EXPECT_PTR_EQ(test, find_out(kn, b), b);
+	rcu_read_unlock();
 	/* The same remote, from another endpoint: the only port is taken. */
 	KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2", 5002,
 				    "203.0.113.9", 53, &reason));
