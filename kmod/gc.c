@@ -4,20 +4,23 @@
  *
  * The packet path only stores a timestamp.  A per-namespace delayed_work
  * walks the session index and removes the sessions whose time is up (and
- * with the last one, their mapping and its port).  A run stops after
- * KNAT_GC_MAX_NS, checking the clock every KNAT_GC_BATCH entries; it comes
- * back at once if it removed anything (a backlog of expired flows goes at
- * the speed of one CPU), a tick later if not, and KNAT_GC_INTERVAL after a
- * walk is through.  An entry is collected at most one full walk after it
- * expired.
+ * with the last one, their mapping and its port).  Each tick it examines
+ * enough entries to cover the index in KNAT_GC_WALK_SECS (at least
+ * KNAT_GC_BATCH), so a quiet table costs a small, steady share of a CPU
+ * however big it is.  A run that finds expired flows goes on until
+ * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
+ * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
+ * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
+ * one full walk after it expired.
  */
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
 #include <linux/in.h>
 #include "knat.h"
 
-#define KNAT_GC_BATCH		64
-#define KNAT_GC_MAX_NS		NSEC_PER_MSEC
+#define KNAT_GC_BATCH		64	/* entries between clock checks */
+#define KNAT_GC_MAX_NS		(NSEC_PER_MSEC / 2)
+#define KNAT_GC_WALK_SECS	5
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
 
@@ -93,14 +96,19 @@ static void knat_gc_work(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
 					   struct knat_net, gc_work);
+	unsigned int quota = atomic_read(&kn->nsessions) /
+			     (KNAT_GC_WALK_SECS * HZ);
 	u64 end = local_clock() + KNAT_GC_MAX_NS;
-	unsigned int removed = 0;
+	unsigned int removed = 0, n;
 	unsigned long delay;
 	bool done;
 
+	quota = max_t(unsigned int, quota, KNAT_GC_BATCH);
 	do {
-		removed += knat_gc_batch(kn, KNAT_GC_BATCH, &done);
-	} while (!done && local_clock() < end);
+		n = min_t(unsigned int, quota, KNAT_GC_BATCH);
+		removed += knat_gc_batch(kn, n, &done);
+		quota -= n;
+	} while (!done && (quota || removed) && local_clock() < end);
 	if (done) {
 		knat_cooling_reap(kn, KNAT_GC_REAP);
 		knat_interim(kn, KNAT_GC_REAP / 4);
