@@ -1,0 +1,389 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench, inside the stock-kernel VM (tools/bench/run.sh starts it).
+#
+#   cli [c0] --- [in] rtr [out] --- [s0] snk
+#
+# pktgen in cli sends 64-byte UDP frames (60 bytes and the FCS) from
+# 100.64.0.0/10 to 192.0.2.0/24; rtr routes them to snk by plain routing,
+# by nftables masquerade (conntrack + nf_nat) or by knat; snk has none of
+# the destinations and does not forward, so it drops them right after
+# counting them on s0.  pktgen has CPU 0 to itself; everything else a
+# packet costs is on CPU 1, whose rate is measured.  Each run gets a fresh
+# rtr.  Results are JSON lines
+# in $BENCH_OUT (one object per measurement); tools/bench/report.py turns
+# them into Documentation/bench.rst and its plots.
+#
+# Environment: BENCH_OUT (file), BENCH_REPS (default 5), BENCH_COUNT
+# (packets per forwarding run, default from a calibration run).
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+NATCTL=$TOP/tools/natctl/natctl
+KNAT_KO=$TOP/build/stock/knat.ko
+OUT=${BENCH_OUT:-/run/results/bench.jsonl}
+REPS=${BENCH_REPS:-5}
+CFGS="plain nft knat"
+TRACE=/sys/kernel/tracing
+
+log() { echo "bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+res() { echo "$*" >> "$OUT"; }
+
+nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+natctl() { "$NATCTL" -n rtr "$@"; }
+
+# topo CFG [POOL-OPTION...]: fresh namespaces with CFG on rtr.
+topo() {
+	local cfg=$1 ns
+	shift
+	for ns in cli rtr snk; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	# Namespace teardown is asynchronous; let it finish before counting.
+	sleep 0.5
+	for ns in cli rtr snk; do
+		ip netns add "$ns" && nsx "$ns" ip link set lo up || die "netns $ns"
+	done
+	ip link add c0 netns cli type veth peer name in netns rtr
+	ip link add out netns rtr type veth peer name s0 netns snk
+	nsx cli ip link set c0 up
+	nsx rtr ip addr add 100.64.0.1/10 dev in
+	nsx rtr ip addr add 203.0.113.1/24 dev out
+	nsx rtr ip link set in up
+	nsx rtr ip link set out up
+	nsx snk ip addr add 203.0.113.2/24 dev s0
+	nsx snk ip link set s0 up
+	nsx rtr ip route add 192.0.2.0/24 via 203.0.113.2
+	nsx rtr sysctl -qw net.ipv4.ip_forward=1
+	# pktgen runs on CPU 0; rtr (and snk, which rtr's transmit feeds) on
+	# CPU 1, by RPS: the rate is what the router's CPU forwards.
+	nsx rtr sh -c 'echo 2 > /sys/class/net/in/queues/rx-0/rps_cpus' ||
+		die "rps"
+	nsx rtr ping -q -c 1 -W 5 203.0.113.2 >/dev/null || die "no path to snk"
+	case $cfg in
+	plain) ;;
+	nft)
+		nsx rtr nft -f - <<-'NFT' || die "nft"
+		table ip nat {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname "out" masquerade
+			}
+		}
+		NFT
+		# Flows that see no reply stay unreplied: keep them for the run.
+		nsx rtr sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
+		;;
+	knat)
+		natctl pool add "${KNAT_POOL:-198.51.100.0/24}" "$@" ||
+			die "pool add"
+		natctl inside add 100.64.0.0/10 || die "inside add"
+		natctl config set max-sessions 4194304 udp-timeout 600 ||
+			die "config"
+		;;
+	esac
+	RTR_MAC=$(nsx rtr cat /sys/class/net/in/address)
+}
+
+# pg KEY VALUE...: configure the pktgen device c0 in cli.
+pg() {
+	nsx cli sh -c "echo '$*' > /proc/net/pktgen/c0" || die "pktgen: $*"
+}
+
+# flows NAME: the pktgen header ranges of a traffic mix.  Sequential
+# pktgen advances every range by one per packet, so ranges of coprime
+# sizes visit every combination once per product: WARM packets visit all
+# flows of a mix (see warm), whose random phase then draws from them.
+flows() {
+	WARM=
+	pg "flag !IPSRC_RND"
+	pg "flag !UDPSRC_RND"
+	pg "flag !UDPDST_RND"
+	pg "flag !IPDST_RND"
+	case $1 in
+	one)	# one flow
+		WARM=10
+		set -- 100.64.0.2 100.64.0.2 10000 10000 9 9 192.0.2.1 192.0.2.1 ;;
+	est)	# 64 subscribers x 1001 remote ports = 64,064 flows
+		WARM=64064
+		set -- 100.64.0.2 100.64.0.65 10000 10000 1000 2001 192.0.2.1 192.0.2.1 ;;
+	new)	# 4096 subscribers x 64,511 source ports x 254 remotes
+		# (100.64.0.1 is rtr's: no subscriber)
+		set -- 100.64.0.2 100.64.16.2 1024 65535 9 9 192.0.2.1 192.0.2.255 ;;
+	mem)	# 4096 x 4097 x 251, sequential: every packet a new flow
+		set -- 100.64.0.2 100.64.16.1 1024 5121 9 9 192.0.2.1 192.0.2.251 ;;
+	big)	# 256 subscribers x 4097 source ports = 1,048,832 flows
+		WARM=1048832
+		set -- 100.64.0.2 100.64.1.1 1024 5121 9 9 192.0.2.1 192.0.2.1 ;;
+	small)	# 8 x 129 = 1,032 flows
+		WARM=1032
+		set -- 100.64.0.2 100.64.0.9 1024 1153 9 9 192.0.2.1 192.0.2.1 ;;
+	*) die "no mix $1" ;;
+	esac
+	pg "src_min $1"
+	pg "src_max $2"
+	pg "udp_src_min $3"
+	pg "udp_src_max $4"
+	pg "udp_dst_min $5"
+	pg "udp_dst_max $6"
+	pg "dst_min $7"
+	pg "dst_max $8"
+}
+
+# warm MIX: set up a mix and establish its flows: twice, at a rate every
+# configuration sustains for new flows, so none is lost to a full backlog.
+warm() {
+	flows "$1"
+	[ -n "$WARM" ] || return 0
+	pg "ratep 15000"
+	send "$WARM" >/dev/null
+	send "$WARM" >/dev/null
+	pg "delay 0"
+}
+
+random() {
+	pg "flag IPSRC_RND"
+	pg "flag UDPSRC_RND"
+	pg "flag UDPDST_RND"
+	pg "flag IPDST_RND"
+}
+
+pg_setup() {
+	nsx cli sh -c 'echo "rem_device_all" > /proc/net/pktgen/kpktgend_0; echo "add_device c0" > /proc/net/pktgen/kpktgend_0' ||
+		die "pktgen add_device"
+	pg "pkt_size 60"
+	pg "delay 0"
+	pg "clone_skb 0"
+	pg "burst 1"
+	pg "dst_mac $RTR_MAC"
+}
+
+rx() { nsx snk cat /sys/class/net/s0/statistics/rx_packets; }
+
+# send COUNT: run pktgen to the end; prints the packets snk received per
+# second of the run.
+send() {
+	local before after usec
+	pg "count $1"
+	before=$(rx)
+	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' || die "pktgen start"
+	after=$(rx)
+	usec=$(nsx cli cat /proc/net/pktgen/c0 | sed -n 's/^Result: OK: \([0-9]*\)(.*/\1/p')
+	if [ -z "$usec" ] || [ "$usec" = 0 ]; then
+		nsx cli cat /proc/net/pktgen/c0 >&2
+		die "pktgen gave no result"
+	fi
+	echo $(( (after - before) * 1000000 / usec ))
+}
+
+gauge() { natctl stats | awk -v n="$1" '$1 == n { print $2 }'; }
+
+# forwarding: every mix, every configuration, interleaved.
+bench_forward() {
+	local rep mix cfg pps
+	for rep in $(seq "$REPS"); do
+		for mix in ${BENCH_MIXES:-one est new}; do
+			for cfg in $CFGS; do
+				topo "$cfg"
+				pg_setup
+				warm "$mix"
+				[ "$mix" = new ] || random
+				pps=$(send "$COUNT")
+				log "forward rep $rep $mix $cfg: $pps pps"
+				res "{\"phase\":\"forward\",\"mix\":\"$mix\",\"cfg\":\"$cfg\",\"rep\":$rep,\"pps\":$pps}"
+			done
+		done
+	done
+}
+
+slab_bytes() {
+	awk 'NR > 2 { s += $3 * $4 } END { printf "%d\n", s }' /proc/slabinfo
+}
+
+memfree() { awk '$1 == "MemFree:" { print $2 * 1024 }' /proc/meminfo; }
+
+flow_count() {
+	case $1 in
+	knat) gauge sessions ;;
+	nft) nsx rtr cat /proc/sys/net/netfilter/nf_conntrack_count ;;
+	esac
+}
+
+# memory: kernel memory per flow, 200,000 new flows (at a rate the NATs
+# sustain).
+bench_memory() {
+	local cfg s0 m0 s1 m1 n
+	for cfg in knat nft; do
+		topo "$cfg"
+		pg_setup
+		flows mem
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		s0=$(slab_bytes)
+		m0=$(memfree)
+		pg "ratep 15000"
+		send 200000 >/dev/null
+		# Let index resizes and RCU callbacks finish first.
+		sleep 3
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		s1=$(slab_bytes)
+		m1=$(memfree)
+		n=$(flow_count "$cfg")
+		log "memory $cfg: $n flows, slab $((s1 - s0)) B, all $((m0 - m1)) B"
+		res "{\"phase\":\"memory\",\"cfg\":\"$cfg\",\"flows\":$n,\"slab\":$((s1 - s0)),\"total\":$((m0 - m1))}"
+	done
+}
+
+# trace_on FUNCTION / trace_durations: function_graph times of one function
+# of knat.ko, in microseconds, one per line.
+trace_on() {
+	mountpoint -q "$TRACE" || mount -t tracefs nodev "$TRACE" || die "tracefs"
+	echo 0 > "$TRACE/tracing_on"
+	echo nop > "$TRACE/current_tracer"
+	echo 65536 > "$TRACE/buffer_size_kb"
+	echo "$1" > "$TRACE/set_ftrace_filter" || die "cannot trace $1"
+	echo function_graph > "$TRACE/current_tracer"
+	echo > "$TRACE/trace"
+	echo 1 > "$TRACE/tracing_on"
+}
+
+trace_durations() {
+	echo 0 > "$TRACE/tracing_on"
+	grep -oE '[0-9]+\.[0-9]+ us' "$TRACE/trace" | awk '{ print $1 }'
+	echo nop > "$TRACE/current_tracer"
+	echo > "$TRACE/set_ftrace_filter"
+}
+
+stats_of() {	# count, median, max of numbers on stdin
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%d %s %s\n", NR, v[int((NR + 1) / 2)], v[NR]; else print "0 0 0" }'
+}
+
+# alloc: the time to find an external port at 1% and 99% occupancy of a
+# one-block pool (every port of one address).
+bench_alloc() {
+	KNAT_POOL=198.51.100.1/32 topo knat ports 1024-65535 block 64512 max-blocks 1
+	pg_setup
+	alloc_fill 1024 1669		# 645 ports: 1%
+	alloc_measure 1 1669 1969
+	alloc_fill 1969 64891		# 63,867 ports: 99%
+	alloc_measure 99 64891 65191
+}
+
+# alloc_fill LO HI: new flows from source ports [LO, HI) of one subscriber.
+alloc_fill() {
+	flows one
+	pg "udp_src_min $1"
+	pg "udp_src_max $2"
+	pg "ratep 15000"
+	send $(($2 - $1)) >/dev/null
+}
+
+# alloc_measure PERCENT LO HI: time the allocations of flows from [LO, HI).
+alloc_measure() {
+	local pct=$1 used st
+	used=$(gauge mappings)
+	trace_on knat_sub_alloc
+	alloc_fill "$2" "$3"
+	st=$(trace_durations | stats_of)
+	log "alloc at $pct%: $used mappings, calls/median/max us: $st"
+	set -- $st
+	res "{\"phase\":\"alloc\",\"occupancy\":$pct,\"mappings\":$used,\"calls\":$1,\"median_us\":$2,\"max_us\":$3}"
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# observe SECONDS LIMIT: while pktgen runs, poll the mappings every 0.2 s
+# until at most LIMIT are left or SECONDS have passed; prints snk's
+# packets per second over that time, the milliseconds it took and the
+# mappings left.  Polling loads the CPU alike in every window compared.
+observe() {
+	local r0 r1 t0 t1 left
+	r0=$(rx)
+	t0=$(now_ms)
+	while left=$(gauge mappings); [ "$left" -gt "$2" ]; do
+		[ $(($(now_ms) - t0)) -lt $(($1 * 1000)) ] || break
+		sleep 0.2
+	done
+	r1=$(rx)
+	t1=$(now_ms)
+	echo "$(( (r1 - r0) * 1000 / (t1 - t0) )) $((t1 - t0)) $left"
+}
+
+# scale: forwarding with 1k and with 1M mappings, then GC of 1M at once.
+bench_scale() {
+	local mix n pps rep
+	for mix in small big; do
+		topo knat ports 1024-65535 block 512 max-blocks 16
+		pg_setup
+		warm "$mix"
+		n=$(gauge mappings)
+		random
+		for rep in $(seq "$REPS"); do
+			pps=$(send "$COUNT")
+			log "scale $mix: $n mappings, $pps pps"
+			res "{\"phase\":\"scale\",\"mappings\":$n,\"rep\":$rep,\"pps\":$pps}"
+		done
+	done
+	bench_gc
+}
+
+# gc: with 1M mappings in place and one flow running, make them all
+# expire at once; time until they are gone, the longest GC run, and
+# forwarding during the sweep against before it.
+bench_gc() {
+	local n before during st
+	n=$(gauge mappings)
+	flows one
+	pg "src_min 100.64.200.1"
+	pg "src_max 100.64.200.1"
+	pg "count 0"
+	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	sleep 2
+	before=$(observe 10 -1)
+	trace_on knat_gc_work
+	natctl config set udp-timeout 1
+	during=$(observe 300 1)
+	st=$(trace_durations | stats_of)
+	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait
+	set -- $before $during $st
+	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; pps $1 -> $4"
+	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"pps_before\":$1,\"pps_during\":$4}"
+}
+
+main() {
+	[ "$(id -u)" = 0 ] || die "needs root"
+	modprobe pktgen || die "no pktgen"
+	modprobe nf_conntrack || die "no conntrack"
+	modprobe nf_defrag_ipv4
+	insmod "$KNAT_KO" || die "cannot load $KNAT_KO"
+	# conntrack sized for the flows it is given, as an operator would.
+	sysctl -qw net.netfilter.nf_conntrack_max=4194304
+	sysctl -qw net.netfilter.nf_conntrack_buckets=262144
+	: > "$OUT"
+	res "{\"phase\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),\"date\":\"$(date -u +%Y-%m-%d)\"}"
+	if [ -z "${BENCH_COUNT:-}" ]; then
+		topo plain
+		pg_setup
+		flows one
+		BENCH_COUNT=$(( $(send 100000) * 2 ))
+		log "calibration: $BENCH_COUNT packets per run"
+	fi
+	COUNT=$BENCH_COUNT
+	for phase in ${BENCH_PHASES:-forward memory alloc scale}; do
+		"bench_$phase"
+	done
+	for ns in cli rtr snk; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	log "done"
+}
+
+main "$@"
