@@ -122,7 +122,8 @@ class Report:
         ax1.set_xticks(range(len(MIXES)), ["1 flow", "64k flows", "new flows"])
         ax1.set_ylabel("thousand packets per second")
         ax1.set_title("Forwarding rate (median, min-max)")
-        ax1.legend()
+        ax1.set_ylim(0, ax1.get_ylim()[1] * 1.25)
+        ax1.legend(loc="upper center", ncol=3, fontsize=8)
         for i, cfg in enumerate(CFGS[1:]):
             xs, ys = [], []
             for j, (mix, _) in enumerate(MIXES):
