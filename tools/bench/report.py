@@ -237,7 +237,8 @@ class Report:
     def write(self):
         env = self.p["env"][0] if self.p["env"] else {}
         head = ["Benchmarks", "==========", "",
-                "Written by ``make bench`` (tools/bench/); do not edit.  Kernel "
+                "Written by ``make bench`` (tools/bench/; raw results in "
+                "bench/results.jsonl); do not edit.  Kernel "
                 f"{env.get('kernel', '?')} in QEMU (TCG software emulation, "
                 f"{env.get('cpus', '?')} vCPUs, {self.mem_gib()} GiB), "
                 f"{env.get('date', '?')}.",

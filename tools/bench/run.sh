@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: run tools/bench/vm.sh in a VM on Debian's stock kernel, then
-# write Documentation/bench.rst and its plots from the results.
+# write Documentation/bench.rst and its plots from the results (kept in
+# Documentation/bench/results.jsonl).
 #
 #   BENCH_REPS=N      repetitions of each forwarding run (default 5)
 #   BENCH_PHASES=...  a subset of "forward memory alloc scale"
@@ -27,4 +28,6 @@ for v in BENCH_REPS BENCH_PHASES BENCH_MIXES BENCH_COUNT; do
 	[ -z "${!v:-}" ] || envs+=(-e "$v=${!v}")
 done
 tools/vm/run.sh -k stock -m 2G -t 5400 -r "$out" "${envs[@]}" -- tools/bench/vm.sh
-$py tools/bench/report.py "$out/bench.jsonl" Documentation
+mkdir -p Documentation/bench
+cp "$out/bench.jsonl" Documentation/bench/results.jsonl
+$py tools/bench/report.py Documentation/bench/results.jsonl Documentation
