@@ -31,6 +31,11 @@ main() {
 	[ "${1:-}" = "--" ] && shift
 	[ $# -gt 0 ] || { echo "run.sh: no command" >&2; exit 2; }
 
+	case "$PWD/" in
+	/tmp/* | /run/*)
+		echo "run.sh: the VM mounts tmpfs over /tmp and /run and cannot see $PWD: work from a checkout elsewhere" >&2
+		exit 2 ;;
+	esac
 	[ -n "$results" ] || results=$(mktemp -d /tmp/knat-vm.XXXXXX)
 	mkdir -p "$results"
 	results=$(cd "$results" && pwd)
