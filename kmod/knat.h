@@ -308,6 +308,8 @@ knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
 
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t);
+struct knat_session *knat_osession_find(struct knat_net *kn,
+					const struct knat_tuple *t);
 
 /* The session as the outside sees it. */
 static inline void knat_session_out(const struct knat_session *s,

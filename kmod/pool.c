@@ -628,7 +628,7 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 		if (knat_portmap_test(pm, port))
 			continue;
 		key.lport = htons(port);
-		if (!knat_session_find_out(kn, &key))
+		if (!knat_osession_find(kn, &key))
 			return port;
 	}
 	return -1;
@@ -761,7 +761,7 @@ int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 
 	key.laddr = m->ext.addr;
 	key.lport = m->ext.port;
-	if (!knat_session_find_out(kn, &key)) {
+	if (!knat_osession_find(kn, &key)) {
 		*port = m->ext.port;
 		return 0;
 	}

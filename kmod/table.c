@@ -285,6 +285,38 @@ static int knat_osession_insert(struct knat_net *kn, struct knat_session *s)
 					     knat_sess_out_params);
 }
 
+/* Under RCU: the session of a shared port's external tuple. */
+struct knat_session *knat_osession_find(struct knat_net *kn,
+					const struct knat_tuple *t)
+{
+	struct knat_osession *os;
+
+	os = rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
+	return os ? &os->s : NULL;
+}
+
+/* Under RCU: the session of mapping @m toward the remote of @t. */
+static struct knat_session *knat_mapping_session(struct knat_net *kn,
+						 const struct knat_mapping *m,
+						 const struct knat_tuple *t)
+{
+	struct knat_tuple in = *t;
+
+	in.laddr = m->in.addr;
+	in.lport = m->in.port;
+	return knat_session_find_in(kn, &in);
+}
+
+static struct knat_mapping *knat_mapping_find_out(struct knat_net *kn,
+						  const struct knat_tuple *t)
+{
+	struct knat_endpoint ep = {
+		.addr = t->laddr, .port = t->lport, .proto = t->proto,
+	};
+
+	return rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
+}
+
 /**
  * knat_session_find_out - the session of an inbound packet
  * @kn: namespace state
@@ -295,22 +327,9 @@ static int knat_osession_insert(struct knat_net *kn, struct knat_session *s)
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t)
 {
-	struct knat_endpoint ep = {
-		.addr = t->laddr, .port = t->lport, .proto = t->proto,
-	};
-	struct knat_osession *os;
-	struct knat_mapping *m;
-	struct knat_tuple in;
+	struct knat_mapping *m = knat_mapping_find_out(kn, t);
 
-	m = rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
-	if (m) {
-		in = *t;
-		in.laddr = m->in.addr;
-		in.lport = m->in.port;
-		return knat_session_find_in(kn, &in);
-	}
-	os = rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
-	return os ? &os->s : NULL;
+	return m ? knat_mapping_session(kn, m, t) : knat_osession_find(kn, t);
 }
 
 static struct knat_session *knat_session_link(struct knat_net *kn,
@@ -426,17 +445,14 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    const struct knat_tuple *out,
 					    u8 tcp, int *reason)
 {
-	struct knat_endpoint ep = {
-		.addr = out->laddr, .port = out->lport, .proto = out->proto,
-	};
 	struct knat_mapping *m;
 	struct knat_session *s;
 
 	spin_lock_bh(&kn->lock);
-	s = knat_session_find_out(kn, out);
+	m = knat_mapping_find_out(kn, out);
+	s = m ? knat_mapping_session(kn, m, out) : knat_osession_find(kn, out);
 	if (s || knat_table_full(kn, reason))
 		goto unlock;
-	m = rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
 	if (!m) {
 		*reason = KNAT_STAT_DROP_NO_MAPPING;
 		goto unlock;
