@@ -99,16 +99,15 @@ static void knat_gc_work(struct work_struct *work)
 	unsigned int quota = atomic_read(&kn->nsessions) /
 			     (KNAT_GC_WALK_SECS * HZ);
 	u64 end = local_clock() + KNAT_GC_MAX_NS;
-	unsigned int removed = 0, n;
+	unsigned int removed = 0, examined = 0;
 	unsigned long delay;
 	bool done;
 
-	quota = max_t(unsigned int, quota, KNAT_GC_BATCH);
 	do {
-		n = min_t(unsigned int, quota, KNAT_GC_BATCH);
-		removed += knat_gc_batch(kn, n, &done);
-		quota -= n;
-	} while (!done && (quota || removed) && local_clock() < end);
+		removed += knat_gc_batch(kn, KNAT_GC_BATCH, &done);
+		examined += KNAT_GC_BATCH;
+	} while (!done && (examined < quota || removed) &&
+		 local_clock() < end);
 	if (done) {
 		knat_cooling_reap(kn, KNAT_GC_REAP);
 		knat_interim(kn, KNAT_GC_REAP / 4);
