@@ -15,6 +15,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/ip.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include "knat.h"
 
 #define KNAT_PRI_IN	(NF_IP_PRI_RAW + 50)		/* -250 */
@@ -58,13 +59,41 @@ static const struct nf_hook_ops knat_hook_ops[] = {
 	},
 };
 
-int knat_hooks_register(struct net *net)
+/*
+ * A namespace pays for knat only once it has a pool: the first pool added
+ * attaches the hooks, starts the collector and turns on IPv4 reassembly
+ * (translation needs whole datagrams, so they are reassembled before
+ * PREROUTING, at -400, as conntrack does; forwarding refragments).  Until
+ * then its traffic, including locally sent fragments, is left alone.
+ * Called under cfg_lock.
+ */
+int knat_attach(struct knat_net *kn)
 {
-	return nf_register_net_hooks(net, knat_hook_ops,
-				     ARRAY_SIZE(knat_hook_ops));
+	int err;
+
+	if (kn->attached)
+		return 0;
+	err = nf_defrag_ipv4_enable(kn->net);
+	if (err)
+		return err;
+	err = nf_register_net_hooks(kn->net, knat_hook_ops,
+				    ARRAY_SIZE(knat_hook_ops));
+	if (err) {
+		nf_defrag_ipv4_disable(kn->net);
+		return err;
+	}
+	kn->attached = true;
+	knat_gc_start(kn);
+	return 0;
 }
 
-void knat_hooks_unregister(struct net *net)
+/* At namespace exit: no configuration request can run any more. */
+void knat_detach(struct knat_net *kn)
 {
-	nf_unregister_net_hooks(net, knat_hook_ops, ARRAY_SIZE(knat_hook_ops));
+	if (!kn->attached)
+		return;
+	nf_unregister_net_hooks(kn->net, knat_hook_ops,
+				ARRAY_SIZE(knat_hook_ops));
+	nf_defrag_ipv4_disable(kn->net);
+	kn->attached = false;
 }

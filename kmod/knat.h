@@ -270,6 +270,7 @@ struct knat_net {
 	struct rhashtable_iter interim_iter;
 	bool interim_active;
 	unsigned long interim_next;	/* jiffies */
+	bool attached;			/* hooks and defrag, under cfg_lock */
 };
 
 /* main.c */
@@ -399,8 +400,8 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb);
 unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb);
 
 /* hooks.c */
-int knat_hooks_register(struct net *net);
-void knat_hooks_unregister(struct net *net);
+int knat_attach(struct knat_net *kn);
+void knat_detach(struct knat_net *kn);
 
 /* netlink.c */
 extern struct genl_family knat_genl_family;

@@ -6,7 +6,6 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include "knat.h"
 
 static unsigned int knat_net_id __read_mostly;
@@ -73,37 +72,16 @@ void knat_state_destroy(struct knat_net *kn)
 static int __net_init knat_net_init(struct net *net)
 {
 	struct knat_net *kn = knat_pernet(net);
-	int err;
 
 	kn->net = net;
-	err = knat_state_init(kn);
-	if (err)
-		return err;
-	/* Translation needs whole datagrams: reassemble before PREROUTING
-	 * (priority -400), as conntrack does; forwarding refragments.
-	 */
-	err = nf_defrag_ipv4_enable(net);
-	if (err)
-		goto state;
-	err = knat_hooks_register(net);
-	if (err)
-		goto defrag;
-	knat_gc_start(kn);
-	return 0;
-
-defrag:
-	nf_defrag_ipv4_disable(net);
-state:
-	knat_state_destroy(kn);
-	return err;
+	return knat_state_init(kn);
 }
 
 static void __net_exit knat_net_exit(struct net *net)
 {
 	struct knat_net *kn = knat_pernet(net);
 
-	knat_hooks_unregister(net);
-	nf_defrag_ipv4_disable(net);
+	knat_detach(kn);
 	knat_state_destroy(kn);
 }
 

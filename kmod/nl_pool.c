@@ -202,6 +202,12 @@ int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "too many pools: at most 16");
 		goto unlock;
 	}
+	err = knat_attach(kn);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "cannot attach to the namespace's netfilter hooks");
+		goto unlock;
+	}
 	err = -ENOMEM;
 	pool = knat_pool_create(id, lo, hi, bs);
 	if (!pool)
