@@ -1,6 +1,7 @@
 #!/bin/bash
 # make check: every test, on Debian's stock kernel and on the debug kernel.
 #
+#   style:         checkpatch --strict, clean on every C file
 #   stock kernel:  the selftests (selftests/knat/*.sh)
 #   debug kernel:  the KUnit suites (loaded with knat.ko), the selftests,
 #                  and a clean log: no KASAN, lockdep, RCU, kmemleak or
@@ -82,6 +83,29 @@ count_reports() {
 		failed=$((failed + 1))
 	fi
 }
+
+# count_checkpatch: the kernel's checkpatch.pl --strict, clean on every
+# C file (one result; the reports of the files that are not).
+count_checkpatch() {
+	local cp f rep n=0 bad=0
+	cp=$(tools/vm/build-debug-kernel.sh)/scripts/checkpatch.pl
+	for f in $(git ls-files '*.c' '*.h'); do
+		n=$((n + 1))
+		rep=$("$cp" --no-tree --strict --quiet -f "$f" 2>&1) && continue
+		bad=$((bad + 1))
+		echo "$rep" | grep -E '^(ERROR|WARNING|CHECK|#)' | head -n 12 | sed 's/^/#   /'
+	done
+	if [ "$bad" = 0 ]; then
+		echo "ok checkpatch --strict: $n files clean"
+		passed=$((passed + 1))
+	else
+		echo "not ok checkpatch --strict: $bad of $n files"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "== style: checkpatch"
+count_checkpatch
 
 echo "== stock kernel: selftests"
 tools/vm/run.sh -k stock -t 1200 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \

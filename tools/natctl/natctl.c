@@ -215,7 +215,7 @@ static const struct {
 	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
 };
 
-#define N_CONFIG_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+#define N_CONFIG_KEYS ARRAY_SIZE(config_keys)
 
 static int config_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -393,8 +393,7 @@ static int enter_netns(const char *name)
 static int run(int argc, char **argv, bool json)
 {
 	const char *obj = argv[0];
-	char *none[] = { NULL };
-	char **rest = argc > 1 ? argv + 1 : none;
+	char **rest = argv + 1;		/* argv[argc] is NULL */
 
 	if (matches(obj, "pool"))
 		return do_pool(argc - 1, rest);
@@ -427,7 +426,7 @@ static bool known_object(const char *obj)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (matches(obj, objects[i]))
 			return true;
 	return false;

@@ -9,6 +9,7 @@
 #include "out.h"
 
 #define EXIT_USAGE 2
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 extern struct nl nl;
 

@@ -87,7 +87,7 @@ void out_str(const char *key, const char *text_key, const char *val)
 void out_u64(const char *key, const char *text_key, uint64_t val)
 {
 	field_start(key, text_key);
-	printf("%" PRIu64, val);
+	printf("%llu", (unsigned long long)val);
 }
 
 void out_endpoint(const char *key, const char *sep, uint32_t addr_be, uint16_t port)

@@ -56,7 +56,7 @@ static const struct {
 	{ "cooling", KNAT_A_COOLING, UINT32_MAX, 32 },
 };
 
-#define N_POOL_KEYS (sizeof(pool_keys) / sizeof(pool_keys[0]))
+#define N_POOL_KEYS ARRAY_SIZE(pool_keys)
 
 static int pool_key(struct nlmsghdr *nlh, const char *key, const char *val)
 {
@@ -105,8 +105,8 @@ static int pool_add(int argc, char **argv)
 					 argv[1]);
 		} else if (matches(argv[0], "ports")) {
 			if (parse_range(argv[1], &lo, &hi))
-				return usage_error("invalid port range \"%s\" (expected LO-HI, 1-65535)",
-						   argv[1] ? argv[1] : "");
+				return usage_error("invalid port range \"%s\" (LO-HI, 1-65535)",
+						   argv[1] ?: "");
 			mnl_attr_put_u16(nlh, KNAT_A_PORT_MIN, lo);
 			mnl_attr_put_u16(nlh, KNAT_A_PORT_MAX, hi);
 		} else {

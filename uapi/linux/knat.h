@@ -50,6 +50,7 @@ enum knat_cmd {
 
 	__KNAT_CMD_MAX
 };
+
 #define KNAT_CMD_MAX (__KNAT_CMD_MAX - 1)
 
 enum knat_attr {
@@ -102,6 +103,7 @@ enum knat_attr {
 
 	__KNAT_A_MAX
 };
+
 #define KNAT_A_MAX (__KNAT_A_MAX - 1)
 
 #define KNAT_MCGRP_EVENTS	"events"
@@ -112,6 +114,7 @@ enum knat_pool_mode {
 
 	__KNAT_MODE_MAX
 };
+
 #define KNAT_MODE_MAX (__KNAT_MODE_MAX - 1)
 
 enum knat_block_state {
@@ -172,6 +175,7 @@ enum knat_stat {
 
 	__KNAT_STAT_MAX
 };
+
 #define KNAT_STAT_MAX (__KNAT_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_KNAT_H */
