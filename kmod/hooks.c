@@ -11,6 +11,11 @@
  * nf_nat's own SNAT (100), so they too see inside addresses, and before
  * the conntrack helpers and confirmation (300 and up), which do not parse
  * the packet again.  Without conntrack, the same order holds.
+ *
+ * A hairpinned packet (inside to a pool address) is translated both ways
+ * at PREROUTING, so it is routed, filtered and seen by conntrack with the
+ * sender's external endpoint as source: strict reverse-path filtering
+ * (rp_filter=1) on inside interfaces would drop it.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -25,10 +30,12 @@ static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct knat_net *kn = knat_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
 
-	if (!READ_ONCE(kn->npool_addrs) ||
-	    !knat_is_pool_addr(kn, ip_hdr(skb)->daddr))
+	if (!READ_ONCE(kn->npool_addrs) || !knat_is_pool_addr(kn, iph->daddr))
 		return NF_ACCEPT;
+	if (knat_is_inside_addr(kn, iph->saddr))
+		return knat_hairpin(kn, skb);
 	return knat_inbound(kn, skb);
 }
 

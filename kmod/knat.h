@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/skbuff.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/genetlink.h>
 #include <uapi/linux/knat.h>
@@ -389,8 +390,12 @@ void knat_gc_stop(struct knat_net *kn);
 struct knat_pkt {
 	struct knat_tuple key;		/* as seen on the wire, this side */
 	unsigned int l4off;
+	unsigned int inner;		/* ICMP error: offset of the quote */
 	u8 tcp_flags;			/* TCPHDR_* of a TCP packet */
 };
+
+/* What an ICMP error is sure to quote of the transport header (RFC 792). */
+#define KNAT_ICMP_QUOTE		8
 
 int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt);
 int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
@@ -398,6 +403,12 @@ int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound);
 unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb);
 unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb);
+unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb);
+
+/* icmp.c */
+unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
+			     const struct knat_pkt *pkt,
+			     const struct knat_session *s, bool outbound);
 
 /* hooks.c */
 int knat_attach(struct knat_net *kn);
@@ -431,6 +442,13 @@ void knat_interim_stop(struct knat_net *kn);
 static inline void knat_count(struct knat_net *kn, enum knat_stat which)
 {
 	this_cpu_inc(kn->stats->c[which]);
+}
+
+static inline unsigned int knat_drop(struct knat_net *kn,
+				     enum knat_stat reason)
+{
+	knat_count(kn, reason);
+	return NF_DROP;
 }
 
 void knat_stats_read(struct knat_net *kn, u64 *out);

@@ -31,66 +31,35 @@ static unsigned int knat_l4_hdrlen(u8 proto)
 	}
 }
 
-/**
- * knat_parse - the tuple of a packet as this side of the NAT sees it
- * @skb: an IPv4 packet, network header set, IP header validated
- * @outbound: leaving the inside (l = source) or arriving (l = destination)
- * @pkt: filled in
- *
- * Return: 0; -EPROTONOSUPPORT for what knat does not translate (other
- * protocols, ICMP other than the echo query of this direction); -EINVAL for
- * a fragment or a truncated or malformed transport header.
+/*
+ * The ports (or echo query id) of a transport header that travels in
+ * direction @outbound.  Only its first 8 bytes are read: all an ICMP error
+ * is sure to quote.
  */
-int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
+static int knat_l4_ports(u8 proto, const void *l4, bool outbound,
+			 __be16 *sport, __be16 *dport)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int ihl = iph->ihl * 4;
-	struct knat_tuple *k = &pkt->key;
-	__be16 sport, dport;
-	u8 proto = iph->protocol;
+	const struct icmphdr *ih = l4;
+	const struct udphdr *uh = l4;	/* TCP's ports are at the same place */
 
-	if (knat_proto_index(proto) < 0)
+	if (proto != IPPROTO_ICMP) {
+		*sport = uh->source;
+		*dport = uh->dest;
+		return 0;
+	}
+	if (ih->type != (outbound ? ICMP_ECHO : ICMP_ECHOREPLY))
 		return -EPROTONOSUPPORT;
-	if (ip_is_fragment(iph))
-		return -EINVAL;
-	if (!pskb_may_pull(skb, skb_network_offset(skb) + ihl +
-				knat_l4_hdrlen(proto)))
-		return -EINVAL;
-	iph = ip_hdr(skb);
-	pkt->l4off = ihl;
-	pkt->tcp_flags = 0;
+	*sport = ih->un.echo.id;
+	*dport = ih->un.echo.id;
+	return 0;
+}
 
-	switch (proto) {
-	case IPPROTO_TCP: {
-		const struct tcphdr *th = (void *)iph + ihl;
-
-		if (th->doff < sizeof(*th) / 4)
-			return -EINVAL;
-		sport = th->source;
-		dport = th->dest;
-		pkt->tcp_flags = tcp_flag_byte(th);
-		break;
-	}
-	case IPPROTO_UDP: {
-		const struct udphdr *uh = (void *)iph + ihl;
-
-		sport = uh->source;
-		dport = uh->dest;
-		break;
-	}
-	default: {
-		const struct icmphdr *ih = (void *)iph + ihl;
-
-		if (ih->type != (outbound ? ICMP_ECHO : ICMP_ECHOREPLY))
-			return -EPROTONOSUPPORT;
-		sport = ih->un.echo.id;
-		dport = ih->un.echo.id;
-		break;
-	}
-	}
-
+/* The tuple as the @outbound side sees a packet (l: the inside end). */
+static void knat_key(struct knat_tuple *k, const struct iphdr *iph,
+		     __be16 sport, __be16 dport, bool outbound)
+{
 	memset(k, 0, sizeof(*k));
-	k->proto = proto;
+	k->proto = iph->protocol;
 	if (outbound) {
 		k->laddr = iph->saddr;
 		k->raddr = iph->daddr;
@@ -103,8 +72,96 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 		k->rport = sport;
 	}
 	/* An echo query is identified by its id alone. */
-	if (proto == IPPROTO_ICMP)
+	if (k->proto == IPPROTO_ICMP)
 		k->rport = 0;
+}
+
+/*
+ * An ICMP error quotes a packet that went the other way: its key is the
+ * quoted packet's, seen from this side (RFC 5508).  A quote knat cannot
+ * read, or of a packet it never translates, makes the error malformed.
+ */
+static int knat_parse_inner(struct sk_buff *skb, bool outbound,
+			    struct knat_pkt *pkt)
+{
+	unsigned int off = pkt->l4off + sizeof(struct icmphdr);
+	const struct iphdr *inner;
+	__be16 sport, dport;
+	unsigned int ihl;
+	const void *l4;
+
+	if (!pskb_may_pull(skb, skb_network_offset(skb) + off + sizeof(*inner)))
+		return -EINVAL;
+	inner = (void *)ip_hdr(skb) + off;
+	ihl = inner->ihl * 4;
+	if (inner->version != 4 || ihl < sizeof(*inner) ||
+	    knat_proto_index(inner->protocol) < 0 ||
+	    (inner->frag_off & htons(IP_OFFSET)))
+		return -EINVAL;
+	if (!pskb_may_pull(skb, skb_network_offset(skb) + off + ihl +
+				KNAT_ICMP_QUOTE))
+		return -EINVAL;
+	inner = (void *)ip_hdr(skb) + off;
+	if (ip_fast_csum(inner, inner->ihl))
+		return -EINVAL;
+	l4 = (void *)inner + ihl;
+	if (inner->protocol == IPPROTO_ICMP &&
+	    icmp_is_err(((const struct icmphdr *)l4)->type))
+		return -EINVAL;		/* never an error about an error */
+	if (knat_l4_ports(inner->protocol, l4, !outbound, &sport, &dport))
+		return -EINVAL;
+	knat_key(&pkt->key, inner, sport, dport, !outbound);
+	pkt->inner = off;
+	return 0;
+}
+
+/**
+ * knat_parse - the tuple of a packet as this side of the NAT sees it
+ * @skb: an IPv4 packet, network header set, IP header validated
+ * @outbound: leaving the inside (l = source) or arriving (l = destination)
+ * @pkt: filled in; for an ICMP error, @pkt->inner is set and the key is
+ *       that of the packet it quotes
+ *
+ * Return: 0; -EPROTONOSUPPORT for what knat does not translate (other
+ * protocols, ICMP other than errors and the echo query of this direction);
+ * -EINVAL for a fragment or a truncated or malformed header.
+ */
+int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4;
+	u8 proto = iph->protocol;
+	__be16 sport, dport;
+	const void *l4;
+	int err;
+
+	if (knat_proto_index(proto) < 0)
+		return -EPROTONOSUPPORT;
+	if (ip_is_fragment(iph))
+		return -EINVAL;
+	if (!pskb_may_pull(skb, skb_network_offset(skb) + ihl +
+				knat_l4_hdrlen(proto)))
+		return -EINVAL;
+	iph = ip_hdr(skb);
+	l4 = (void *)iph + ihl;
+	pkt->l4off = ihl;
+	pkt->inner = 0;
+	pkt->tcp_flags = 0;
+
+	if (proto == IPPROTO_TCP) {
+		const struct tcphdr *th = l4;
+
+		if (th->doff < sizeof(*th) / 4)
+			return -EINVAL;
+		pkt->tcp_flags = tcp_flag_byte(th);
+	} else if (proto == IPPROTO_ICMP &&
+		   icmp_is_err(((const struct icmphdr *)l4)->type)) {
+		return knat_parse_inner(skb, outbound, pkt);
+	}
+	err = knat_l4_ports(proto, l4, outbound, &sport, &dport);
+	if (err)
+		return err;
+	knat_key(&pkt->key, iph, sport, dport, outbound);
 	return 0;
 }
 
@@ -209,12 +266,6 @@ void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound)
 		knat_tcp_observe(s, tcp_flags, outbound);
 }
 
-static unsigned int knat_drop(struct knat_net *kn, enum knat_stat reason)
-{
-	knat_count(kn, reason);
-	return NF_DROP;
-}
-
 /*
  * An allocation refused for lack of ports or at a subscriber's limit: tell
  * the sender, "communication administratively prohibited" (RFC 6888
@@ -249,13 +300,17 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 		return knat_drop(kn, knat_parse_error(err));
 	s = knat_session_find_in(kn, &pkt.key);
 	if (!s) {
-		/* A lone RST has nothing to reset outside: no mapping. */
-		if (pkt.tcp_flags & TCPHDR_RST)
+		/* A lone RST has nothing to reset outside, an error nothing
+		 * to report: neither makes a mapping.
+		 */
+		if ((pkt.tcp_flags & TCPHDR_RST) || pkt.inner)
 			return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
 		s = knat_session_create_out(kn, &pkt.key, 0, &reason);
 		if (!s)
 			return knat_drop_refused(kn, skb, reason);
 	}
+	if (pkt.inner)
+		return knat_icmp_error(kn, skb, &pkt, s, true);
 	knat_session_touch(s, pkt.tcp_flags, true);
 	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
@@ -288,7 +343,7 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
 		 * TCP or UDP mapping; an echo reply must answer a query.
 		 */
 		reason = KNAT_STAT_DROP_NO_MAPPING;
-		if (pkt.key.proto != IPPROTO_ICMP &&
+		if (pkt.key.proto != IPPROTO_ICMP && !pkt.inner &&
 		    !(pkt.tcp_flags & TCPHDR_RST))
 			s = knat_session_create_in(kn, &pkt.key, 0, &reason);
 		if (!s) {
@@ -298,9 +353,36 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
 			return knat_drop(kn, reason);
 		}
 	}
+	if (pkt.inner)
+		return knat_icmp_error(kn, skb, &pkt, s, false);
 	knat_session_touch(s, pkt.tcp_flags, false);
 	if (knat_rewrite(skb, &pkt, false, s->in.laddr, s->in.lport))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	knat_count(kn, KNAT_STAT_XLATE_IN);
 	return NF_ACCEPT;
+}
+
+/**
+ * knat_hairpin - an inside host sending to a pool address
+ * @kn: the namespace's state
+ * @skb: at PREROUTING, from an inside address to a pool address
+ *
+ * The packet leaves and comes back in one pass, before routing: its source
+ * becomes the sender's external endpoint, then its destination the inside
+ * endpoint behind the pool address, so the receiver sees the sender as
+ * anyone outside would (RFC 4787 REQ-9/9a, RFC 5382 REQ-9, RFC 5508
+ * REQ-7).  The same holds for ICMP errors about hairpinned flows.
+ *
+ * Return: the verdict.
+ */
+unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb)
+{
+	unsigned int verdict = knat_outbound(kn, skb);
+
+	if (verdict != NF_ACCEPT)
+		return verdict;
+	verdict = knat_inbound(kn, skb);
+	if (verdict == NF_ACCEPT)
+		knat_count(kn, KNAT_STAT_HAIRPIN);
+	return verdict;
 }

@@ -13,18 +13,13 @@
 
 #define PAYLOAD 37	/* odd on purpose */
 
-/* An IPv4 packet with valid checksums, from @src:@sport to @dst:@dport. */
-static struct sk_buff *craft(struct kunit *test, u8 proto, const char *src,
-			     u16 sport, const char *dst, u16 dport)
+/* A packet of @size bytes with only its IP header (checksum not set). */
+static struct sk_buff *craft_ip(struct kunit *test, u8 proto, const char *src,
+				const char *dst, unsigned int l4len,
+				unsigned int size)
 {
-	unsigned int l4len = (proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
-			      proto == IPPROTO_UDP ? sizeof(struct udphdr) :
-			      sizeof(struct icmphdr)) + PAYLOAD;
-	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	struct sk_buff *skb = alloc_skb(size, GFP_KERNEL);
 	struct iphdr *iph;
-	void *l4;
-	u8 *data;
-	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, 64);
@@ -39,7 +34,23 @@ static struct sk_buff *craft(struct kunit *test, u8 proto, const char *src,
 	iph->tot_len = htons(sizeof(*iph) + l4len);
 	iph->id = htons(0x1234);
 	skb_set_transport_header(skb, sizeof(*iph));
-	l4 = skb_put_zero(skb, l4len);
+	skb->protocol = htons(ETH_P_IP);
+	return skb;
+}
+
+/* An IPv4 packet with valid checksums, from @src:@sport to @dst:@dport. */
+static struct sk_buff *craft(struct kunit *test, u8 proto, const char *src,
+			     u16 sport, const char *dst, u16 dport)
+{
+	unsigned int l4len = (proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
+			      proto == IPPROTO_UDP ? sizeof(struct udphdr) :
+			      sizeof(struct icmphdr)) + PAYLOAD;
+	struct sk_buff *skb = craft_ip(test, proto, src, dst, l4len, 256);
+	struct iphdr *iph = ip_hdr(skb);
+	void *l4 = skb_put_zero(skb, l4len);
+	u8 *data;
+	int i;
+
 	data = l4 + l4len - PAYLOAD;
 	for (i = 0; i < PAYLOAD; i++)
 		data[i] = i * 7 + 3;
@@ -72,7 +83,6 @@ static struct sk_buff *craft(struct kunit *test, u8 proto, const char *src,
 		ih->checksum = csum_fold(csum_partial(l4, l4len, 0));
 	}
 	ip_send_check(iph);
-	skb->protocol = htons(ETH_P_IP);
 	return skb;
 }
 
@@ -262,6 +272,261 @@ static void rewrite_unshares_clone(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* An ICMP error from @src to @dst quoting all of @quoted, which is freed. */
+static struct sk_buff *craft_error(struct kunit *test, struct sk_buff *quoted,
+				   const char *src, const char *dst, u8 type,
+				   u8 code)
+{
+	unsigned int qlen = quoted->len;
+	struct sk_buff *skb = craft_ip(test, IPPROTO_ICMP, src, dst,
+				       sizeof(struct icmphdr) + qlen, 512);
+	struct icmphdr *ih = skb_put_zero(skb, sizeof(*ih));
+
+	ih->type = type;
+	ih->code = code;
+	skb_copy_bits(quoted, 0, skb_put(skb, qlen), qlen);
+	ih->checksum = csum_fold(csum_partial(ih, sizeof(*ih) + qlen, 0));
+	ip_send_check(ip_hdr(skb));
+	kfree_skb(quoted);
+	return skb;
+}
+
+/* The quoted packet of an error, as a packet of its own: a copy. */
+static struct sk_buff *quote_of(struct kunit *test, struct sk_buff *skb)
+{
+	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
+	struct sk_buff *q = alloc_skb(skb->len, GFP_KERNEL);
+	struct iphdr *iph;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	skb_reset_network_header(q);
+	skb_copy_bits(skb, off, skb_put(q, skb->len - off), skb->len - off);
+	iph = ip_hdr(q);
+	skb_set_transport_header(q, iph->ihl * 4);
+	return q;
+}
+
+/* Translate @skb as an error about the flow of a session with inside
+ * endpoint @in:@inport and external endpoint @ext:@extport.
+ */
+static unsigned int translate_error(struct kunit *test, struct knat_net *kn,
+				    struct sk_buff *skb, bool outbound,
+				    const char *in, u16 inport, const char *ext,
+				    u16 extport)
+{
+	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct knat_pkt pkt;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->in.laddr = knat_test_addr(in);
+	s->in.lport = htons(inport);
+	s->ext_addr = knat_test_addr(ext);
+	s->ext_port = htons(extport);
+	KUNIT_ASSERT_EQ(test, knat_parse(skb, outbound, &pkt), 0);
+	KUNIT_EXPECT_NE(test, pkt.inner, 0u);
+	return knat_icmp_error(kn, skb, &pkt, s, outbound);
+}
+
+/* Outer IP, ICMP over the whole message, and the quote's own IP and
+ * transport checksums (the quote is whole, so they can be checked).
+ */
+static void error_checksums_valid(struct kunit *test, struct sk_buff *skb)
+{
+	struct sk_buff *q = quote_of(test, skb);
+
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(ip_hdr(skb), ip_hdr(skb)->ihl), 0);
+	KUNIT_EXPECT_EQ(test, l4_verify(skb), 0);
+	checksums_valid(test, q);
+	kfree_skb(q);
+}
+
+/* An error's quoted endpoints: addresses, and ports (echo id for ICMP). */
+struct endpoints {
+	const char *src;
+	u16 sport;
+	const char *dst;
+	u16 dport;
+};
+
+static void expect_quote(struct kunit *test, struct sk_buff *skb,
+			 const struct endpoints *want)
+{
+	struct sk_buff *q = quote_of(test, skb);
+	const __be16 *l4 = (const __be16 *)skb_transport_header(q);
+	struct iphdr *iph = ip_hdr(q);
+
+	KUNIT_EXPECT_EQ(test, iph->saddr, knat_test_addr(want->src));
+	KUNIT_EXPECT_EQ(test, iph->daddr, knat_test_addr(want->dst));
+	if (iph->protocol == IPPROTO_ICMP) {
+		KUNIT_EXPECT_EQ(test, ntohs(l4[2]), want->sport ?: want->dport);
+	} else {
+		KUNIT_EXPECT_EQ(test, ntohs(l4[0]), want->sport);
+		KUNIT_EXPECT_EQ(test, ntohs(l4[1]), want->dport);
+	}
+	kfree_skb(q);
+}
+
+/*
+ * Errors about flows of the session 100.64.0.2:40000 (echo id 777) <->
+ * 198.51.100.7:1999 (echo id 31000), both ways: the outer address on the
+ * inside end and the quoted packet's become those of the other side.
+ */
+static const struct icmp_error_case {
+	const char *name;
+	u8 proto, type, code;
+	bool outbound;
+	struct endpoints quote, outer, quote_after;
+	u16 inport, extport;
+} icmp_error_cases[] = {
+	{
+		/* A port unreachable about a datagram that went out. */
+		"udp port unreachable in", IPPROTO_UDP, ICMP_DEST_UNREACH,
+		ICMP_PORT_UNREACH, false,
+		{ "198.51.100.7", 1999, "203.0.113.9", 53 },
+		{ "203.0.113.9", 0, "100.64.0.2", 0 },
+		{ "100.64.0.2", 40000, "203.0.113.9", 53 }, 40000, 1999,
+	}, {
+		/* An inside host refusing a segment that came in. */
+		"tcp port unreachable out", IPPROTO_TCP, ICMP_DEST_UNREACH,
+		ICMP_PORT_UNREACH, true,
+		{ "203.0.113.9", 443, "100.64.0.2", 40000 },
+		{ "198.51.100.7", 0, "203.0.113.9", 0 },
+		{ "203.0.113.9", 443, "198.51.100.7", 1999 }, 40000, 1999,
+	}, {
+		/* A router's time exceeded about an echo request. */
+		"echo time exceeded in", IPPROTO_ICMP, ICMP_TIME_EXCEEDED,
+		ICMP_EXC_TTL, false,
+		{ "198.51.100.7", 31000, "203.0.113.9", 0 },
+		{ "192.0.2.1", 0, "100.64.0.2", 0 },
+		{ "100.64.0.2", 777, "203.0.113.9", 0 }, 777, 31000,
+	},
+};
+
+static void icmp_error_translation(struct kunit *test)
+{
+	const struct icmp_error_case *c;
+	struct knat_net *kn;
+	struct sk_buff *skb;
+	struct knat_pkt pkt;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(icmp_error_cases); i++) {
+		c = &icmp_error_cases[i];
+		kn = knat_test_net_empty(test);
+		skb = craft(test, c->proto, c->quote.src, c->quote.sport,
+			    c->quote.dst, c->quote.dport);
+		skb = craft_error(test, skb, c->outbound ? "100.64.0.2" :
+				  c->outer.src, c->outbound ? c->outer.dst :
+				  "198.51.100.7", c->type, c->code);
+		KUNIT_ASSERT_EQ_MSG(test, knat_parse(skb, c->outbound, &pkt), 0,
+				    "%s", c->name);
+		KUNIT_EXPECT_EQ_MSG(test, pkt.key.lport,
+				    htons(c->outbound ? c->inport : c->extport),
+				    "%s: the key is the flow's", c->name);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    translate_error(test, kn, skb, c->outbound,
+						    "100.64.0.2", c->inport,
+						    "198.51.100.7", c->extport),
+				    NF_ACCEPT, "%s", c->name);
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->saddr,
+				knat_test_addr(c->outer.src));
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->daddr,
+				knat_test_addr(c->outer.dst));
+		expect_quote(test, skb, &c->quote_after);
+		error_checksums_valid(test, skb);
+		KUNIT_EXPECT_EQ(test,
+				knat_test_stat(kn, KNAT_STAT_XLATE_ICMP_ERR), 1);
+		kfree_skb(skb);
+		knat_test_net_free(kn);
+	}
+}
+
+/* A quoted TCP header cut at 8 bytes: ports rewritten, no checksum to
+ * update, the ICMP checksum still right.
+ */
+static void icmp_error_short_quote(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct sk_buff *skb;
+	unsigned int len;
+
+	skb = craft(test, IPPROTO_TCP, "198.51.100.7", 1999, "203.0.113.9", 443);
+	skb_trim(skb, sizeof(struct iphdr) + KNAT_ICMP_QUOTE);
+	skb = craft_error(test, skb, "203.0.113.9", "198.51.100.7",
+			  ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED);
+	len = skb->len;
+	KUNIT_EXPECT_EQ(test, translate_error(test, kn, skb, false, "100.64.0.2",
+					      40000, "198.51.100.7", 1999),
+			NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(ip_hdr(skb), ip_hdr(skb)->ihl), 0);
+	KUNIT_EXPECT_EQ(test, l4_verify(skb), 0);
+	kfree_skb(skb);
+	knat_test_net_free(kn);
+}
+
+/* Quotes knat cannot trust are malformed, never translated. */
+static void icmp_error_rejects_bad_quotes(struct kunit *test)
+{
+	unsigned int qoff = sizeof(struct iphdr) + sizeof(struct icmphdr);
+	struct knat_pkt pkt;
+	struct sk_buff *skb;
+	struct iphdr *inner;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		skb = craft(test, i == 4 ? IPPROTO_ICMP : IPPROTO_UDP,
+			    "198.51.100.7", 1999, "203.0.113.9", 53);
+		if (i == 4)	/* an error about an error */
+			icmp_hdr(skb)->type = ICMP_DEST_UNREACH;
+		skb = craft_error(test, skb, "203.0.113.9", "198.51.100.7",
+				  ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
+		inner = (void *)ip_hdr(skb) + qoff;
+		switch (i) {
+		case 0:		/* less than 8 bytes of the transport header */
+			skb_trim(skb, qoff + sizeof(*inner) + 4);
+			break;
+		case 1:		/* a broken quoted IP header checksum */
+			inner->check ^= htons(1);
+			break;
+		case 2:		/* not the first fragment */
+			inner->frag_off = htons(8);
+			ip_send_check(inner);
+			break;
+		case 3:		/* not IPv4 */
+			inner->version = 6;
+			break;
+		case 5:		/* a protocol knat never translates */
+			inner->protocol = IPPROTO_GRE;
+			ip_send_check(inner);
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, knat_parse(skb, false, &pkt), -EINVAL,
+				    "bad quote %d", i);
+		kfree_skb(skb);
+	}
+}
+
+/* A corrupted ICMP checksum: dropped and counted, nothing rewritten. */
+static void icmp_error_bad_checksum(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct sk_buff *skb;
+
+	skb = craft(test, IPPROTO_UDP, "198.51.100.7", 1999, "203.0.113.9", 53);
+	skb = craft_error(test, skb, "203.0.113.9", "198.51.100.7",
+			  ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
+	icmp_hdr(skb)->checksum ^= htons(0x100);
+	KUNIT_EXPECT_EQ(test, translate_error(test, kn, skb, false, "100.64.0.2",
+					      40000, "198.51.100.7", 1999),
+			NF_DROP);
+	KUNIT_EXPECT_EQ(test, ip_hdr(skb)->daddr, knat_test_addr("198.51.100.7"));
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_DROP_MALFORMED), 1);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_XLATE_ICMP_ERR), 0);
+	kfree_skb(skb);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_xlate_cases[] = {
 	KUNIT_CASE(tcp_source_rewrite),
 	KUNIT_CASE(udp_destination_rewrite),
@@ -271,6 +536,10 @@ static struct kunit_case knat_xlate_cases[] = {
 	KUNIT_CASE(parse_tuples),
 	KUNIT_CASE(parse_rejects_bad_packets),
 	KUNIT_CASE(rewrite_unshares_clone),
+	KUNIT_CASE(icmp_error_translation),
+	KUNIT_CASE(icmp_error_short_quote),
+	KUNIT_CASE(icmp_error_rejects_bad_quotes),
+	KUNIT_CASE(icmp_error_bad_checksum),
 	{}
 };
 

@@ -331,6 +331,8 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_BLOCKS_ALLOCATED] = "blocks-allocated",
 	[KNAT_STAT_BLOCKS_RELEASED] = "blocks-released",
 	[KNAT_STAT_EVENTS_LOST] = "events-lost",
+	[KNAT_STAT_XLATE_ICMP_ERR] = "translated-icmp-errors",
+	[KNAT_STAT_HAIRPIN] = "hairpinned",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

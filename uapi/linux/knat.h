@@ -172,6 +172,8 @@ enum knat_stat {
 	KNAT_STAT_BLOCKS_ALLOCATED,
 	KNAT_STAT_BLOCKS_RELEASED,
 	KNAT_STAT_EVENTS_LOST,		/* no memory for an event */
+	KNAT_STAT_XLATE_ICMP_ERR,	/* ICMP errors translated, both ways */
+	KNAT_STAT_HAIRPIN,		/* packets translated both ways */
 
 	__KNAT_STAT_MAX
 };

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: ICMP errors (RFC 5508).
+ *
+ * An error about a translated flow is translated like the flow, in both
+ * headers: outbound, the sender (an inside host) becomes the mapping's
+ * external address and the quoted packet's destination its external
+ * endpoint; inbound, the destination becomes the inside host and the
+ * quoted packet's source its inside endpoint.  The error neither creates,
+ * refreshes nor removes a mapping or session (RFC 4787 REQ-12, RFC 5508
+ * REQ-6, RFC 7857 section 7); an error about nothing knat knows is
+ * dropped and counted.  The ICMP checksum is checked before and computed
+ * anew after; the quoted headers' checksums are updated in place.
+ */
+#include <linux/ip.h>
+#include <linux/icmp.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include "knat.h"
+
+/* The ICMP message of @skb: from its header to the end of the datagram. */
+static unsigned int knat_icmp_len(struct sk_buff *skb,
+				  const struct knat_pkt *pkt)
+{
+	return ntohs(ip_hdr(skb)->tot_len) - pkt->l4off;
+}
+
+static bool knat_icmp_csum_ok(struct sk_buff *skb, const struct knat_pkt *pkt)
+{
+	unsigned int off = skb_network_offset(skb) + pkt->l4off;
+
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY ||
+	    skb->ip_summed == CHECKSUM_PARTIAL)
+		return true;
+	return !csum_fold(skb_checksum(skb, off, knat_icmp_len(skb, pkt), 0));
+}
+
+static void knat_icmp_csum_set(struct sk_buff *skb, const struct knat_pkt *pkt)
+{
+	unsigned int off = skb_network_offset(skb) + pkt->l4off;
+	struct icmphdr *ih = (void *)ip_hdr(skb) + pkt->l4off;
+	unsigned int len = knat_icmp_len(skb, pkt);
+
+	/* A partial checksum is finished on transmit, over what is there. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		return;
+	ih->checksum = 0;
+	ih->checksum = csum_fold(skb_checksum(skb, off, len, 0));
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * Rewrite the quoted packet's inside end: its destination when the error
+ * goes out (the quoted packet came in), its source when it comes in.
+ */
+static void knat_icmp_rewrite_inner(struct sk_buff *skb,
+				    const struct knat_pkt *pkt, bool outbound,
+				    __be32 addr, __be16 port)
+{
+	struct iphdr *inner = (void *)ip_hdr(skb) + pkt->inner;
+	void *l4 = (void *)inner + inner->ihl * 4;
+	unsigned int avail = knat_icmp_len(skb, pkt) - sizeof(struct icmphdr) -
+			     inner->ihl * 4;
+	__be32 *addrp = outbound ? &inner->daddr : &inner->saddr;
+	__sum16 *check = NULL;
+	__be16 *portp;
+
+	switch (inner->protocol) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th = l4;
+
+		portp = outbound ? &th->dest : &th->source;
+		if (avail >= offsetofend(struct tcphdr, check))
+			check = &th->check;
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr *uh = l4;
+
+		portp = outbound ? &uh->dest : &uh->source;
+		if (uh->check)
+			check = &uh->check;
+		break;
+	}
+	default: {
+		struct icmphdr *ih = l4;
+
+		portp = &ih->un.echo.id;
+		csum_replace2(&ih->checksum, *portp, port);
+		break;
+	}
+	}
+	if (check) {
+		csum_replace4(check, *addrp, addr);
+		csum_replace2(check, *portp, port);
+		if (inner->protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*portp = port;
+	csum_replace4(&inner->check, *addrp, addr);
+	*addrp = addr;
+}
+
+/**
+ * knat_icmp_error - translate an ICMP error about a translated flow
+ * @kn: the namespace's state
+ * @skb: the error; knat_parse() set @pkt->inner
+ * @pkt: its parse: the key is that of the quoted packet
+ * @s: the session of the quoted packet
+ * @outbound: from an inside host, or toward one
+ *
+ * Return: the verdict.
+ */
+unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
+			     const struct knat_pkt *pkt,
+			     const struct knat_session *s, bool outbound)
+{
+	struct iphdr *iph;
+	__be32 addr, *outer;
+	__be16 port;
+
+	if (!knat_icmp_csum_ok(skb, pkt))
+		return knat_drop(kn, KNAT_STAT_DROP_MALFORMED);
+	if (skb_ensure_writable(skb, skb_network_offset(skb) +
+				     ntohs(ip_hdr(skb)->tot_len)))
+		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
+	addr = outbound ? s->ext_addr : s->in.laddr;
+	port = outbound ? s->ext_port : s->in.lport;
+	knat_icmp_rewrite_inner(skb, pkt, outbound, addr, port);
+	knat_icmp_csum_set(skb, pkt);
+	iph = ip_hdr(skb);
+	outer = outbound ? &iph->saddr : &iph->daddr;
+	csum_replace4(&iph->check, *outer, addr);
+	*outer = addr;
+	knat_count(kn, KNAT_STAT_XLATE_ICMP_ERR);
+	return NF_ACCEPT;
+}
