@@ -2,20 +2,40 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the knat selftests (inside a VM: tools/vm/run.sh) and print one TAP
 # line per test; exit 1 if any failed.
-#   selftests/run.sh [TEST...]      default: every selftests/knat/*.sh
+#   selftests/run.sh [TEST...]      default: every selftests/knat/*.sh and
+#                                   selftests/conformance/*.sh
+#   selftests/run.sh conformance    the conformance suite alone
+# A TEST is named without .sh, e.g. udp or rfc4787_req9_hairpin_udp.
 set -u
-dir=$(cd "$(dirname "$0")/knat" && pwd)
+top=$(cd "$(dirname "$0")" && pwd)
+
+names() {	# names DIR: the tests in selftests/DIR
+	(cd "$top/$1" && ls *.sh | grep -v '^lib\.sh$' | sed 's/\.sh$//')
+}
+
+path() {	# path TEST: its script
+	local d
+	for d in knat conformance; do
+		[ -f "$top/$d/$1.sh" ] && { echo "$top/$d/$1.sh"; return; }
+	done
+	echo "$top/knat/$1.sh"
+}
+
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=($(cd "$dir" && ls *.sh | grep -v '^lib\.sh$'))
+case "${1:-}" in
+"") tests=($(names knat) $(names conformance)) ;;
+conformance) tests=($(names conformance)) ;;
+esac
 echo "TAP version 13"
 echo "1..${#tests[@]}"
+echo "# kernel: $(uname -r)"
 n=0 failed=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	t=${t%.sh}
 	log=$(mktemp)
 	start=$SECONDS
-	timeout -k 5 180 bash "$dir/$t.sh" > "$log" 2>&1 < /dev/null
+	timeout -k 5 180 bash "$(path "$t")" > "$log" 2>&1 < /dev/null
 	rc=$?
 	sed 's/^/# /' "$log"
 	echo "# $t: $((SECONDS - start)) s"

@@ -18,6 +18,7 @@ KSFT_SKIP=4
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NATCTL=${NATCTL:-$TOP/tools/natctl/natctl}
 PEER="python3 $TOP/selftests/knat/peer.py"
+PKT="python3 $TOP/selftests/knat/pkt.py"
 KNAT_KO=${KNAT_KO:-$TOP/build/stock/knat.ko}
 # Heavy tests divide their packet counts by KNAT_SCALE: the debug kernel
 # (KASAN, lockdep, under emulation) runs them at a quarter of the size.
@@ -125,6 +126,21 @@ bg() {	# run in the background, killed at exit
 	BGPIDS+=($!)
 }
 
+# bg_ready FILE CMD...: CMD in the background, its output in FILE, once it
+# printed "ready" (a listener that takes its time to start under emulation)
+bg_ready() {
+	local f=$1
+	shift
+	"$@" > "$f" &
+	BGPIDS+=($!)
+	wait_for 60 grep -q '^ready$' "$f" || fail "$* did not start"
+}
+
+# heard FILE: what a bg_ready listener printed after "ready"
+heard() {
+	grep -v '^ready$' "$1"
+}
+
 # stat NAME: one counter (natctl stats prints "NAME VALUE" lines)
 stat() {
 	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
@@ -145,4 +161,28 @@ wait_for() {
 in_pool() {	# in_pool ADDR: inside 198.51.100.0/30
 	case $1 in 198.51.100.[0-3]) return 0 ;; esac
 	return 1
+}
+
+# ext_of PROTO INSIDE-ADDR INSIDE-PORT: "ADDR PORT" of that mapping
+ext_of() {
+	natctl -j mapping show | python3 -c "
+import json, sys
+for m in json.load(sys.stdin):
+    if (m['proto'], m['inside-addr'], m['inside-port']) == ('$1', '$2', $3):
+        print(m['external-addr'], m['external-port'])
+        break
+else:
+    sys.exit(1)"
+}
+
+# expires_of PROTO INSIDE-ADDR INSIDE-PORT: ms left of its first session
+expires_of() {
+	natctl -j session show | python3 -c "
+import json, sys
+for s in json.load(sys.stdin):
+    if (s['proto'], s['inside-addr'], s['inside-port']) == ('$1', '$2', $3):
+        print(s['expires-ms'])
+        break
+else:
+    sys.exit(1)"
 }

@@ -4,7 +4,8 @@
 
   peer.py tcp-server PORT            answer each connection with
                                      "<peer addr> <peer port> <sha256 of data>"
-  peer.py tcp-client ADDR PORT BYTES send BYTES random bytes, check the answer's
+  peer.py tcp-client ADDR PORT BYTES [--sport P]
+                                     send BYTES random bytes, check the answer's
                                      hash, print the server's view of us
   peer.py udp-server PORT [COUNT]    echo "<peer addr> <peer port> <payload>"
                                      (on COUNT ports from PORT on)
@@ -40,6 +41,7 @@ import select
 import socket
 import struct
 import sys
+import threading
 import time
 
 
@@ -50,19 +52,30 @@ def tcp_server(a):
     s.listen(16)
     while True:
         c, peer = s.accept()
-        h = hashlib.sha256()
-        while True:
-            d = c.recv(65536)
-            if not d:
-                break
-            h.update(d)
-        c.sendall(f"{peer[0]} {peer[1]} {h.hexdigest()}\n".encode())
-        c.close()
+        # A connection held open must not keep the next one waiting.
+        threading.Thread(target=tcp_serve, args=(c, peer), daemon=True).start()
+
+
+def tcp_serve(c, peer):
+    h = hashlib.sha256()
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        h.update(d)
+    c.sendall(f"{peer[0]} {peer[1]} {h.hexdigest()}\n".encode())
+    c.close()
 
 
 def tcp_client(a):
     data = os.urandom(a.bytes)
-    c = socket.create_connection((a.addr, a.port), timeout=20)
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.settimeout(20)
+    if a.sport:
+        # The last connection from this port may be in TIME_WAIT.
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind(("0.0.0.0", a.sport))
+    c.connect((a.addr, a.port))
     c.sendall(data)
     c.shutdown(socket.SHUT_WR)
     reply = b""
@@ -262,6 +275,7 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     x = sub.add_parser("tcp-server"); x.add_argument("port", type=int)
     x = sub.add_parser("tcp-client"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("bytes", type=int)
+    x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-server"); x.add_argument("port", type=int)
     x.add_argument("count", type=int, nargs="?", default=1)
     x = sub.add_parser("udp-client"); x.add_argument("addr"); x.add_argument("port", type=int)

@@ -3,7 +3,7 @@
 # A subscriber at its block limit (RFC 6888 REQ-4) is refused with ICMP
 # destination unreachable 3/13, a counter and a limit event; its live flows
 # are not evicted (REQ-11) and another subscriber keeps working.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../knat/lib.sh"
 setup block 16 max-blocks 1
 
 ev=$(mktemp)

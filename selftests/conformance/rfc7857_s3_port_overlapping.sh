@@ -4,7 +4,7 @@
 # 64-port pool carry 10,000 concurrent UDP flows (a quarter on the debug
 # kernel) to distinct destinations, and every reply reaches the inside
 # socket that asked.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../knat/lib.sh"
 POOL=198.51.100.1/32
 setup_net
 natctl pool add "$POOL" ports 2000-2063 block 64 max-blocks 1 overlap || fail "pool add"
