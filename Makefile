@@ -4,6 +4,8 @@
 # make install    install both on this router (modules_install + depmod)
 # make demo       NAT two subscribers' traffic in a VM on Debian's kernel
 # make check      every test, on the stock and the debug kernel
+# make conformance  the RFC requirements, each with its verdict (the tests
+#                 run in a stock-kernel VM; writes Documentation/conformance.rst)
 # make bench      benchmarks (see Documentation/)
 
 # The running kernel's build tree; where there is none (a build machine or
@@ -18,7 +20,7 @@ PREFIX ?= /usr/local
 SRCS := Kbuild $(wildcard kmod/*.[ch] kmod/tests/*.[ch]) uapi/linux/knat.h
 NATCTL := tools/natctl/natctl
 
-.PHONY: all module natctl module-debug install check demo bench clean
+.PHONY: all module natctl module-debug install check conformance demo bench clean
 
 all: module natctl
 
@@ -46,6 +48,9 @@ install: all
 
 check: all module-debug
 	tools/check.sh
+
+conformance: all
+	tools/conformance.sh
 
 demo:
 	tools/demo.sh

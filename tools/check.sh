@@ -2,7 +2,8 @@
 # make check: every test, on Debian's stock kernel and on the debug kernel.
 #
 #   style:         checkpatch --strict, clean on every C file
-#   stock kernel:  the selftests (selftests/knat/*.sh)
+#   stock kernel:  the selftests (selftests/knat/*.sh and
+#                  selftests/conformance/*.sh)
 #   debug kernel:  the KUnit suites (loaded with knat.ko), the selftests,
 #                  and a clean log: no KASAN, lockdep, RCU, kmemleak or
 #                  other kernel report
@@ -104,8 +105,13 @@ count_checkpatch() {
 	fi
 }
 
-echo "== style: checkpatch"
+echo "== style: checkpatch; the conformance list"
 count_checkpatch
+if tools/conformance.sh --lint; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 
 echo "== stock kernel: selftests"
 tools/vm/run.sh -k stock -t 1200 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
