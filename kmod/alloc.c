@@ -179,17 +179,29 @@ bool knat_is_pool_addr(struct knat_net *kn, __be32 addr)
 	return false;
 }
 
-struct knat_inside *knat_inside_find(struct knat_net *kn, __be32 addr)
+struct knat_inside *knat_prefix_find(const struct list_head *list,
+				     __be32 addr)
 {
 	struct knat_inside *in;
 
-	list_for_each_entry_rcu(in, &kn->insides, list)
+	list_for_each_entry_rcu(in, list, list)
 		if (!((addr ^ in->prefix) & in->mask))
 			return in;
 	return NULL;
 }
 
+struct knat_inside *knat_inside_find(struct knat_net *kn, __be32 addr)
+{
+	return knat_prefix_find(&kn->insides, addr);
+}
+
 bool knat_is_inside_addr(struct knat_net *kn, __be32 addr)
 {
 	return knat_inside_find(kn, addr);
+}
+
+/* RFC 6888 REQ-6: destinations an operator exempts from translation. */
+bool knat_is_exempt(struct knat_net *kn, __be32 daddr)
+{
+	return READ_ONCE(kn->nexempts) && knat_prefix_find(&kn->exempts, daddr);
 }

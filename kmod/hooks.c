@@ -48,6 +48,10 @@ static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,
 	if (!READ_ONCE(kn->ninsides) || !knat_is_inside_addr(kn, iph->saddr) ||
 	    knat_is_inside_addr(kn, iph->daddr))
 		return NF_ACCEPT;
+	if (knat_is_exempt(kn, iph->daddr)) {
+		knat_count(kn, KNAT_STAT_EXEMPT);
+		return NF_ACCEPT;
+	}
 	return knat_outbound(kn, skb);
 }
 

@@ -20,6 +20,7 @@
 #define KNAT_MAX_POOLS		16
 #define KNAT_MAX_POOL_ADDRS	1024
 #define KNAT_MAX_INSIDES	64
+#define KNAT_MAX_EXEMPTS	64
 #define KNAT_MAX_RANGE_BLOCKS	BIT(21)	/* 2M blocks: 112 MiB */
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
@@ -136,8 +137,9 @@ struct knat_pool {
 	struct list_head gone;		/* being freed */
 };
 
+/* An inside prefix and its pool, or (pool_id 0) an exempt destination. */
 struct knat_inside {
-	struct list_head list;		/* kn->insides, RCU */
+	struct list_head list;		/* kn->insides or kn->exempts, RCU */
 	__be32 prefix;
 	__be32 mask;
 	u8 plen;
@@ -259,8 +261,10 @@ struct knat_net {
 
 	struct list_head pools;		/* configuration, written under */
 	struct list_head insides;	/* genl_mutex and kn->lock */
+	struct list_head exempts;	/* destinations left untranslated */
 	u32 npools;
 	u32 ninsides;
+	u32 nexempts;
 	u32 npool_addrs;		/* READ_ONCE on the fast path */
 	struct knat_config cfg;
 
@@ -332,8 +336,11 @@ void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
 int knat_proto_index(u8 proto);
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);
+struct knat_inside *knat_prefix_find(const struct list_head *list,
+				     __be32 addr);
 bool knat_is_inside_addr(struct knat_net *kn, __be32 addr);
 struct knat_inside *knat_inside_find(struct knat_net *kn, __be32 addr);
+bool knat_is_exempt(struct knat_net *kn, __be32 daddr);
 #ifdef KNAT_KUNIT
 extern u64 knat_alloc_work;		/* words examined, for KUnit */
 #endif

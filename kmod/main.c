@@ -35,6 +35,7 @@ int knat_state_init(struct knat_net *kn)
 
 	INIT_LIST_HEAD(&kn->pools);
 	INIT_LIST_HEAD(&kn->insides);
+	INIT_LIST_HEAD(&kn->exempts);
 	kn->cfg = knat_default_config;
 	ratelimit_state_init(&kn->event_rs, HZ, 100);
 	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -50,10 +51,19 @@ int knat_state_init(struct knat_net *kn)
 	return 0;
 }
 
+static void knat_prefixes_free(struct list_head *list)
+{
+	struct knat_inside *in, *tmp;
+
+	list_for_each_entry_safe(in, tmp, list, list) {
+		list_del(&in->list);
+		kfree(in);
+	}
+}
+
 /* Tear down; no packet, GC run or netlink call can reach @kn any more. */
 void knat_state_destroy(struct knat_net *kn)
 {
-	struct knat_inside *in, *tmp_in;
 	struct knat_pool *pool, *tmp;
 
 	knat_gc_stop(kn);
@@ -62,10 +72,8 @@ void knat_state_destroy(struct knat_net *kn)
 		list_del(&pool->list);
 		knat_pool_destroy(pool);
 	}
-	list_for_each_entry_safe(in, tmp_in, &kn->insides, list) {
-		list_del(&in->list);
-		kfree(in);
-	}
+	knat_prefixes_free(&kn->insides);
+	knat_prefixes_free(&kn->exempts);
 	free_percpu(kn->stats);
 }
 

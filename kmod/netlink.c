@@ -411,6 +411,21 @@ static const struct genl_ops knat_genl_ops[] = {
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
+		.cmd = KNAT_CMD_EXEMPT_ADD,
+		.doit = knat_exempt_add,
+		.policy = knat_prefix_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_EXEMPT_DEL,
+		.doit = knat_exempt_del,
+		.policy = knat_prefix_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_EXEMPT_GET,
+		.dumpit = knat_exempt_dump,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
 		.cmd = KNAT_CMD_CONFIG_GET,
 		.doit = knat_config_get,
 		.policy = knat_empty_policy,

@@ -30,14 +30,20 @@ static bool knat_overlaps_pool(struct knat_net *kn, __be32 prefix, u8 plen)
 	return false;
 }
 
-static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
+static bool knat_overlaps_list(const struct list_head *list, __be32 prefix,
+			       u8 plen)
 {
 	struct knat_inside *in;
 
-	list_for_each_entry(in, &kn->insides, list)
+	list_for_each_entry(in, list, list)
 		if (knat_prefixes_overlap(prefix, plen, in->prefix, in->plen))
 			return true;
 	return false;
+}
+
+static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	return knat_overlaps_list(&kn->insides, prefix, plen);
 }
 
 static u32 knat_pool_id(struct genl_info *info)
@@ -433,7 +439,7 @@ static int knat_inside_put(struct sk_buff *skb, const void *pos)
 
 	if (nla_put_be32(skb, KNAT_A_ADDR, in->prefix) ||
 	    nla_put_u8(skb, KNAT_A_PREFIXLEN, in->plen) ||
-	    nla_put_u32(skb, KNAT_A_POOL_ID, in->pool_id))
+	    (in->pool_id && nla_put_u32(skb, KNAT_A_POOL_ID, in->pool_id)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -442,6 +448,12 @@ int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->insides,
 			      KNAT_CMD_INSIDE_GET, knat_inside_put);
+}
+
+int knat_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->exempts,
+			      KNAT_CMD_EXEMPT_GET, knat_inside_put);
 }
 
 static int knat_inside_check(struct knat_net *kn, struct genl_info *info,
@@ -466,7 +478,13 @@ static int knat_inside_check(struct knat_net *kn, struct genl_info *info,
 	return 0;
 }
 
-int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
+typedef int (*knat_prefix_check_fn)(struct knat_net *kn,
+				    struct genl_info *info, __be32 prefix,
+				    u8 plen);
+
+/* Add ADDR/PREFIXLEN to @list (insides or exempts) if @check allows. */
+static int knat_prefix_add(struct genl_info *info, struct list_head *list,
+			   u32 *count, u32 pool_id, knat_prefix_check_fn check)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_inside *in;
@@ -479,7 +497,7 @@ int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&kn->cfg_lock);
-	err = knat_inside_check(kn, info, prefix, plen);
+	err = check(kn, info, prefix, plen);
 	if (err)
 		goto unlock;
 	err = -ENOMEM;
@@ -489,10 +507,10 @@ int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
 	in->prefix = prefix;
 	in->plen = plen;
 	in->mask = inet_make_mask(plen);
-	in->pool_id = knat_pool_id(info);
+	in->pool_id = pool_id;
 	spin_lock_bh(&kn->lock);
-	list_add_tail_rcu(&in->list, &kn->insides);
-	WRITE_ONCE(kn->ninsides, kn->ninsides + 1);
+	list_add_tail_rcu(&in->list, list);
+	WRITE_ONCE(*count, *count + 1);
 	spin_unlock_bh(&kn->lock);
 	err = 0;
 unlock:
@@ -500,7 +518,9 @@ unlock:
 	return err;
 }
 
-int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
+/* Remove the entry of @list named by ADDR and PREFIXLEN: 0 or -ENOENT. */
+static int knat_prefix_del(struct genl_info *info, struct list_head *list,
+			   u32 *count)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_inside *in;
@@ -514,21 +534,77 @@ int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&kn->cfg_lock);
 	err = -ENOENT;
-	list_for_each_entry(in, &kn->insides, list) {
+	list_for_each_entry(in, list, list) {
 		if (in->prefix != prefix || in->plen != plen)
 			continue;
 		/* Live mappings stay until they expire or are flushed. */
 		spin_lock_bh(&kn->lock);
 		list_del_rcu(&in->list);
-		WRITE_ONCE(kn->ninsides, kn->ninsides - 1);
+		WRITE_ONCE(*count, *count - 1);
 		spin_unlock_bh(&kn->lock);
 		kfree_rcu(in, rcu);
 		err = 0;
 		break;
 	}
 	mutex_unlock(&kn->cfg_lock);
-	if (err)
+	return err;
+}
+
+int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+
+	return knat_prefix_add(info, &kn->insides, &kn->ninsides,
+			       knat_pool_id(info), knat_inside_check);
+}
+
+int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	int err = knat_prefix_del(info, &kn->insides, &kn->ninsides);
+
+	if (err == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
+	return err;
+}
+
+static int knat_exempt_check(struct knat_net *kn, struct genl_info *info,
+			     __be32 prefix, u8 plen)
+{
+	if (knat_overlaps_list(&kn->exempts, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "prefix overlaps an exempt destination");
+		return -EEXIST;
+	}
+	if (knat_overlaps_pool(kn, prefix, plen)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a pool address cannot be exempt");
+		return -EINVAL;
+	}
+	if (kn->nexempts >= KNAT_MAX_EXEMPTS) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many exempt destinations: at most 64");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* RFC 6888 REQ-6: traffic from inside toward @prefix is not translated. */
+int knat_exempt_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+
+	return knat_prefix_add(info, &kn->exempts, &kn->nexempts, 0,
+			       knat_exempt_check);
+}
+
+int knat_exempt_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	int err = knat_prefix_del(info, &kn->exempts, &kn->nexempts);
+
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "no such exempt destination");
 	return err;
 }
 

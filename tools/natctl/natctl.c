@@ -38,6 +38,9 @@ static const char usage_text[] =
 "  natctl inside add PREFIX [pool ID]     translate traffic from PREFIX with pool ID\n"
 "  natctl inside del PREFIX\n"
 "  natctl inside show\n"
+"  natctl exempt add PREFIX               never translate traffic toward PREFIX\n"
+"  natctl exempt del PREFIX\n"
+"  natctl exempt show\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout tcp-est-timeout tcp-trans-timeout icmp-timeout (seconds),\n"
@@ -333,6 +336,7 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_EVENTS_LOST] = "events-lost",
 	[KNAT_STAT_XLATE_ICMP_ERR] = "translated-icmp-errors",
 	[KNAT_STAT_HAIRPIN] = "hairpinned",
+	[KNAT_STAT_EXEMPT] = "exempted",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)
@@ -401,6 +405,8 @@ static int run(int argc, char **argv, bool json)
 		return do_pool(argc - 1, rest);
 	if (matches(obj, "inside"))
 		return do_inside(argc - 1, rest);
+	if (matches(obj, "exempt"))
+		return do_exempt(argc - 1, rest);
 	if (matches(obj, "config"))
 		return do_config(argc - 1, rest, json);
 	if (matches(obj, "mapping") && is_show(rest[0]))
@@ -423,7 +429,7 @@ static int run(int argc, char **argv, bool json)
 static bool known_object(const char *obj)
 {
 	static const char *const objects[] = {
-		"pool", "inside", "config", "mapping", "session", "flush", "stats",
+		"pool", "inside", "exempt", "config", "mapping", "session", "flush", "stats",
 		"subscriber", "whois", "monitor",
 	};
 	size_t i;

@@ -248,20 +248,22 @@ int do_pool(int argc, char **argv)
 	return usage_error("unknown pool command \"%s\"", argv[0]);
 }
 
-static int inside_msg(const struct nlmsghdr *nlh, void *data)
+/* An inside prefix and its pool, or an exempt destination. */
+static int prefix_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
 
 	nl_parse(nlh, tb, KNAT_A_MAX);
 	out_obj_start();
 	out_prefix(tb);
-	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	if (tb[KNAT_A_POOL_ID])
+		out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
 	out_obj_end();
 	return MNL_CB_OK;
 }
 
-/* inside {add|del} PREFIX [pool ID] */
-static int inside_cmd(uint8_t cmd, int argc, char **argv)
+/* inside {add|del} PREFIX [pool ID], exempt {add|del} PREFIX */
+static int prefix_cmd(uint8_t cmd, int argc, char **argv)
 {
 	struct nlmsghdr *nlh = nl_request(&nl, cmd, NLM_F_ACK);
 	int err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
@@ -275,15 +277,34 @@ static int inside_cmd(uint8_t cmd, int argc, char **argv)
 	return put_pool_id(nlh, argv[2]) ?: talk(nlh, NULL, NULL);
 }
 
-int do_inside(int argc, char **argv)
+/* {add|del|show} of a list of prefixes, @cmd its ADD, DEL, GET. */
+static int do_prefixes(const uint8_t cmd[3], int argc, char **argv)
 {
 	if (is_show(argv[0]))
-		return dump(KNAT_CMD_INSIDE_GET, inside_msg);
+		return dump(cmd[2], prefix_msg);
 	if (matches(argv[0], "add"))
-		return inside_cmd(KNAT_CMD_INSIDE_ADD, argc - 1, argv + 1);
+		return prefix_cmd(cmd[0], argc - 1, argv + 1);
 	if (matches(argv[0], "del") || matches(argv[0], "delete"))
-		return inside_cmd(KNAT_CMD_INSIDE_DEL, argc - 1, argv + 1);
-	return usage_error("unknown inside command \"%s\"", argv[0]);
+		return prefix_cmd(cmd[1], argc - 1, argv + 1);
+	return usage_error("unknown command \"%s\"", argv[0]);
+}
+
+int do_inside(int argc, char **argv)
+{
+	static const uint8_t cmd[3] = {
+		KNAT_CMD_INSIDE_ADD, KNAT_CMD_INSIDE_DEL, KNAT_CMD_INSIDE_GET
+	};
+
+	return do_prefixes(cmd, argc, argv);
+}
+
+int do_exempt(int argc, char **argv)
+{
+	static const uint8_t cmd[3] = {
+		KNAT_CMD_EXEMPT_ADD, KNAT_CMD_EXEMPT_DEL, KNAT_CMD_EXEMPT_GET
+	};
+
+	return do_prefixes(cmd, argc, argv);
 }
 
 /* A subscriber: IN_ADDR, POOL_ID, EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS. */

@@ -47,6 +47,9 @@ enum knat_cmd {
 				 * POOL_ID, IN_ADDR, EXT_ADDR, PORT_MIN,
 				 * PORT_MAX, [PROTO]
 				 */
+	KNAT_CMD_EXEMPT_ADD,	/* ADDR, PREFIXLEN: never translate toward it */
+	KNAT_CMD_EXEMPT_DEL,	/* ADDR, PREFIXLEN */
+	KNAT_CMD_EXEMPT_GET,	/* dump: ADDR, PREFIXLEN */
 
 	__KNAT_CMD_MAX
 };
@@ -174,6 +177,7 @@ enum knat_stat {
 	KNAT_STAT_EVENTS_LOST,		/* no memory for an event */
 	KNAT_STAT_XLATE_ICMP_ERR,	/* ICMP errors translated, both ways */
 	KNAT_STAT_HAIRPIN,		/* packets translated both ways */
+	KNAT_STAT_EXEMPT,		/* inside packets to exempt destinations */
 
 	__KNAT_STAT_MAX
 };
