@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Traffic endpoints for the knat selftests.
 
-  peer.py tcp-server PORT            answer each connection with
+  peer.py tcp-server PORT            print "ready", answer each connection with
                                      "<peer addr> <peer port> <sha256 of data>"
   peer.py tcp-client ADDR PORT BYTES [--sport P]
                                      send BYTES random bytes, check the answer's
@@ -50,6 +50,7 @@ def tcp_server(a):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", a.port))
     s.listen(16)
+    print("ready", flush=True)
     while True:
         c, peer = s.accept()
         # A connection held open must not keep the next one waiting.

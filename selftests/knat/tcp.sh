@@ -6,9 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-bg nsx "$SRVNS" $PEER tcp-server 8080
-wait_for 30 nsx "$SRVNS" python3 -c "import socket; socket.create_connection(('127.0.0.1', 8080)).close()" ||
-	fail "server did not start"
+bg_ready "$TMPDIR/tcp8080.$id" nsx "$SRVNS" $PEER tcp-server 8080
 
 for sub in "$SUB1" "$SUB2"; do
 	view=$(nsx "$sub" $PEER tcp-client "$SRV" 8080 1048576) || fail "$sub: transfer failed"
