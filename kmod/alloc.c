@@ -132,17 +132,54 @@ int knat_bits_search(const unsigned long *full, const unsigned long *used,
 }
 
 /**
+ * knat_bits_parity - a free bit of the wanted parity, near one found
+ * @full: summary of @used
+ * @used: the bitmap
+ * @lo: first bit of the range
+ * @hi: last bit of it
+ * @bit: a free bit knat_bits_search() found
+ * @xlo: first bit to skip
+ * @xhi: last bit to skip (xlo > xhi: skip nothing)
+ * @parity: 0 or 1
+ *
+ * @bit itself, its pair mate (@bit ^ 1), or, a few searches on, the first
+ * free bit of @parity or its mate; failing that (a range nearly full of
+ * the other parity) @bit: parity is kept where possible (RFC 4787 REQ-4),
+ * never at the cost of refusing a flow or of unbounded work.
+ */
+int knat_bits_parity(const unsigned long *full, const unsigned long *used,
+		     u32 lo, u32 hi, int bit, u32 xlo, u32 xhi, int parity)
+{
+	int b = bit, i;
+
+	for (i = 0; i < KNAT_PARITY_TRIES && b >= 0; i++) {
+		u32 mate = b ^ 1;
+
+		if ((b & 1) == parity)
+			return b;
+		if (mate >= lo && mate <= hi && !(mate >= xlo && mate <= xhi) &&
+		    !test_bit(mate, used))
+			return mate;
+		b = knat_bits_search(full, used, lo, hi, b < hi ? b + 1 : lo,
+				     xlo, xhi);
+	}
+	return bit;
+}
+
+/**
  * knat_portmap_alloc - take a free port in [lo, hi]
  * @pm: ports in use
  * @lo: first port of the range
  * @hi: last port of the range
  * @want: the port to preserve if it is free (0: none)
+ * @parity: the parity to keep (0 or 1), or KNAT_PARITY_ANY
  *
  * Otherwise the first free port from a random start, wrapping once (the
  * random search of RFC 6056).  Return: the port, or -ENOSPC when the range
  * is full.
  */
-int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want)
+int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
+		       int parity)
 {
 	u32 start;
 	int port;
@@ -155,6 +192,9 @@ int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want)
 	port = knat_bits_search(pm->full, pm->used, lo, hi, start, 1, 0);
 	if (port < 0)
 		return -ENOSPC;
+	if (parity != KNAT_PARITY_ANY)
+		port = knat_bits_parity(pm->full, pm->used, lo, hi, port, 1, 0,
+					parity);
 take:
 	knat_bits_take(pm->full, pm->used, port);
 	pm->nused++;

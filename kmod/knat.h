@@ -120,6 +120,7 @@ struct knat_pool {
 	u32 id;
 	u8 mode;			/* enum knat_pool_mode */
 	bool overlap;
+	bool parity;			/* RFC 4787 REQ-4 */
 	bool draining;			/* under kn->lock */
 	u16 port_min;
 	u16 port_max;
@@ -331,7 +332,12 @@ int knat_bits_search(const unsigned long *full, const unsigned long *used,
 		     u32 lo, u32 hi, u32 start, u32 xlo, u32 xhi);
 void knat_bits_take(unsigned long *full, unsigned long *used, u32 bit);
 void knat_bits_clear(unsigned long *full, unsigned long *used, u32 bit);
-int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want);
+#define KNAT_PARITY_ANY		(-1)
+#define KNAT_PARITY_TRIES	8
+int knat_bits_parity(const unsigned long *full, const unsigned long *used,
+		     u32 lo, u32 hi, int bit, u32 xlo, u32 xhi, int parity);
+int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
+		       int parity);
 void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
 int knat_proto_index(u8 proto);

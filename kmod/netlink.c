@@ -60,6 +60,7 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_SUB_MAX_SESSIONS] = { .type = NLA_U32 },
 	[KNAT_A_COOLING] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_cooling_range),
 	[KNAT_A_OVERLAP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KNAT_A_PARITY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KNAT_A_MODE] = NLA_POLICY_MAX(NLA_U8, KNAT_MODE_MAX),
 	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_IN_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),

@@ -140,6 +140,8 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 		pool->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
 	if (a[KNAT_A_OVERLAP])
 		pool->overlap = nla_get_u8(a[KNAT_A_OVERLAP]);
+	if (a[KNAT_A_PARITY])
+		pool->parity = nla_get_u8(a[KNAT_A_PARITY]);
 	if (a[KNAT_A_MODE])
 		pool->mode = nla_get_u8(a[KNAT_A_MODE]);
 	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
@@ -347,6 +349,7 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u32(skb, KNAT_A_SUB_MAX_SESSIONS, pool->max_sessions) ||
 	    nla_put_u32(skb, KNAT_A_COOLING, pool->cooling_secs) ||
 	    nla_put_u8(skb, KNAT_A_OVERLAP, pool->overlap) ||
+	    nla_put_u8(skb, KNAT_A_PARITY, pool->parity) ||
 	    nla_put_u8(skb, KNAT_A_DRAINING, pool->draining) ||
 	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)))
 		return -EMSGSIZE;

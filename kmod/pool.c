@@ -599,13 +599,23 @@ static int knat_refuse(struct knat_net *kn, struct knat_subscriber *sub,
 	return reason;
 }
 
-static int knat_block_port(struct knat_block *b, u8 proto)
+/* The parity a new external port of @t must keep in @pool, if any. */
+static int knat_parity(const struct knat_pool *pool,
+		       const struct knat_tuple *t)
+{
+	if (!pool->parity || t->proto == IPPROTO_ICMP)
+		return KNAT_PARITY_ANY;
+	return ntohs(t->lport) & 1;
+}
+
+static int knat_block_port(struct knat_block *b, const struct knat_tuple *t)
 {
 	struct knat_pool_addr *pa = knat_block_addr(b);
 	u16 lo, hi;
 
 	knat_block_bounds(b, &lo, &hi);
-	return knat_portmap_alloc(pa->ports[knat_proto_index(proto)], lo, hi, 0);
+	return knat_portmap_alloc(pa->ports[knat_proto_index(t->proto)], lo, hi,
+				  0, knat_parity(b->range->pool, t));
 }
 
 /*
@@ -617,6 +627,7 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 {
 	struct knat_pool_addr *pa = knat_block_addr(b);
 	struct knat_portmap *pm = pa->ports[knat_proto_index(t->proto)];
+	int parity = knat_parity(b->range->pool, t);
 	struct knat_tuple key = *t;
 	u16 lo, hi, port;
 	int i;
@@ -625,6 +636,10 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 	key.laddr = pa->addr;
 	for (i = 0; i < KNAT_OVERLAP_TRIES; i++) {
 		port = lo + get_random_u32_below((u32)hi - lo + 1);
+		/* Keep parity where the block allows (RFC 4787 REQ-4). */
+		if (parity != KNAT_PARITY_ANY && (port & 1) != parity &&
+		    (port ^ 1) >= lo && (port ^ 1) <= hi)
+			port ^= 1;
 		if (knat_portmap_test(pm, port))
 			continue;
 		key.lport = htons(port);
@@ -637,7 +652,7 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 static int knat_block_use(struct knat_net *kn, struct knat_block *b,
 			  const struct knat_tuple *t, bool overlap)
 {
-	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t->proto);
+	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t);
 }
 
 /* A port in a block of @sub, taking a new block when those are full. */
@@ -693,6 +708,10 @@ static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
 				xlo, xhi);
 	if (port < 0)
 		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+	if (knat_parity(sub->pool, t) != KNAT_PARITY_ANY)
+		port = knat_bits_parity(pm->full, pm->used, sub->det_lo,
+					sub->det_hi, port, xlo, xhi,
+					knat_parity(sub->pool, t));
 	knat_bits_take(pm->full, pm->used, port);
 	pm->nused++;
 	m->paddr = pa;

@@ -4,6 +4,8 @@
 #include <linux/in.h>
 #include "util.h"
 
+#define ANY KNAT_PARITY_ANY
+
 static struct knat_portmap *new_portmap(struct kunit *test)
 {
 	struct knat_portmap *pm = kunit_kzalloc(test, sizeof(*pm), GFP_KERNEL);
@@ -16,12 +18,12 @@ static void portmap_preserves_free_port(struct kunit *test)
 {
 	struct knat_portmap *pm = new_portmap(test);
 
-	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 40000), 40000);
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY), 40000);
 	KUNIT_EXPECT_TRUE(test, knat_portmap_test(pm, 40000));
 	/* Taken now: the next one asking for it gets another port. */
-	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 40000), 40000);
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY), 40000);
 	/* Outside the range: not preserved. */
-	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 80), 80);
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 80, ANY), 80);
 }
 
 /* Every port of a range exactly once, then -ENOSPC; a freed port is the
@@ -44,15 +46,15 @@ static void portmap_fills_range_exactly(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, seen);
 		for (i = lo; i <= hi; i++) {
-			p = knat_portmap_alloc(pm, lo, hi, 0);
+			p = knat_portmap_alloc(pm, lo, hi, 0, ANY);
 			KUNIT_ASSERT_GE(test, p, lo);
 			KUNIT_ASSERT_LE(test, p, hi);
 			KUNIT_ASSERT_FALSE(test, test_and_set_bit(p, seen));
 		}
 		KUNIT_EXPECT_EQ(test, pm->nused, (u32)(hi - lo + 1));
-		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0), -ENOSPC);
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY), -ENOSPC);
 		knat_portmap_free(pm, (lo + hi) / 2);
-		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0), (lo + hi) / 2);
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY), (lo + hi) / 2);
 	}
 }
 
@@ -66,15 +68,15 @@ static void portmap_finds_last_free_ports(struct kunit *test)
 	int p;
 
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0), 1024);
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), 1024);
 	for (i = 0; i < keep; i++)
 		knat_portmap_free(pm, 1024 + i * 97);
 	for (i = 0; i < keep; i++) {
-		p = knat_portmap_alloc(pm, 1024, 65535, 0);
+		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY);
 		KUNIT_ASSERT_GE(test, p, 1024);
 		KUNIT_EXPECT_EQ(test, (p - 1024) % 97, 0);
 	}
-	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), -ENOSPC);
 }
 
 /* Random ports: two fresh maps do not hand out the same sequence. */
@@ -84,8 +86,8 @@ static void portmap_is_random(struct kunit *test)
 	unsigned int i, same = 0;
 
 	for (i = 0; i < 32; i++)
-		same += knat_portmap_alloc(a, 1024, 65535, 0) ==
-			knat_portmap_alloc(b, 1024, 65535, 0);
+		same += knat_portmap_alloc(a, 1024, 65535, 0, ANY) ==
+			knat_portmap_alloc(b, 1024, 65535, 0, ANY);
 	KUNIT_EXPECT_LT(test, same, 4U);
 }
 
@@ -98,7 +100,7 @@ static u64 portmap_work_at(struct kunit *test, u32 permille)
 	int p;
 
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0), 1024);
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), 1024);
 	/* Free a random (1000 - permille) per mille. */
 	while (pm->nused > (u64)n * permille / 1000) {
 		p = 1024 + get_random_u32_below(n);
@@ -107,7 +109,7 @@ static u64 portmap_work_at(struct kunit *test, u32 permille)
 	}
 	before = knat_alloc_work;
 	for (i = 0; i < rounds; i++) {
-		p = knat_portmap_alloc(pm, 1024, 65535, 0);
+		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY);
 		KUNIT_ASSERT_GE(test, p, 1024);
 		knat_portmap_free(pm, p);
 	}
@@ -124,9 +126,32 @@ static void portmap_cost_is_flat(struct kunit *test)
 	KUNIT_EXPECT_LE(test, high, 2 * low);
 }
 
+/* RFC 4787 REQ-4: the parity asked for, while the range has ports of it;
+ * then, best effort, any port rather than a refusal.
+ */
+static void portmap_keeps_parity(struct kunit *test)
+{
+	struct knat_portmap *pm = new_portmap(test);
+	int i, p;
+
+	for (i = 0; i < 500; i++) {
+		p = knat_portmap_alloc(pm, 2000, 2999, 0, i & 1);
+		KUNIT_ASSERT_GE(test, p, 2000);
+		KUNIT_EXPECT_EQ(test, p & 1, i & 1);
+	}
+	/* Every even port taken; odd ones left: an odd port, not -ENOSPC. */
+	for (p = 2000; p <= 2999; p += 2)
+		if (!knat_portmap_test(pm, p))
+			KUNIT_ASSERT_EQ(test, knat_portmap_alloc(pm, p, p, 0, 0), p);
+	p = knat_portmap_alloc(pm, 2000, 2999, 0, 0);
+	KUNIT_EXPECT_GE(test, p, 2000);
+	KUNIT_EXPECT_EQ(test, p & 1, 1);
+}
+
 static struct kunit_case knat_alloc_cases[] = {
 	KUNIT_CASE(portmap_preserves_free_port),
 	KUNIT_CASE(portmap_fills_range_exactly),
+	KUNIT_CASE(portmap_keeps_parity),
 	KUNIT_CASE(portmap_finds_last_free_ports),
 	KUNIT_CASE(portmap_is_random),
 	KUNIT_CASE(portmap_cost_is_flat),

@@ -26,7 +26,7 @@ static const char usage_text[] =
 "Usage: natctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 "\n"
 "  natctl pool add [id ID] PREFIX [ports LO-HI] [block N] [max-blocks N]\n"
-"                  [max-sessions N] [cooling SECS] [overlap]\n"
+"                  [max-sessions N] [cooling SECS] [overlap] [parity]\n"
 "                  [deterministic INSIDE-PREFIX]\n"
 "                                         a pool (id 1 by default) of external addresses;\n"
 "                                         ports 1024-65535, block 256, max-blocks 8,\n"

@@ -77,7 +77,7 @@ static int pool_key(struct nlmsghdr *nlh, const char *key, const char *val)
 	return 0;
 }
 
-/* pool add [id ID] PREFIX [ports LO-HI] [KEY VALUE]... [overlap]
+/* pool add [id ID] PREFIX [ports LO-HI] [KEY VALUE]... [overlap] [parity]
  *          [deterministic INSIDE-PREFIX]
  */
 static int pool_add(int argc, char **argv)
@@ -95,8 +95,9 @@ static int pool_add(int argc, char **argv)
 	}
 	err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
 	for (argc--, argv++; !err && argc > 0; argc -= 2, argv += 2) {
-		if (matches(argv[0], "overlap")) {
-			mnl_attr_put_u8(nlh, KNAT_A_OVERLAP, 1);
+		if (matches(argv[0], "overlap") || matches(argv[0], "parity")) {
+			mnl_attr_put_u8(nlh, matches(argv[0], "overlap") ?
+					KNAT_A_OVERLAP : KNAT_A_PARITY, 1);
 			argc++;
 			argv--;
 		} else if (matches(argv[0], "deterministic")) {
@@ -218,6 +219,8 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		out_u64("cooling", "cooling", attr_u32(tb[KNAT_A_COOLING]));
 		out_str("overlap", "overlap",
 			attr_u8(tb[KNAT_A_OVERLAP]) ? "on" : "off");
+		out_str("parity", "parity",
+			attr_u8(tb[KNAT_A_PARITY]) ? "on" : "off");
 		out_u64("blocks-total", "blocks", attr_u32(tb[KNAT_A_BLOCKS_TOTAL]));
 		out_u64("blocks-active", "active", attr_u32(tb[KNAT_A_BLOCKS_ACTIVE]));
 		out_u64("blocks-cooling", "cooling-blocks",

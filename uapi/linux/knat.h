@@ -19,7 +19,8 @@ enum knat_cmd {
 	KNAT_CMD_UNSPEC,
 	KNAT_CMD_POOL_ADD,	/* [POOL_ID], ADDR, PREFIXLEN, [PORT_MIN, PORT_MAX,
 				 * BLOCK_SIZE, MAX_BLOCKS, SUB_MAX_SESSIONS,
-				 * COOLING, OVERLAP, MODE, IN_ADDR + IN_PREFIXLEN]
+				 * COOLING, OVERLAP, PARITY, MODE,
+				 * IN_ADDR + IN_PREFIXLEN]
 				 */
 	KNAT_CMD_POOL_DEL,	/* POOL_ID: drain the pool */
 	KNAT_CMD_POOL_GET,	/* dump: POOL_ID, settings, RANGES, MAPPINGS,
@@ -103,6 +104,9 @@ enum knat_attr {
 					 * 0: none
 					 */
 	KNAT_A_SUBSCRIBERS,		/* u32: subscribers with state */
+	KNAT_A_PARITY,			/* u8: 0 or 1, external ports keep the
+					 * inside port's parity (RFC 4787 REQ-4)
+					 */
 
 	__KNAT_A_MAX
 };
