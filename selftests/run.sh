@@ -4,8 +4,8 @@
 # line per test; exit 1 if any failed.
 #   selftests/run.sh [TEST...]      default: every selftests/knat/*.sh and
 #                                   selftests/conformance/*.sh
-#   selftests/run.sh conformance    the conformance suite alone
-# A TEST is named without .sh, e.g. udp or rfc4787_req9_hairpin_udp.
+# A TEST is named without .sh, e.g. udp or rfc4787_req9_hairpin_udp;
+# "knat" and "conformance" stand for all the tests of that directory.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
 
@@ -21,11 +21,14 @@ path() {	# path TEST: its script
 	echo "$top/knat/$1.sh"
 }
 
-tests=("$@")
-case "${1:-}" in
-"") tests=($(names knat) $(names conformance)) ;;
-conformance) tests=($(names conformance)) ;;
-esac
+[ $# -gt 0 ] || set -- knat conformance
+tests=()
+for a in "$@"; do
+	case $a in
+	knat | conformance) tests+=($(names "$a")) ;;
+	*) tests+=("$a") ;;
+	esac
+done
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 echo "# kernel: $(uname -r)"

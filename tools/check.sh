@@ -4,7 +4,8 @@
 #   style:         checkpatch --strict, clean on every C file
 #   stock kernel:  the selftests (selftests/knat/*.sh and
 #                  selftests/conformance/*.sh)
-#   debug kernel:  the KUnit suites (loaded with knat.ko), the selftests,
+#   debug kernel:  the KUnit suites (loaded with knat.ko), selftests/knat
+#                  and the conformance tests of selftests/vm-debug.sh,
 #                  and a clean log: no KASAN, lockdep, RCU, kmemleak or
 #                  other kernel report
 #
@@ -114,12 +115,12 @@ else
 fi
 
 echo "== stock kernel: selftests"
-tools/vm/run.sh -k stock -t 1200 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
+tools/vm/run.sh -k stock -t 1800 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
 	-- selftests/run.sh > "$out/stock.tap" 2>&1
 count_tap "$out/stock.tap" stock
 
 echo "== debug kernel: KUnit, selftests, kernel reports"
-tools/vm/run.sh -k debug -t 1800 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
+tools/vm/run.sh -k debug -t 2400 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
 count_kunit "$out/debug/kunit.log"
 count_tap "$out/debug.tap" debug
 count_reports
