@@ -131,6 +131,16 @@ int knat_bits_search(const unsigned long *full, const unsigned long *used,
 	return bit;
 }
 
+/* The bits of word @base (a multiple of BITS_PER_LONG) within [lo, hi]. */
+static unsigned long knat_word_range(u32 base, u32 lo, u32 hi)
+{
+	u32 last = base + BITS_PER_LONG - 1;
+
+	if (lo > hi || hi < base || lo > last)
+		return 0;
+	return GENMASK(min(hi, last) - base, max(lo, base) - base);
+}
+
 /**
  * knat_bits_parity - a free bit of the wanted parity, near one found
  * @full: summary of @used
@@ -142,25 +152,27 @@ int knat_bits_search(const unsigned long *full, const unsigned long *used,
  * @xhi: last bit to skip (xlo > xhi: skip nothing)
  * @parity: 0 or 1
  *
- * @bit itself, its pair mate (@bit ^ 1), or, a few searches on, the first
- * free bit of @parity or its mate; failing that (a range nearly full of
- * the other parity) @bit: parity is kept where possible (RFC 4787 REQ-4),
- * never at the cost of refusing a flow or of unbounded work.
+ * A free bit of @parity in the word of @bit, else in the next words that
+ * are not full, at most KNAT_PARITY_TRIES of them; failing that @bit:
+ * parity is kept where possible (RFC 4787 REQ-4), never at the cost of
+ * refusing a flow or of unbounded work.
  */
 int knat_bits_parity(const unsigned long *full, const unsigned long *used,
 		     u32 lo, u32 hi, int bit, u32 xlo, u32 xhi, int parity)
 {
+	unsigned long want = parity ? ~0UL / 3 << 1 : ~0UL / 3;
 	int b = bit, i;
 
 	for (i = 0; i < KNAT_PARITY_TRIES && b >= 0; i++) {
-		u32 mate = b ^ 1;
+		u32 base = round_down(b, BITS_PER_LONG);
+		unsigned long free = ~used[base / BITS_PER_LONG] & want &
+				     knat_word_range(base, lo, hi) &
+				     ~knat_word_range(base, xlo, xhi);
 
-		if ((b & 1) == parity)
-			return b;
-		if (mate >= lo && mate <= hi && !(mate >= xlo && mate <= xhi) &&
-		    !test_bit(mate, used))
-			return mate;
-		b = knat_bits_search(full, used, lo, hi, b < hi ? b + 1 : lo,
+		if (free)
+			return base + __ffs(free);
+		base += BITS_PER_LONG;
+		b = knat_bits_search(full, used, lo, hi, base <= hi ? base : lo,
 				     xlo, xhi);
 	}
 	return bit;
