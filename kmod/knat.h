@@ -226,6 +226,7 @@ struct knat_config {
 	u32 timeout_icmp;
 	u32 max_sessions;
 	u32 interim;			/* seconds; 0: no interim events */
+	u32 inbound_refresh;		/* 0 or 1 (RFC 4787 REQ-6) */
 };
 
 struct knat_stats {
@@ -413,7 +414,8 @@ struct knat_pkt {
 int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt);
 int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 		 bool outbound, __be32 addr, __be16 port);
-void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound);
+void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound,
+			bool refresh);
 unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb);
 unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb);
 unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb);

@@ -15,7 +15,9 @@ struct knat_net *knat_pernet(struct net *net)
 	return net_generic(net, knat_net_id);
 }
 
-/* Defaults that meet RFC 4787 REQ-5, RFC 5382 REQ-5 and RFC 5508 REQ-1. */
+/* Defaults that meet RFC 4787 REQ-5 and REQ-6, RFC 5382 REQ-5 and RFC 5508
+ * REQ-2.
+ */
 static const struct knat_config knat_default_config = {
 	.timeout_udp = 300,
 	.timeout_tcp_est = 7440,
@@ -23,6 +25,7 @@ static const struct knat_config knat_default_config = {
 	.timeout_icmp = 60,
 	.max_sessions = 1U << 20,
 	.interim = 0,
+	.inbound_refresh = 1,
 };
 
 /**

@@ -255,12 +255,17 @@ static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
 	} while (!try_cmpxchg(&s->tcp, &old, new));
 }
 
-void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound)
+/*
+ * A packet of @s: refresh it (outbound always, inbound when @refresh,
+ * RFC 4787 REQ-6) and follow the TCP state.
+ */
+void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound,
+			bool refresh)
 {
 	unsigned long now = jiffies;
 
 	/* Only write when the tick changed: keeps the line clean. */
-	if (READ_ONCE(s->last_used) != now)
+	if (refresh && READ_ONCE(s->last_used) != now)
 		WRITE_ONCE(s->last_used, now);
 	if (s->in.proto == IPPROTO_TCP)
 		knat_tcp_observe(s, tcp_flags, outbound);
@@ -311,7 +316,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	}
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, true);
-	knat_session_touch(s, pkt.tcp_flags, true);
+	knat_session_touch(s, pkt.tcp_flags, true, true);
 	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	knat_count(kn, KNAT_STAT_XLATE_OUT);
@@ -355,7 +360,8 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
 	}
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, false);
-	knat_session_touch(s, pkt.tcp_flags, false);
+	knat_session_touch(s, pkt.tcp_flags, false,
+			   READ_ONCE(kn->cfg.inbound_refresh));
 	if (knat_rewrite(skb, &pkt, false, s->in.laddr, s->in.lport))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	knat_count(kn, KNAT_STAT_XLATE_IN);

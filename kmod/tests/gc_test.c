@@ -68,9 +68,9 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	syn = make(kn, IPPROTO_TCP, "100.64.0.3", 5000);
 	KUNIT_ASSERT_NOT_NULL(test, est);
 	KUNIT_ASSERT_NOT_NULL(test, syn);
-	knat_session_touch(est, TCPHDR_SYN, true);
-	knat_session_touch(est, TCPHDR_SYN | TCPHDR_ACK, false);
-	knat_session_touch(syn, TCPHDR_SYN, true);
+	knat_session_touch(est, TCPHDR_SYN, true, true);
+	knat_session_touch(est, TCPHDR_SYN | TCPHDR_ACK, false, true);
+	knat_session_touch(syn, TCPHDR_SYN, true, true);
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(syn->tcp), KNAT_TCP_SYN_SENT);
 	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
@@ -80,7 +80,7 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &est->in), est);
 	/* A FIN moves it to the transitory timer: gone on the next walk. */
-	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, true);
+	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, true, true);
 	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_FIN);

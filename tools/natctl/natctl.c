@@ -44,7 +44,8 @@ static const char usage_text[] =
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout tcp-est-timeout tcp-trans-timeout icmp-timeout (seconds),\n"
-"               max-sessions, interim (seconds between block-active events, 0: none)\n"
+"               max-sessions, interim (seconds between block-active events, 0: none),\n"
+"               inbound-refresh (1: inbound packets refresh their session, 0: not)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
 "  natctl subscriber show [ADDR]          subscribers' external address, blocks, counts\n"
@@ -216,6 +217,7 @@ static const struct {
 	{ "icmp-timeout", KNAT_A_TIMEOUT_ICMP, UINT32_MAX },
 	{ "max-sessions", KNAT_A_MAX_SESSIONS, UINT32_MAX },
 	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
+	{ "inbound-refresh", KNAT_A_INBOUND_REFRESH, 1 },
 };
 
 #define N_CONFIG_KEYS ARRAY_SIZE(config_keys)

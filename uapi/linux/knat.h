@@ -29,8 +29,11 @@ enum knat_cmd {
 	KNAT_CMD_INSIDE_ADD,	/* ADDR, PREFIXLEN, [POOL_ID] */
 	KNAT_CMD_INSIDE_DEL,	/* ADDR, PREFIXLEN */
 	KNAT_CMD_INSIDE_GET,	/* dump: ADDR, PREFIXLEN */
-	KNAT_CMD_CONFIG_GET,	/* reply: TIMEOUT_*, MAX_SESSIONS */
-	KNAT_CMD_CONFIG_SET,	/* any of TIMEOUT_*, MAX_SESSIONS */
+	KNAT_CMD_CONFIG_GET,	/* reply: the settings: TIMEOUT_UDP and the
+				 * other timeouts, MAX_SESSIONS, INTERIM,
+				 * INBOUND_REFRESH
+				 */
+	KNAT_CMD_CONFIG_SET,	/* any of those */
 	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS */
 	KNAT_CMD_SESSION_GET,	/* dump: PROTO, IN_*, EXT_*, REM_*, TCP_STATE, EXPIRES */
 	KNAT_CMD_FLUSH,		/* [POOL_ID]: remove mappings and sessions */
@@ -106,6 +109,9 @@ enum knat_attr {
 	KNAT_A_SUBSCRIBERS,		/* u32: subscribers with state */
 	KNAT_A_PARITY,			/* u8: 0 or 1, external ports keep the
 					 * inside port's parity (RFC 4787 REQ-4)
+					 */
+	KNAT_A_INBOUND_REFRESH,		/* u32: 0 or 1, inbound packets refresh
+					 * their session (RFC 4787 REQ-6)
 					 */
 
 	__KNAT_A_MAX
