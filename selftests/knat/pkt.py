@@ -22,6 +22,10 @@
       COUNT first fragments (1400 bytes) of as many datagrams, never completed
   pkt.py udp DST DPORT --sport P
       send one datagram with its checksum computed (not left to offload)
+  pkt.py tcp-simopen PORT SECONDS
+      print "ready", answer the first SYN to PORT with a SYN of our own
+      (a simultaneous open), the SYN-ACK that brings with an ACK, and print
+      "SRC SPORT DATA" of the first data that follows
   pkt.py udp-recv PORT SECONDS
       print "ready" once bound, then "SRC SPORT LEN SHA256" of the first
       datagram that arrives
@@ -98,10 +102,24 @@ def quote_ok(q):
     return True
 
 
+def up_ifaces():
+    """The interfaces that are up: a packet socket on one that is down
+    fails (ENETDOWN), and kernels may add such devices to every namespace
+    (tunl0, gre0, sit0...)."""
+    def up(i):
+        try:
+            with open(f"/sys/class/net/{i}/flags") as f:
+                return int(f.read(), 16) & 1
+        except OSError:
+            return False
+    return [i for i in get_if_list() if up(i)]
+
+
 def listening(**kw):
-    """An AsyncSniffer on every interface, once its sockets are open."""
+    """An AsyncSniffer on every interface that is up, once its sockets are
+    open."""
     up = threading.Event()
-    sn = AsyncSniffer(iface=get_if_list(), started_callback=up.set, **kw)
+    sn = AsyncSniffer(iface=up_ifaces(), started_callback=up.set, **kw)
     sn.start()
     if not up.wait(60):
         sys.exit("the sniffer did not start")
@@ -166,6 +184,31 @@ def udp(a):
     send(IP(dst=a.dst) / UDP(sport=a.sport, dport=a.dport) / Raw(b"probe"))
 
 
+def tcp_simopen(a):
+    peer, iss, done = [], 5000, threading.Event()
+
+    def on(p):
+        t = p[TCP]
+        src = (p[IP].src, t.sport)
+        if t.dport != a.port:
+            return
+        if not peer and t.flags == "S":
+            peer.append(src)
+            send(IP(dst=src[0]) / TCP(sport=a.port, dport=src[1], flags="S",
+                                      seq=iss))
+        elif peer and src == peer[0] and int(t.flags) & 0x12 == 0x12:
+            send(IP(dst=src[0]) / TCP(sport=a.port, dport=src[1], flags="A",
+                                      seq=iss + 1, ack=t.seq + 1))
+        elif peer and src == peer[0] and len(t.payload):
+            print(src[0], src[1], bytes(t.payload).decode(), flush=True)
+            done.set()
+
+    sn = listening(lfilter=lambda p: IP in p and TCP in p, prn=on, store=False)
+    print("ready", flush=True)
+    done.wait(a.seconds)
+    sn.stop()
+
+
 def udp_recv(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", a.port))
@@ -204,11 +247,14 @@ def main():
     x = sub.add_parser("udp")
     x.add_argument("dst"); x.add_argument("dport", type=int)
     x.add_argument("--sport", type=int, required=True)
+    x = sub.add_parser("tcp-simopen")
+    x.add_argument("port", type=int); x.add_argument("seconds", type=float)
     x = sub.add_parser("udp-recv")
     x.add_argument("port", type=int); x.add_argument("seconds", type=float)
     a = p.parse_args()
     {"icmp-error": icmp_error, "icmp-sniff": icmp_sniff, "frag": frag,
-     "frag-flood": frag_flood, "udp": udp, "udp-recv": udp_recv}[a.cmd](a)
+     "frag-flood": frag_flood, "udp": udp, "tcp-simopen": tcp_simopen,
+     "udp-recv": udp_recv}[a.cmd](a)
 
 
 if __name__ == "__main__":
