@@ -59,11 +59,17 @@ def tcp_server(a):
 
 def tcp_serve(c, peer):
     h = hashlib.sha256()
-    while True:
-        d = c.recv(65536)
-        if not d:
-            break
-        h.update(d)
+    try:
+        while True:
+            d = c.recv(65536)
+            if not d:
+                break
+            h.update(d)
+    except ConnectionResetError:
+        # The client reset the connection: nothing to answer.
+        print(f"reset by {peer[0]} {peer[1]}", flush=True)
+        c.close()
+        return
     c.sendall(f"{peer[0]} {peer[1]} {h.hexdigest()}\n".encode())
     c.close()
 
