@@ -21,10 +21,12 @@
 #define KNAT_MAX_POOL_ADDRS	1024
 #define KNAT_MAX_INSIDES	64
 #define KNAT_MAX_EXEMPTS	64
+#define KNAT_MAX_FORWARDS	4096
 #define KNAT_MAX_RANGE_BLOCKS	BIT(21)	/* 2M blocks: 112 MiB */
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
 #define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
+#define KNAT_WHY(msg)		KBUILD_MODNAME ": " msg	/* extack text */
 
 /*
  * A flow as one side of the NAT sees it: l = the inside (or external)
@@ -148,6 +150,15 @@ struct knat_inside {
 	struct rcu_head rcu;
 };
 
+/* A static port forward: the operator's request and its mapping. */
+struct knat_forward {
+	struct list_head list;		/* kn->forwards, RCU */
+	struct knat_endpoint in;
+	struct knat_endpoint ext;
+	struct knat_mapping *map;	/* pinned */
+	struct rcu_head rcu;
+};
+
 /*
  * One inside address: its pool, its paired external address and the
  * blocks it holds there.  Lives while it has mappings.
@@ -175,6 +186,7 @@ struct knat_mapping {
 	struct knat_endpoint ext;
 	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
 	bool overlap;			/* port shared: not in map_out */
+	bool pinned;			/* static: outlives its sessions */
 	struct knat_subscriber *sub;
 	struct knat_pool_addr *paddr;
 	struct knat_block *block;	/* NULL in deterministic pools */
@@ -264,9 +276,11 @@ struct knat_net {
 	struct list_head pools;		/* configuration, written under */
 	struct list_head insides;	/* genl_mutex and kn->lock */
 	struct list_head exempts;	/* destinations left untranslated */
+	struct list_head forwards;	/* knat_forward, under cfg_lock */
 	u32 npools;
 	u32 ninsides;
 	u32 nexempts;
+	u32 nforwards;
 	u32 npool_addrs;		/* READ_ONCE on the fast path */
 	struct knat_config cfg;
 
@@ -307,6 +321,11 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			bool expired, bool *done);
 void knat_sweep_end(struct knat_sweep *sw);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
+struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
+				      const struct knat_endpoint *in,
+				      const struct knat_endpoint *ext,
+				      const char **why);
+void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
 
 static inline struct knat_session *
 knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
@@ -369,6 +388,10 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_tuple *t, struct knat_mapping *m);
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m);
+struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
+int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
+		     const struct knat_endpoint *ext, struct knat_mapping *m,
+		     const char **why);
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		      const struct knat_tuple *t, __be16 *port);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
@@ -388,6 +411,15 @@ struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
 void knat_addr_set_local(struct knat_net *kn, __be32 addr, bool local);
 int knat_notifier_init(void);
 void knat_notifier_exit(void);
+
+/* forward.c */
+#define KNAT_NO_PREFIX		33	/* a prefix length that matches nothing */
+int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
+		     const struct knat_endpoint *ext, const char **why);
+int knat_forward_del(struct knat_net *kn, const struct knat_endpoint *ext);
+void knat_forwards_retire(struct knat_net *kn, const struct knat_range *range,
+			  __be32 prefix, u8 plen);
+void knat_forwards_free(struct knat_net *kn);
 
 /* gc.c */
 unsigned long knat_session_timeout(const struct knat_net *kn,

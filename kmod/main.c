@@ -39,6 +39,7 @@ int knat_state_init(struct knat_net *kn)
 	INIT_LIST_HEAD(&kn->pools);
 	INIT_LIST_HEAD(&kn->insides);
 	INIT_LIST_HEAD(&kn->exempts);
+	INIT_LIST_HEAD(&kn->forwards);
 	kn->cfg = knat_default_config;
 	ratelimit_state_init(&kn->event_rs, HZ, 100);
 	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -70,6 +71,7 @@ void knat_state_destroy(struct knat_net *kn)
 	struct knat_pool *pool, *tmp;
 
 	knat_gc_stop(kn);
+	knat_forwards_free(kn);
 	knat_tables_destroy(kn);
 	list_for_each_entry_safe(pool, tmp, &kn->pools, list) {
 		list_del(&pool->list);

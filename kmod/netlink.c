@@ -86,6 +86,20 @@ static const struct nla_policy knat_whois_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_EXT_PORT] = { .type = NLA_U16 },
 };
 
+static const struct nla_policy knat_forward_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_PROTO] = { .type = NLA_U8 },
+	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_IN_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_EXT_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_EXT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static const struct nla_policy knat_forward_del_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_PROTO] = { .type = NLA_U8 },
+	[KNAT_A_EXT_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_EXT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_TIMEOUT_TCP_EST] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
@@ -327,7 +341,8 @@ static int knat_mapping_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (knat_put_endpoints(skb, &in, &out) ||
-	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(m->nsessions))) {
+	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(m->nsessions)) ||
+	    (m->pinned && nla_put_u8(skb, KNAT_A_STATIC, 1))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -428,6 +443,21 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_EXEMPT_GET,
 		.dumpit = knat_exempt_dump,
+		.policy = knat_empty_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_FORWARD_ADD,
+		.doit = knat_forward_add_doit,
+		.policy = knat_forward_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_FORWARD_DEL,
+		.doit = knat_forward_del_doit,
+		.policy = knat_forward_del_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_FORWARD_GET,
+		.dumpit = knat_forward_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {

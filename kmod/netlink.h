@@ -5,6 +5,8 @@
 
 #include <net/genetlink.h>
 
+struct knat_net;
+
 void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
 		   struct netlink_callback *cb, u8 cmd);
 int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
@@ -12,6 +14,11 @@ int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
 int knat_dump_check(struct netlink_callback *cb);
 int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht);
 int knat_walk_done(struct netlink_callback *cb);
+int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		  int (*put)(struct sk_buff *, const void *), const void *obj);
+int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		   struct list_head *head, u8 cmd,
+		   int (*put)(struct sk_buff *, const void *));
 int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   int (*fill)(struct sk_buff *, struct netlink_callback *,
 			       const void *));
@@ -33,5 +40,12 @@ int knat_sub_get(struct sk_buff *skb, struct genl_info *info);
 int knat_sub_start(struct netlink_callback *cb);
 int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_whois(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_forward.c */
+int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info);
+int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info);
+int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
+		      u16 port);
 
 #endif /* _KNAT_NETLINK_H */

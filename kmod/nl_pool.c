@@ -384,9 +384,8 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 }
 
 /* One message of a dump: @put's attributes of @obj. */
-static int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
-			 u8 cmd, int (*put)(struct sk_buff *, const void *),
-			 const void *obj)
+int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		  int (*put)(struct sk_buff *, const void *), const void *obj)
 {
 	void *hdr = knat_msg_put(skb, NULL, cb, cmd);
 
@@ -400,12 +399,12 @@ static int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* A dump of a short RCU list (KNAT_MAX_POOLS, KNAT_MAX_INSIDES), resumed
+/* A dump of a short RCU list (KNAT_MAX_POOLS, KNAT_MAX_FORWARDS), resumed
  * by index; @put gets the list_head of each entry.
  */
-static int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			  struct list_head *head, u8 cmd,
-			  int (*put)(struct sk_buff *, const void *))
+int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		   struct list_head *head, u8 cmd,
+		   int (*put)(struct sk_buff *, const void *))
 {
 	struct list_head *pos;
 	long i = 0;
@@ -561,6 +560,7 @@ int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
 			       knat_pool_id(info), knat_inside_check);
 }
 
+/* The forwards of the prefix go with it: nothing would translate replies. */
 int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
@@ -568,7 +568,14 @@ int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
 
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
-	return err;
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	knat_forwards_retire(kn, NULL,
+			     nla_get_be32(info->attrs[KNAT_A_ADDR]),
+			     nla_get_u8(info->attrs[KNAT_A_PREFIXLEN]));
+	mutex_unlock(&kn->cfg_lock);
+	return 0;
 }
 
 static int knat_exempt_check(struct knat_net *kn, struct genl_info *info,
@@ -796,6 +803,7 @@ static int knat_whois_ext(struct sk_buff *msg, struct knat_net *kn,
 	struct knat_pool_addr *pa = knat_pool_addr_find(kn, addr);
 	struct knat_block *b;
 	struct knat_pool *pool;
+	int nfwd;
 	__be32 who = 0;
 	u8 state;
 	u32 bi;
@@ -810,6 +818,9 @@ static int knat_whois_ext(struct sk_buff *msg, struct knat_net *kn,
 	    nla_put_u16(msg, KNAT_A_EXT_PORT, port) ||
 	    nla_put_u32(msg, KNAT_A_POOL_ID, pool->id))
 		return -EMSGSIZE;
+	nfwd = knat_forwards_put(msg, kn, addr, port);
+	if (nfwd < 0)
+		return nfwd;
 	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
 		if (!knat_det_reverse(pool, pa->range->first +
 					    (pa - pa->range->addrs), port, &who))
@@ -818,12 +829,9 @@ static int knat_whois_ext(struct sk_buff *msg, struct knat_net *kn,
 		state = KNAT_BLOCK_ACTIVE;
 		goto put;
 	}
-	if (port < pool->port_min ||
-	    port - pool->port_min >= pool->nblocks * pool->block_size)
+	b = knat_port_block(pa, port);
+	if (!b)
 		goto outside;
-	bi = (pa - pa->range->addrs) * pool->nblocks +
-	     (port - pool->port_min) / pool->block_size;
-	b = &pa->range->blocks[bi];
 	spin_lock_bh(&kn->lock);
 	state = b->state;
 	if (state != KNAT_BLOCK_FREE)
@@ -838,6 +846,9 @@ put:
 		return -EMSGSIZE;
 	return 0;
 outside:
+	/* A forward may use a port outside the blocks. */
+	if (nfwd)
+		return 0;
 	NL_SET_ERR_MSG_MOD(info->extack, "port is outside the pool's blocks");
 	return -ENOENT;
 }

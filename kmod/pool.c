@@ -141,7 +141,10 @@ void knat_range_publish(struct knat_net *kn, struct knat_range *range)
 	spin_unlock_bh(&kn->lock);
 }
 
-/* No new block or mapping on @range; live ones stay until they expire. */
+/*
+ * No new block or mapping on @range; live ones stay until they expire,
+ * but its forwards go at once: they never expire.  Under kn->cfg_lock.
+ */
 void knat_range_drain(struct knat_net *kn, struct knat_range *range)
 {
 	spin_lock_bh(&kn->lock);
@@ -150,6 +153,7 @@ void knat_range_drain(struct knat_net *kn, struct knat_range *range)
 		range->pool->naddrs -= range->naddrs;
 	}
 	spin_unlock_bh(&kn->lock);
+	knat_forwards_retire(kn, range, 0, KNAT_NO_PREFIX);
 }
 
 void knat_pool_drain(struct knat_net *kn, struct knat_pool *pool)
@@ -719,6 +723,13 @@ static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
 	return 0;
 }
 
+static void knat_mapping_account(const struct knat_mapping *m,
+				 struct knat_pool *pool)
+{
+	atomic_inc(&m->paddr->range->nmappings);
+	atomic_inc(&pool->nmappings);
+}
+
 /**
  * knat_sub_alloc - choose the external endpoint of a new mapping
  * @kn: namespace state
@@ -742,8 +753,83 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		return err;
 	m->ext.addr = m->paddr->addr;
 	m->ext.proto = t->proto;
-	atomic_inc(&m->paddr->range->nmappings);
-	atomic_inc(&pool->nmappings);
+	knat_mapping_account(m, pool);
+	return 0;
+}
+
+/* The block of a dynamic pool's address that holds @port, or NULL. */
+struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
+{
+	const struct knat_range *range = pa->range;
+	const struct knat_pool *pool = range->pool;
+
+	if (pool->mode != KNAT_MODE_DYNAMIC || port < pool->port_min ||
+	    port - pool->port_min >= pool->nblocks * pool->block_size)
+		return NULL;
+	return &range->blocks[(pa - range->addrs) * pool->nblocks +
+			      (port - pool->port_min) / pool->block_size];
+}
+
+/*
+ * May a static mapping of @sub take @port of @pa?  Not in a block another
+ * subscriber holds or held lately, whose attribution logs would not show
+ * it; in a deterministic pool, only in @sub's own range.  With port
+ * overlapping, only in a free block: sessions of a shared port are not
+ * in the port bitmap.
+ */
+static const char *knat_reserve_check(struct knat_net *kn,
+				      const struct knat_subscriber *sub,
+				      const struct knat_pool_addr *pa, u16 port)
+{
+	struct knat_block *b = knat_port_block(pa, port);
+	u32 xlo, xhi;
+
+	if (pa->range->pool != sub->pool || pa->range->draining)
+		return KNAT_WHY("external address is not live in the pool of the inside address");
+	if (sub->ext && (pa != sub->ext || port < sub->det_lo ||
+			 port > sub->det_hi))
+		return KNAT_WHY("deterministic pool: the port is not the inside address's");
+	if (b && b->state != KNAT_BLOCK_FREE &&
+	    (b->owner != sub || sub->pool->overlap))
+		return KNAT_WHY("external port is in a block another subscriber holds");
+	knat_local_ports(kn, pa, &xlo, &xhi);
+	if (port >= xlo && port <= xhi)
+		return KNAT_WHY("external port is in the host's local port range");
+	return NULL;
+}
+
+/**
+ * knat_sub_reserve - give a static mapping the external endpoint asked for
+ * @kn: namespace state
+ * @sub: its subscriber
+ * @ext: the external endpoint
+ * @m: the mapping: ext and paddr are set
+ * @why: set to the reason of a refusal
+ *
+ * Return: 0, -EADDRNOTAVAIL when @ext may not be used, or -EADDRINUSE.
+ */
+int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
+		     const struct knat_endpoint *ext, struct knat_mapping *m,
+		     const char **why)
+{
+	struct knat_pool_addr *pa = knat_pool_addr_find(kn, ext->addr);
+	struct knat_portmap *pm;
+	u16 port = ntohs(ext->port);
+
+	*why = pa ? knat_reserve_check(kn, sub, pa, port) :
+		    KNAT_WHY("external address is not in a pool");
+	if (*why)
+		return -EADDRNOTAVAIL;
+	pm = pa->ports[knat_proto_index(ext->proto)];
+	if (knat_portmap_test(pm, port)) {
+		*why = KNAT_WHY("external port is in use");
+		return -EADDRINUSE;
+	}
+	knat_bits_take(pm->full, pm->used, port);
+	pm->nused++;
+	m->paddr = pa;
+	m->ext = *ext;
+	knat_mapping_account(m, sub->pool);
 	return 0;
 }
 

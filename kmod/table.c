@@ -176,6 +176,33 @@ static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
 	call_rcu(&sub->rcu, knat_sub_free_rcu);
 }
 
+/*
+ * Link a mapping whose endpoints are set into both of its indexes, or into
+ * neither.  A shared port takes no unsolicited traffic: only sessions find
+ * it, so it stays out of map_out.
+ */
+static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m)
+{
+	int err;
+
+	err = rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
+					    knat_map_in_params);
+	if (err)
+		return err;
+	if (!m->overlap)
+		err = rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
+						    knat_map_out_params);
+	if (err) {
+		rhashtable_remove_fast(&kn->map_in, &m->in_node,
+				       knat_map_in_params);
+		return err;
+	}
+	m->sub->nmappings++;
+	atomic_inc(&kn->nmappings);
+	knat_count(kn, KNAT_STAT_MAPPINGS_CREATED);
+	return 0;
+}
+
 static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 						const struct knat_tuple *t,
 						int *reason)
@@ -196,48 +223,38 @@ static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 	m->in.proto = t->proto;
 	m->sub = sub;
 	*reason = knat_sub_alloc(kn, sub, t, m);
-	if (*reason)
-		goto free_map;
-	if (rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
-					  knat_map_in_params)) {
-		*reason = KNAT_STAT_DROP_INSERT;
-		goto free_port;
+	if (*reason) {
+		kmem_cache_free(knat_mapping_cache, m);
+		goto put_sub;
 	}
-	/* A shared port takes no unsolicited traffic: only sessions find it. */
-	if (!m->overlap &&
-	    rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
-					  knat_map_out_params)) {
-		/* Readers may have found it in the first index already. */
-		rhashtable_remove_fast(&kn->map_in, &m->in_node,
-				       knat_map_in_params);
+	if (knat_mapping_link(kn, m)) {
 		knat_sub_free(kn, sub, m);
+		/* Readers may have found it in the first index already. */
 		call_rcu(&m->rcu, knat_mapping_free_rcu);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_sub;
 	}
-	sub->nmappings++;
-	atomic_inc(&kn->nmappings);
-	knat_count(kn, KNAT_STAT_MAPPINGS_CREATED);
 	return m;
 
-free_port:
-	knat_sub_free(kn, sub, m);
-free_map:
-	kmem_cache_free(knat_mapping_cache, m);
 put_sub:
 	knat_sub_put(kn, sub);
 	return NULL;
 }
 
-static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
-				 bool expired)
+static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 {
-	struct knat_subscriber *sub = m->sub;
-
 	rhashtable_remove_fast(&kn->map_in, &m->in_node, knat_map_in_params);
 	if (!m->overlap)
 		rhashtable_remove_fast(&kn->map_out, &m->out_node,
 				       knat_map_out_params);
+}
+
+/* Free an unlinked mapping's port and its hold on its subscriber. */
+static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
+			     bool expired)
+{
+	struct knat_subscriber *sub = m->sub;
+
 	knat_sub_free(kn, sub, m);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
@@ -245,6 +262,13 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 	knat_count(kn, expired ? KNAT_STAT_MAPPINGS_EXPIRED :
 				 KNAT_STAT_MAPPINGS_FLUSHED);
 	call_rcu(&m->rcu, knat_mapping_free_rcu);
+}
+
+static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
+				 bool expired)
+{
+	knat_mapping_unlink(kn, m);
+	knat_mapping_put(kn, m, expired);
 }
 
 /* The subscriber's session limit, per its pool (RFC 6888 REQ-5). */
@@ -487,7 +511,7 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 	m->sub->nsessions--;
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
-	if (!--m->nsessions)
+	if (!--m->nsessions && !m->pinned)
 		knat_mapping_release(kn, m, expired);
 	call_rcu(&s->rcu, knat_session_free_rcu);
 unlock:
@@ -571,25 +595,118 @@ static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
 	return !pool || s->map->paddr->range->pool == pool;
 }
 
-/**
- * knat_flush - remove sessions and mappings
- * @kn: namespace state
- * @pool: only those on this pool's addresses, or NULL for all
- *
- * Process context; yields between batches.  Return: sessions removed.
- */
-unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
+/* Remove every session @doomed picks.  Process context; yields. */
+static unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
+				   void *arg)
 {
 	struct knat_sweep sw = {};
 	unsigned int n = 0;
 	bool done = false;
 
 	while (!done) {
-		n += knat_sweep(kn, &sw, 256, knat_on_pool, (void *)pool, false,
-				&done);
+		n += knat_sweep(kn, &sw, 256, doomed, arg, false, &done);
 		cond_resched();
 	}
 	return n;
+}
+
+/**
+ * knat_flush - remove sessions and mappings
+ * @kn: namespace state
+ * @pool: only those on this pool's addresses, or NULL for all
+ *
+ * Static mappings stay, without sessions.  Process context; yields between
+ * batches.  Return: sessions removed.
+ */
+unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
+{
+	return knat_sweep_all(kn, knat_on_pool, (void *)pool);
+}
+
+/**
+ * knat_mapping_pin - make a static mapping, the state of a port forward
+ * @kn: namespace state
+ * @in: its inside endpoint
+ * @ext: its external endpoint
+ * @why: set to the reason of a refusal
+ *
+ * The mapping lives, with or without sessions, until knat_mapping_unpin().
+ * Process context.  Return: the mapping, or an ERR_PTR().
+ */
+struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
+				      const struct knat_endpoint *in,
+				      const struct knat_endpoint *ext,
+				      const char **why)
+{
+	struct knat_subscriber *sub;
+	struct knat_mapping *m;
+	int err, reason;
+
+	m = kmem_cache_zalloc(knat_mapping_cache, GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->in = *in;
+	m->pinned = true;
+	rcu_read_lock();
+	spin_lock_bh(&kn->lock);
+	err = -EBUSY;
+	if (rhashtable_lookup(&kn->map_in, in, knat_map_in_params)) {
+		*why = KNAT_WHY("the inside endpoint has a mapping: flush it first");
+		goto unlock;
+	}
+	sub = knat_sub_get(kn, in->addr, &reason);
+	if (!sub) {
+		err = reason == KNAT_STAT_DROP_NOMEM ? -ENOMEM : -ENOENT;
+		*why = KNAT_WHY("inside address is not in an inside prefix with a live pool");
+		goto unlock;
+	}
+	m->sub = sub;
+	err = knat_sub_reserve(kn, sub, ext, m, why);
+	if (err) {
+		knat_sub_put(kn, sub);
+		goto unlock;
+	}
+	err = knat_mapping_link(kn, m);
+	if (err) {
+		*why = KNAT_WHY("the external endpoint has a mapping");
+		knat_sub_free(kn, sub, m);
+		knat_sub_put(kn, sub);
+	}
+unlock:
+	spin_unlock_bh(&kn->lock);
+	rcu_read_unlock();
+	if (!err)
+		return m;
+	/* Readers may have found it in the first index already. */
+	call_rcu(&m->rcu, knat_mapping_free_rcu);
+	return ERR_PTR(err);
+}
+
+static bool knat_of_mapping(struct knat_net *kn, const struct knat_session *s,
+			    void *m)
+{
+	return s->map == m;
+}
+
+/**
+ * knat_mapping_unpin - remove a static mapping and its sessions
+ * @kn: namespace state
+ * @m: a mapping from knat_mapping_pin()
+ *
+ * Unlinked first, @m takes no new session; pinned until its sessions are
+ * gone, it stays allocated while the sweep compares sessions with it.
+ * Process context, under kn->cfg_lock.
+ */
+void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
+{
+	spin_lock_bh(&kn->lock);
+	knat_mapping_unlink(kn, m);
+	spin_unlock_bh(&kn->lock);
+	while (READ_ONCE(m->nsessions))
+		knat_sweep_all(kn, knat_of_mapping, m);
+	spin_lock_bh(&kn->lock);
+	knat_mapping_put(kn, m, false);
+	spin_unlock_bh(&kn->lock);
 }
 
 static void knat_free_session(void *ptr, void *arg)

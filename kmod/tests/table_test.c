@@ -202,6 +202,76 @@ static void flush_by_pool(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * A forward reserves its port: the subscriber's dynamic mappings get the
+ * others, and none is left for a fourth.  Unsolicited inbound traffic
+ * reaches it; it outlives its sessions; removed, it takes its sessions
+ * and frees its port.
+ */
+static void forward_is_reserved_and_static(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 6000, 6003);
+	struct knat_endpoint in = { .addr = knat_test_addr("100.64.0.2"),
+				    .port = htons(53), .proto = IPPROTO_UDP };
+	struct knat_endpoint ext = { .addr = knat_test_addr("198.51.100.1"),
+				     .port = htons(6001), .proto = IPPROTO_UDP };
+	struct knat_tuple out = knat_test_tuple(IPPROTO_UDP, "198.51.100.1", 6001,
+						"192.0.2.1", 9);
+	struct knat_tuple t = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 1000,
+					      "203.0.113.9", 53);
+	const char *why = NULL;
+	struct knat_session *s;
+	int reason = 0, i;
+
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &in, &ext, &why), 0);
+	KUNIT_EXPECT_EQ(test, knat_forward_add(kn, &in, &ext, &why), -EEXIST);
+	mutex_unlock(&kn->cfg_lock);
+	for (i = 0; i < 3; i++) {
+		t.lport = htons(1000 + i);
+		s = create_out(kn, &t, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_NE(test, ntohs(s->ext_port), 6001);
+	}
+	t.lport = htons(1003);
+	KUNIT_EXPECT_NULL(test, create_out(kn, &t, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+
+	rcu_read_lock();
+	s = knat_session_create_in(kn, &out, 0, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->in.lport, in.port);
+	KUNIT_EXPECT_TRUE(test, s->map->pinned);
+	knat_session_remove(kn, s, true);
+	KUNIT_EXPECT_NOT_NULL(test, rhashtable_lookup(&kn->map_out, &ext,
+						      knat_map_out_params));
+	s = knat_session_create_in(kn, &out, 0, &reason);
+	KUNIT_EXPECT_NOT_NULL(test, s);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 4);
+
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, knat_forward_del(kn, &ext), 0);
+	KUNIT_EXPECT_EQ(test, knat_forward_del(kn, &ext), -ENOENT);
+	mutex_unlock(&kn->cfg_lock);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, rhashtable_lookup(&kn->map_out, &ext,
+						  knat_map_out_params));
+	KUNIT_EXPECT_NULL(test, rhashtable_lookup(&kn->map_in, &in,
+						  knat_map_in_params));
+	KUNIT_EXPECT_NULL(test, knat_session_find_out(kn, &out));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 3);
+	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_paddr(kn, 0)->ports[1],
+						   6001));
+	/* The port is free for a dynamic mapping again. */
+	s = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, ntohs(s->ext_port), 6001);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -209,6 +279,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(inbound_needs_a_mapping),
 	KUNIT_CASE(max_sessions_is_enforced),
 	KUNIT_CASE(flush_by_pool),
+	KUNIT_CASE(forward_is_reserved_and_static),
 	{}
 };
 

@@ -34,7 +34,7 @@ enum knat_cmd {
 				 * INBOUND_REFRESH
 				 */
 	KNAT_CMD_CONFIG_SET,	/* any of those */
-	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS */
+	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS, STATIC */
 	KNAT_CMD_SESSION_GET,	/* dump: PROTO, IN_*, EXT_*, REM_*, TCP_STATE, EXPIRES */
 	KNAT_CMD_FLUSH,		/* [POOL_ID]: remove mappings and sessions */
 	KNAT_CMD_STATS_GET,	/* reply: STATS */
@@ -44,8 +44,9 @@ enum knat_cmd {
 				  * EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS
 				  */
 	KNAT_CMD_WHOIS,		/* IN_ADDR: its POOL_ID, EXT_ADDR and BLOCKS;
-				 * or EXT_ADDR + EXT_PORT: IN_ADDR, POOL_ID,
-				 * BLOCK_STATE and the block's PORT_MIN/MAX
+				 * or EXT_ADDR + EXT_PORT: POOL_ID, the
+				 * FORWARDS of the port, and IN_ADDR,
+				 * BLOCK_STATE and PORT_MIN/MAX of its block
 				 */
 	KNAT_CMD_EVENT,		/* multicast on KNAT_MCGRP_EVENTS: EVENT, TIME,
 				 * POOL_ID, IN_ADDR, EXT_ADDR, PORT_MIN,
@@ -54,6 +55,11 @@ enum knat_cmd {
 	KNAT_CMD_EXEMPT_ADD,	/* ADDR, PREFIXLEN: never translate toward it */
 	KNAT_CMD_EXEMPT_DEL,	/* ADDR, PREFIXLEN */
 	KNAT_CMD_EXEMPT_GET,	/* dump: ADDR, PREFIXLEN */
+	KNAT_CMD_FORWARD_ADD,	/* PROTO, IN_ADDR, IN_PORT, EXT_ADDR, EXT_PORT:
+				 * a static mapping (TCP or UDP)
+				 */
+	KNAT_CMD_FORWARD_DEL,	/* PROTO, EXT_ADDR, EXT_PORT */
+	KNAT_CMD_FORWARD_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS */
 
 	__KNAT_CMD_MAX
 };
@@ -113,6 +119,9 @@ enum knat_attr {
 	KNAT_A_INBOUND_REFRESH,		/* u32: 0 or 1, inbound packets refresh
 					 * their session (RFC 4787 REQ-6)
 					 */
+	KNAT_A_STATIC,			/* u8: 1 on the mapping of a forward */
+	KNAT_A_FORWARDS,		/* nested: FORWARD, ... */
+	KNAT_A_FORWARD,			/* nested: PROTO, IN_ADDR, IN_PORT */
 
 	__KNAT_A_MAX
 };

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knat: netlink commands of static port forwards.
+ */
+#include <linux/in.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "knat.h"
+#include "netlink.h"
+
+/* The endpoint of PROTO, @addr_attr and @port_attr; all are required. */
+static int knat_get_endpoint(struct genl_info *info, int addr_attr,
+			     int port_attr, struct knat_endpoint *ep)
+{
+	struct nlattr **a = info->attrs;
+	u8 proto;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_PROTO) ||
+	    GENL_REQ_ATTR_CHECK(info, addr_attr) ||
+	    GENL_REQ_ATTR_CHECK(info, port_attr))
+		return -EINVAL;
+	proto = nla_get_u8(a[KNAT_A_PROTO]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PROTO],
+				    "only TCP and UDP ports are forwarded");
+		return -EINVAL;
+	}
+	memset(ep, 0, sizeof(*ep));
+	ep->proto = proto;
+	ep->addr = nla_get_be32(a[addr_attr]);
+	ep->port = htons(nla_get_u16(a[port_attr]));
+	return 0;
+}
+
+int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_endpoint in, ext;
+	const char *why = NULL;
+	int err;
+
+	err = knat_get_endpoint(info, KNAT_A_IN_ADDR, KNAT_A_IN_PORT, &in);
+	if (!err)
+		err = knat_get_endpoint(info, KNAT_A_EXT_ADDR, KNAT_A_EXT_PORT,
+					&ext);
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	err = knat_forward_add(kn, &in, &ext, &why);
+	mutex_unlock(&kn->cfg_lock);
+	/* @why is static text: what NL_SET_ERR_MSG() makes of a literal. */
+	if (why && info->extack)
+		info->extack->_msg = why;
+	return err;
+}
+
+int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_endpoint ext;
+	int err;
+
+	err = knat_get_endpoint(info, KNAT_A_EXT_ADDR, KNAT_A_EXT_PORT, &ext);
+	if (err)
+		return err;
+	mutex_lock(&kn->cfg_lock);
+	err = knat_forward_del(kn, &ext);
+	mutex_unlock(&kn->cfg_lock);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "no such forward");
+	return err;
+}
+
+static int knat_forward_put(struct sk_buff *skb, const void *pos)
+{
+	const struct knat_forward *fwd = list_entry(pos, struct knat_forward,
+						    list);
+
+	if (nla_put_u8(skb, KNAT_A_PROTO, fwd->in.proto) ||
+	    nla_put_be32(skb, KNAT_A_IN_ADDR, fwd->in.addr) ||
+	    nla_put_u16(skb, KNAT_A_IN_PORT, ntohs(fwd->in.port)) ||
+	    nla_put_be32(skb, KNAT_A_EXT_ADDR, fwd->ext.addr) ||
+	    nla_put_u16(skb, KNAT_A_EXT_PORT, ntohs(fwd->ext.port)) ||
+	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(fwd->map->nsessions)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return knat_list_dump(skb, cb,
+			      &knat_pernet(sock_net(skb->sk))->forwards,
+			      KNAT_CMD_FORWARD_GET, knat_forward_put);
+}
+
+/**
+ * knat_forwards_put - the forwards of an external address and port, for whois
+ * @skb: the reply
+ * @kn: namespace state
+ * @addr: the external address
+ * @port: the port
+ *
+ * Under RCU.  Return: the number of forwards put, or -EMSGSIZE.
+ */
+int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
+		      u16 port)
+{
+	const struct knat_forward *fwd;
+	struct nlattr *nest = NULL, *one;
+	int n = 0;
+
+	list_for_each_entry_rcu(fwd, &kn->forwards, list) {
+		if (fwd->ext.addr != addr || ntohs(fwd->ext.port) != port)
+			continue;
+		if (!nest)
+			nest = nla_nest_start(skb, KNAT_A_FORWARDS);
+		one = nest ? nla_nest_start(skb, KNAT_A_FORWARD) : NULL;
+		if (!one || nla_put_u8(skb, KNAT_A_PROTO, fwd->in.proto) ||
+		    nla_put_be32(skb, KNAT_A_IN_ADDR, fwd->in.addr) ||
+		    nla_put_u16(skb, KNAT_A_IN_PORT, ntohs(fwd->in.port)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, one);
+		n++;
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
+	return n;
+}
