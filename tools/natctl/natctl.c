@@ -41,18 +41,28 @@ static const char usage_text[] =
 "  natctl exempt add PREFIX               never translate traffic toward PREFIX\n"
 "  natctl exempt del PREFIX\n"
 "  natctl exempt show\n"
+"  natctl forward add PROTO EXT-ADDR:PORT to IN-ADDR:PORT\n"
+"                                         a static mapping (tcp or udp): remote hosts reach\n"
+"                                         IN-ADDR:PORT at EXT-ADDR:PORT, an address of the\n"
+"                                         pool of IN-ADDR\n"
+"  natctl forward del PROTO EXT-ADDR:PORT\n"
+"                                         remove it and its sessions; pool del, pool addr\n"
+"                                         del and inside del remove the forwards they cover\n"
+"  natctl forward show                    forwards and their sessions\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout tcp-est-timeout tcp-trans-timeout icmp-timeout (seconds),\n"
 "               max-sessions, interim (seconds between block-active events, 0: none),\n"
 "               inbound-refresh (1: inbound packets refresh their session, 0: not)\n"
-"  natctl mapping show                    inside endpoint -> external endpoint\n"
+"  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
+"                                         a forward's)\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
 "  natctl subscriber show [ADDR]          subscribers' external address, blocks, counts\n"
 "  natctl whois ADDR                      the external address and ports of a subscriber\n"
-"  natctl whois ADDR:PORT                 the subscriber holding an external port\n"
+"  natctl whois ADDR:PORT                 the subscriber holding an external port, and\n"
+"                                         the forwards of it\n"
 "  natctl monitor                         block and exhaustion events as they happen\n"
-"  natctl flush [pool ID]                 remove mappings and sessions now\n"
+"  natctl flush [pool ID]                 remove mappings and sessions now (forwards stay)\n"
 "  natctl stats                           counters\n"
 "\n"
 "Options:\n"
@@ -289,6 +299,8 @@ static int mapping_msg(const struct nlmsghdr *nlh, void *data)
 	out_obj_start();
 	out_flow(tb);
 	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
+	if (tb[KNAT_A_STATIC])
+		out_str("type", NULL, "static");
 	out_obj_end();
 	return MNL_CB_OK;
 }
@@ -409,6 +421,8 @@ static int run(int argc, char **argv, bool json)
 		return do_inside(argc - 1, rest);
 	if (matches(obj, "exempt"))
 		return do_exempt(argc - 1, rest);
+	if (matches(obj, "forward"))
+		return do_forward(argc - 1, rest);
 	if (matches(obj, "config"))
 		return do_config(argc - 1, rest, json);
 	if (matches(obj, "mapping") && is_show(rest[0]))
@@ -431,8 +445,8 @@ static int run(int argc, char **argv, bool json)
 static bool known_object(const char *obj)
 {
 	static const char *const objects[] = {
-		"pool", "inside", "exempt", "config", "mapping", "session", "flush", "stats",
-		"subscriber", "whois", "monitor",
+		"pool", "inside", "exempt", "forward", "config", "mapping", "session",
+		"flush", "stats", "subscriber", "whois", "monitor",
 	};
 	size_t i;
 

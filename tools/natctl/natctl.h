@@ -31,6 +31,7 @@ void out_prefix(const struct nlattr **tb);
 int do_pool(int argc, char **argv);
 int do_inside(int argc, char **argv);
 int do_exempt(int argc, char **argv);
+int do_forward(int argc, char **argv);
 int do_subscriber(int argc, char **argv);
 int do_whois(int argc, char **argv);
 int do_flush(int argc, char **argv);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* natctl: pools, inside prefixes, subscribers, whois and flush. */
+/* natctl: pools, inside prefixes, forwards, subscribers, whois and flush. */
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -359,26 +359,65 @@ int do_subscriber(int argc, char **argv)
 	return talk(nlh, sub_msg, NULL);
 }
 
-/* The holder of an external port. */
+/*
+ * ADDR or ADDR:PORT: 0 with *port set to -1 when there is no port (and
+ * @need_port is false), -1 when @arg is neither.
+ */
+static int parse_endpoint(const char *arg, bool need_port, uint32_t *addr,
+			  int32_t *port)
+{
+	char buf[32], *colon;
+	uint32_t p;
+
+	if (!arg || strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_addr(buf, addr) || (need_port && !colon) ||
+	    (colon && (parse_u32(colon + 1, 65535, &p) || !p)))
+		return -1;
+	*port = colon ? (int32_t)p : -1;
+	return 0;
+}
+
+static void forward_fmt(const struct nlattr **tb, char *out, size_t size)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	snprintf(out, size, "%s:%s:%u", proto_name(attr_u8(tb[KNAT_A_PROTO])),
+		 addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf),
+		 attr_u16(tb[KNAT_A_IN_PORT]));
+}
+
+/* The holder of an external port: its forwards, its block's subscriber. */
 static int whois_ext_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
-	char buf[INET_ADDRSTRLEN], ports[16];
+	char buf[INET_ADDRSTRLEN], ports[16], fwds[1024];
 	uint8_t state;
 
 	nl_parse(nlh, tb, KNAT_A_MAX);
 	state = attr_u8(tb[KNAT_A_BLOCK_STATE]);
+	items(tb[KNAT_A_FORWARDS], KNAT_A_FORWARD, forward_fmt, fwds,
+	      sizeof(fwds));
 	out_obj_start();
-	snprintf(ports, sizeof(ports), "%u-%u", attr_u16(tb[KNAT_A_PORT_MIN]),
-		 attr_u16(tb[KNAT_A_PORT_MAX]));
 	out_endpoint("external", NULL, attr_u32(tb[KNAT_A_EXT_ADDR]),
 		     attr_u16(tb[KNAT_A_EXT_PORT]));
 	out_str("subscriber", "subscriber", tb[KNAT_A_IN_ADDR] ?
 		addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf) : "-");
 	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
-	out_str("block", "block", ports);
-	out_str("state", "state", state < sizeof(block_states) /
-		sizeof(block_states[0]) ? block_states[state] : "?");
+	if (tb[KNAT_A_BLOCK_STATE]) {
+		snprintf(ports, sizeof(ports), "%u-%u",
+			 attr_u16(tb[KNAT_A_PORT_MIN]),
+			 attr_u16(tb[KNAT_A_PORT_MAX]));
+		out_str("block", "block", ports);
+		out_str("state", "state", state < ARRAY_SIZE(block_states) ?
+			block_states[state] : "?");
+	}
+	if (*fwds)
+		out_str("forwards", "forwards", fwds);
 	out_obj_end();
 	return MNL_CB_OK;
 }
@@ -387,26 +426,96 @@ static int whois_ext_msg(const struct nlmsghdr *nlh, void *data)
 int do_whois(int argc, char **argv)
 {
 	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_WHOIS, 0);
-	char buf[32], *colon;
-	uint32_t addr, port;
+	uint32_t addr;
+	int32_t port;
 
-	if (argc != 1 || strlen(argv[0]) >= sizeof(buf))
+	if (argc != 1)
 		return usage_error("%s", "whois needs ADDR or ADDR:PORT");
-	strcpy(buf, argv[0]);
-	colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	if (parse_addr(buf, &addr) ||
-	    (colon && parse_u32(colon + 1, 65535, &port)))
+	if (parse_endpoint(argv[0], false, &addr, &port))
 		return usage_error("invalid address \"%s\" (expected ADDR or ADDR:PORT)",
 				   argv[0]);
-	if (!colon) {
+	if (port < 0) {
 		mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
 		return talk(nlh, sub_msg, NULL);
 	}
 	mnl_attr_put_u32(nlh, KNAT_A_EXT_ADDR, addr);
 	mnl_attr_put_u16(nlh, KNAT_A_EXT_PORT, port);
 	return talk(nlh, whois_ext_msg, NULL);
+}
+
+static int forward_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[KNAT_A_MAX + 1];
+
+	nl_parse(nlh, tb, KNAT_A_MAX);
+	out_obj_start();
+	out_str("proto", NULL, proto_name(attr_u8(tb[KNAT_A_PROTO])));
+	out_endpoint("external", NULL, attr_u32(tb[KNAT_A_EXT_ADDR]),
+		     attr_u16(tb[KNAT_A_EXT_PORT]));
+	out_endpoint("inside", "to", attr_u32(tb[KNAT_A_IN_ADDR]),
+		     attr_u16(tb[KNAT_A_IN_PORT]));
+	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
+	out_obj_end();
+	return MNL_CB_OK;
+}
+
+/* PROTO ADDR:PORT as the @addr_attr and @port_attr of @nlh. */
+static int put_forward_ext(struct nlmsghdr *nlh, char **argv)
+{
+	uint8_t proto;
+	uint32_t addr;
+	int32_t port;
+
+	if (matches(argv[0], "tcp"))
+		proto = IPPROTO_TCP;
+	else if (matches(argv[0], "udp"))
+		proto = IPPROTO_UDP;
+	else
+		return usage_error("invalid protocol \"%s\" (expected tcp or udp)",
+				   argv[0] ? argv[0] : "");
+	if (parse_endpoint(argv[1], true, &addr, &port))
+		return usage_error("invalid external endpoint \"%s\" (expected ADDR:PORT)",
+				   argv[1] ? argv[1] : "");
+	mnl_attr_put_u8(nlh, KNAT_A_PROTO, proto);
+	mnl_attr_put_u32(nlh, KNAT_A_EXT_ADDR, addr);
+	mnl_attr_put_u16(nlh, KNAT_A_EXT_PORT, port);
+	return 0;
+}
+
+/*
+ * forward add PROTO EXT-ADDR:PORT to IN-ADDR:PORT
+ * forward del PROTO EXT-ADDR:PORT
+ * forward show
+ */
+int do_forward(int argc, char **argv)
+{
+	bool add = matches(argv[0], "add");
+	struct nlmsghdr *nlh;
+	uint32_t addr;
+	int32_t port;
+	int err;
+
+	if (is_show(argv[0]))
+		return dump(KNAT_CMD_FORWARD_GET, forward_msg);
+	if (!add && !matches(argv[0], "del") && !matches(argv[0], "delete"))
+		return usage_error("unknown forward command \"%s\"", argv[0]);
+	if (argc != (add ? 5 : 3))
+		return usage_error("%s", add ?
+				   "forward add needs PROTO EXT-ADDR:PORT to IN-ADDR:PORT" :
+				   "forward del needs PROTO EXT-ADDR:PORT");
+	nlh = nl_request(&nl, add ? KNAT_CMD_FORWARD_ADD : KNAT_CMD_FORWARD_DEL,
+			 NLM_F_ACK);
+	err = put_forward_ext(nlh, argv + 1);
+	if (err || !add)
+		return err ?: talk(nlh, NULL, NULL);
+	if (!matches(argv[3], "to"))
+		return usage_error("expected \"to\", not \"%s\"", argv[3]);
+	if (parse_endpoint(argv[4], true, &addr, &port))
+		return usage_error("invalid inside endpoint \"%s\" (expected ADDR:PORT)",
+				   argv[4]);
+	mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
+	mnl_attr_put_u16(nlh, KNAT_A_IN_PORT, port);
+	return talk(nlh, NULL, NULL);
 }
 
 /* flush [pool ID] */
