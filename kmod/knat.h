@@ -321,6 +321,7 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			bool expired, bool *done);
 void knat_sweep_end(struct knat_sweep *sw);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
+void knat_retire(struct knat_net *kn, struct knat_range *range);
 struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				      const struct knat_endpoint *in,
 				      const struct knat_endpoint *ext,

@@ -70,10 +70,22 @@ static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static const struct nla_policy knat_pool_del_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KNAT_A_NOW] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static const struct nla_policy knat_range_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KNAT_A_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
+static const struct nla_policy knat_range_del_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KNAT_A_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[KNAT_A_NOW] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy knat_sub_policy[KNAT_A_MAX + 1] = {
@@ -408,7 +420,7 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_POOL_DEL,
 		.doit = knat_pool_del,
-		.policy = knat_pool_id_policy,
+		.policy = knat_pool_del_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_POOL_GET,
@@ -502,7 +514,7 @@ static const struct genl_ops knat_genl_ops[] = {
 	}, {
 		.cmd = KNAT_CMD_RANGE_DEL,
 		.doit = knat_range_del,
-		.policy = knat_range_policy,
+		.policy = knat_range_del_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_SUBSCRIBER_GET,

@@ -245,6 +245,27 @@ unlock:
 	return err;
 }
 
+/*
+ * With NOW, a drained range's or pool's mappings go at once, and with them
+ * the range or pool, rather than as they expire: the operator is changing
+ * addresses, and flows on the old ones would be broken.
+ */
+static void knat_drain_now(struct knat_net *kn, struct genl_info *info,
+			   struct knat_pool *pool, struct knat_range *range)
+{
+	struct nlattr *now = info->attrs[KNAT_A_NOW];
+
+	if (!now || !nla_get_u8(now))
+		return;
+	if (range) {
+		knat_retire(kn, range);
+	} else {
+		list_for_each_entry(range, &pool->ranges, list)
+			knat_retire(kn, range);
+	}
+	knat_pools_reap(kn);
+}
+
 int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
@@ -257,6 +278,7 @@ int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
 	pool = knat_pool_get(kn, info);
 	if (pool) {
 		knat_pool_drain(kn, pool);
+		knat_drain_now(kn, info, pool, NULL);
 		err = 0;
 	}
 	mutex_unlock(&kn->cfg_lock);
@@ -312,6 +334,7 @@ int knat_range_del(struct sk_buff *skb, struct genl_info *info)
 		    range->draining)
 			continue;
 		knat_range_drain(kn, range);
+		knat_drain_now(kn, info, pool, range);
 		err = 0;
 		goto unlock;
 	}

@@ -595,6 +595,12 @@ static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
 	return !pool || s->map->paddr->range->pool == pool;
 }
 
+static bool knat_on_range(struct knat_net *kn, const struct knat_session *s,
+			  void *range)
+{
+	return s->map->paddr->range == range;
+}
+
 /* Remove every session @doomed picks.  Process context; yields. */
 static unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
 				   void *arg)
@@ -621,6 +627,23 @@ static unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
 {
 	return knat_sweep_all(kn, knat_on_pool, (void *)pool);
+}
+
+/**
+ * knat_retire - remove the mappings of a draining range now
+ * @kn: namespace state
+ * @range: the range
+ *
+ * A sweep misses sessions that existing mappings made behind it, so it
+ * runs again while mappings are left, a few times at most; any left after
+ * that expire as usual.  Process context.
+ */
+void knat_retire(struct knat_net *kn, struct knat_range *range)
+{
+	int pass;
+
+	for (pass = 0; pass < 4 && atomic_read(&range->nmappings); pass++)
+		knat_sweep_all(kn, knat_on_range, range);
 }
 
 /**

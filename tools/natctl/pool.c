@@ -117,17 +117,23 @@ static int pool_add(int argc, char **argv)
 	return err ?: talk(nlh, NULL, NULL);
 }
 
-/* pool del ID; pool addr {add|del} ID PREFIX */
+/* pool del ID [now]; pool addr {add|del} ID PREFIX (del: [now]) */
 static int pool_id_cmd(uint8_t cmd, int argc, char **argv, bool prefix)
 {
 	struct nlmsghdr *nlh = nl_request(&nl, cmd, NLM_F_ACK);
+	int n = prefix ? 2 : 1;
 	int err;
 
 	if (matches(argv[0], "id")) {
 		argc--;
 		argv++;
 	}
-	if (argc != (prefix ? 2 : 1))
+	if (cmd != KNAT_CMD_RANGE_ADD && argc == n + 1 &&
+	    matches(argv[n], "now")) {
+		mnl_attr_put_u8(nlh, KNAT_A_NOW, 1);
+		argc--;
+	}
+	if (argc != n)
 		return usage_error("%s", prefix ? "expected POOL-ID PREFIX" :
 					  "expected POOL-ID");
 	err = put_pool_id(nlh, argv[0]);

@@ -22,7 +22,7 @@ enum knat_cmd {
 				 * COOLING, OVERLAP, PARITY, MODE,
 				 * IN_ADDR + IN_PREFIXLEN]
 				 */
-	KNAT_CMD_POOL_DEL,	/* POOL_ID: drain the pool */
+	KNAT_CMD_POOL_DEL,	/* POOL_ID, [NOW]: drain the pool */
 	KNAT_CMD_POOL_GET,	/* dump: POOL_ID, settings, RANGES, MAPPINGS,
 				 * BLOCKS_*, DRAINING
 				 */
@@ -39,7 +39,9 @@ enum knat_cmd {
 	KNAT_CMD_FLUSH,		/* [POOL_ID]: remove mappings and sessions */
 	KNAT_CMD_STATS_GET,	/* reply: STATS */
 	KNAT_CMD_RANGE_ADD,	/* POOL_ID, ADDR, PREFIXLEN */
-	KNAT_CMD_RANGE_DEL,	/* POOL_ID, ADDR, PREFIXLEN: drain the range */
+	KNAT_CMD_RANGE_DEL,	/* POOL_ID, ADDR, PREFIXLEN, [NOW]: drain the
+				 * range
+				 */
 	KNAT_CMD_SUBSCRIBER_GET, /* dump, or [IN_ADDR]: IN_ADDR, POOL_ID,
 				  * EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS
 				  */
@@ -122,6 +124,9 @@ enum knat_attr {
 	KNAT_A_STATIC,			/* u8: 1 on the mapping of a forward */
 	KNAT_A_FORWARDS,		/* nested: FORWARD, ... */
 	KNAT_A_FORWARD,			/* nested: PROTO, IN_ADDR, IN_PORT */
+	KNAT_A_NOW,			/* u8: 1 to retire a drained range's or
+					 * pool's mappings at once
+					 */
 
 	__KNAT_A_MAX
 };
