@@ -123,6 +123,7 @@ struct knat_pool {
 	u8 mode;			/* enum knat_pool_mode */
 	bool overlap;
 	bool parity;			/* RFC 4787 REQ-4 */
+	u8 filter[2];			/* enum knat_filter of TCP, UDP */
 	bool draining;			/* under kn->lock */
 	u16 port_min;
 	u16 port_max;
@@ -223,6 +224,26 @@ struct knat_osession {
 	struct knat_tuple out;
 };
 
+/*
+ * Address-dependent filtering: the remote addresses a mapping has sessions
+ * with, each counted, keyed by the mapping's inside endpoint.  Only
+ * mappings of ADF pools have them.
+ */
+struct knat_perm_key {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	u8 proto;
+	u8 pad;
+};
+
+struct knat_perm {
+	struct rhash_head node;
+	struct knat_perm_key key;
+	u32 nsessions;			/* under kn->lock */
+	struct rcu_head rcu;
+};
+
 /* TCP observations; the state and timeout are derived from them. */
 #define KNAT_TCPF_SEEN_OUT	BIT(0)
 #define KNAT_TCPF_SEEN_IN	BIT(1)
@@ -268,6 +289,7 @@ struct knat_net {
 	struct rhashtable map_in;	/* knat_mapping by inside endpoint */
 	struct rhashtable map_out;	/* knat_mapping by external endpoint */
 	struct rhashtable subs;		/* knat_subscriber by inside address */
+	struct rhashtable perms;	/* knat_perm, ADF pools only */
 	spinlock_t lock;		/* all table writers and allocation */
 	struct mutex cfg_lock;		/* configuration writers, reaper */
 	atomic_t nsessions;

@@ -144,6 +144,10 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 		pool->parity = nla_get_u8(a[KNAT_A_PARITY]);
 	if (a[KNAT_A_MODE])
 		pool->mode = nla_get_u8(a[KNAT_A_MODE]);
+	if (a[KNAT_A_FILTER_TCP])
+		pool->filter[0] = nla_get_u8(a[KNAT_A_FILTER_TCP]);
+	if (a[KNAT_A_FILTER_UDP])
+		pool->filter[1] = nla_get_u8(a[KNAT_A_FILTER_UDP]);
 	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
 		if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
 			NL_SET_ERR_MSG_MOD(info->extack,
@@ -373,6 +377,8 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u32(skb, KNAT_A_COOLING, pool->cooling_secs) ||
 	    nla_put_u8(skb, KNAT_A_OVERLAP, pool->overlap) ||
 	    nla_put_u8(skb, KNAT_A_PARITY, pool->parity) ||
+	    nla_put_u8(skb, KNAT_A_FILTER_TCP, pool->filter[0]) ||
+	    nla_put_u8(skb, KNAT_A_FILTER_UDP, pool->filter[1]) ||
 	    nla_put_u8(skb, KNAT_A_DRAINING, pool->draining) ||
 	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)))
 		return -EMSGSIZE;

@@ -102,6 +102,13 @@ static const struct rhashtable_params knat_sub_params = {
 	.automatic_shrinking = true,
 };
 
+static const struct rhashtable_params knat_perm_params = {
+	.head_offset = offsetof(struct knat_perm, node),
+	.key_offset = offsetof(struct knat_perm, key),
+	.key_len = sizeof(struct knat_perm_key),
+	.automatic_shrinking = true,
+};
+
 static void knat_session_free(struct knat_session *s)
 {
 	if (s->overlap)
@@ -271,6 +278,94 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 	knat_mapping_put(kn, m, expired);
 }
 
+/* The filtering of @m's pool for its protocol; a forward takes anyone. */
+static u8 knat_filter(const struct knat_mapping *m)
+{
+	int i = knat_proto_index(m->in.proto);
+
+	if (m->pinned || i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
+		return KNAT_FILTER_EIF;
+	return m->paddr->range->pool->filter[i];
+}
+
+static struct knat_perm *knat_perm_find(struct knat_net *kn,
+					const struct knat_mapping *m,
+					__be32 raddr, struct knat_perm_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->laddr = m->in.addr;
+	key->lport = m->in.port;
+	key->proto = m->in.proto;
+	key->raddr = raddr;
+	return rhashtable_lookup(&kn->perms, key, knat_perm_params);
+}
+
+/* Count a session of @m with @raddr.  Return: 0 or a drop reason. */
+static int knat_perm_get(struct knat_net *kn, const struct knat_mapping *m,
+			 __be32 raddr)
+{
+	struct knat_perm_key key;
+	struct knat_perm *p;
+
+	if (knat_filter(m) != KNAT_FILTER_ADF)
+		return 0;
+	p = knat_perm_find(kn, m, raddr, &key);
+	if (p) {
+		p->nsessions++;
+		return 0;
+	}
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return KNAT_STAT_DROP_NOMEM;
+	p->key = key;
+	p->nsessions = 1;
+	if (rhashtable_lookup_insert_fast(&kn->perms, &p->node,
+					  knat_perm_params)) {
+		kfree(p);
+		return KNAT_STAT_DROP_INSERT;
+	}
+	return 0;
+}
+
+static void knat_perm_put(struct knat_net *kn, const struct knat_mapping *m,
+			  __be32 raddr)
+{
+	struct knat_perm_key key;
+	struct knat_perm *p;
+
+	if (knat_filter(m) != KNAT_FILTER_ADF)
+		return;
+	p = knat_perm_find(kn, m, raddr, &key);
+	if (WARN_ON_ONCE(!p) || --p->nsessions)
+		return;
+	rhashtable_remove_fast(&kn->perms, &p->node, knat_perm_params);
+	kfree_rcu(p, rcu);
+}
+
+/*
+ * May the remote of inbound @t open a session of @m (RFC 4787 REQ-8,
+ * RFC 5382 REQ-3)?  Any remote with endpoint-independent filtering; with
+ * address-dependent filtering one whose address @m has a session with.
+ * With address-and-port-dependent filtering none: the session would exist.
+ */
+static bool knat_filter_admits(struct knat_net *kn,
+			       const struct knat_mapping *m,
+			       const struct knat_tuple *t, int *reason)
+{
+	struct knat_perm_key key;
+
+	switch (knat_filter(m)) {
+	case KNAT_FILTER_EIF:
+		return true;
+	case KNAT_FILTER_ADF:
+		if (knat_perm_find(kn, m, t->raddr, &key))
+			return true;
+		break;
+	}
+	*reason = KNAT_STAT_DROP_FILTERED;
+	return false;
+}
+
 /* The subscriber's session limit, per its pool (RFC 6888 REQ-5). */
 static bool knat_sub_at_limit(struct knat_net *kn, struct knat_mapping *m,
 			      int *reason)
@@ -371,10 +466,13 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		if (*reason)
 			return NULL;
 	}
+	*reason = knat_perm_get(kn, m, t->raddr);
+	if (*reason)
+		return NULL;
 	s = knat_session_alloc(m->overlap);
 	if (!s) {
 		*reason = KNAT_STAT_DROP_NOMEM;
-		return NULL;
+		goto put_perm;
 	}
 	s->in.laddr = m->in.addr;
 	s->in.lport = m->in.port;
@@ -391,20 +489,24 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 					  knat_sess_in_params)) {
 		knat_session_free(s);
 		*reason = KNAT_STAT_DROP_INSERT;
-		return NULL;
+		goto put_perm;
 	}
 	if (s->overlap && knat_osession_insert(kn, s)) {
 		rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				       knat_sess_in_params);
 		call_rcu(&s->rcu, knat_session_free_rcu);
 		*reason = KNAT_STAT_DROP_INSERT;
-		return NULL;
+		goto put_perm;
 	}
 	m->nsessions++;
 	m->sub->nsessions++;
 	atomic_inc(&kn->nsessions);
 	knat_count(kn, KNAT_STAT_SESSIONS_CREATED);
 	return s;
+
+put_perm:
+	knat_perm_put(kn, m, t->raddr);
+	return NULL;
 }
 
 static bool knat_table_full(struct knat_net *kn, int *reason)
@@ -462,8 +564,9 @@ unlock:
  * @tcp: initial KNAT_TCPF_* observations
  * @reason: set to a KNAT_STAT_DROP_* counter on failure
  *
- * Endpoint-independent filtering: any remote may reach an existing mapping.
- * Return: the session, or NULL when the external endpoint has no mapping.
+ * The mapping's pool's filtering says which remotes may reach it.
+ * Return: the session, or NULL when the external endpoint has no mapping
+ * or the filter refuses the remote.
  */
 struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    const struct knat_tuple *out,
@@ -481,7 +584,8 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 		*reason = KNAT_STAT_DROP_NO_MAPPING;
 		goto unlock;
 	}
-	s = knat_session_link(kn, m, out, tcp, reason);
+	if (knat_filter_admits(kn, m, out, reason))
+		s = knat_session_link(kn, m, out, tcp, reason);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;
@@ -509,6 +613,7 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 				       knat_sess_out_params);
 	atomic_dec(&kn->nsessions);
 	m->sub->nsessions--;
+	knat_perm_put(kn, m, s->in.raddr);
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions && !m->pinned)
@@ -742,6 +847,11 @@ static void knat_free_mapping(void *ptr, void *arg)
 	kmem_cache_free(knat_mapping_cache, ptr);
 }
 
+static void knat_free_perm(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
 static void knat_free_sub(void *ptr, void *arg)
 {
 	kmem_cache_free(knat_sub_cache, ptr);
@@ -770,8 +880,13 @@ int knat_tables_init(struct knat_net *kn)
 	err = rhashtable_init(&kn->subs, &knat_sub_params);
 	if (err)
 		goto map_out;
+	err = rhashtable_init(&kn->perms, &knat_perm_params);
+	if (err)
+		goto subs;
 	return 0;
 
+subs:
+	rhashtable_destroy(&kn->subs);
 map_out:
 	rhashtable_destroy(&kn->map_out);
 map_in:
@@ -791,6 +906,7 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->map_out, NULL, NULL);
 	rhashtable_free_and_destroy(&kn->map_in, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
+	rhashtable_free_and_destroy(&kn->perms, knat_free_perm, NULL);
 }
 
 /* Users: the module, and KUnit suites, which run before module init. */

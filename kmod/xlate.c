@@ -344,8 +344,8 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
 	}
 	s = knat_session_find_out(kn, &pkt.key);
 	if (!s) {
-		/* Endpoint-independent filtering admits a new remote to a
-		 * TCP or UDP mapping; an echo reply must answer a query.
+		/* The pool's filtering may admit a new remote to a TCP or
+		 * UDP mapping; an echo reply must answer a query.
 		 */
 		reason = KNAT_STAT_DROP_NO_MAPPING;
 		if (pkt.key.proto != IPPROTO_ICMP && !pkt.inner &&

@@ -272,6 +272,64 @@ static void forward_is_reserved_and_static(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * Address-dependent filtering admits a remote address the mapping has a
+ * session with, from any port, and no other; its count of sessions per
+ * remote address goes with the sessions.  Address-and-port-dependent
+ * filtering admits nobody new; a forward, anybody.
+ */
+static void filtering_adf_and_apdf(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	struct knat_tuple out = knat_test_tuple(IPPROTO_UDP, "198.51.100.1", 0,
+						"203.0.113.9", 99);
+	struct knat_endpoint fin = { .addr = knat_test_addr("100.64.0.3"),
+				     .port = htons(80), .proto = IPPROTO_UDP };
+	struct knat_endpoint fext = { .addr = knat_test_addr("198.51.100.1"),
+				      .port = htons(80), .proto = IPPROTO_UDP };
+	struct knat_session *s, *t;
+	const char *why;
+	int reason = 0;
+
+	knat_test_pool(kn)->filter[1] = KNAT_FILTER_ADF;
+	s = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 1);
+	out.lport = s->ext_port;
+	rcu_read_lock();
+	t = knat_session_create_in(kn, &out, 0, &reason);
+	KUNIT_EXPECT_NOT_NULL(test, t);
+	out.raddr = knat_test_addr("192.0.2.1");
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_FILTERED);
+	knat_session_remove(kn, t, true);
+	knat_session_remove(kn, s, true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+
+	knat_test_pool(kn)->filter[1] = KNAT_FILTER_APDF;
+	s = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	out.lport = s->ext_port;
+	out.raddr = in.raddr;
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_FILTERED);
+	rcu_read_unlock();
+
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &fin, &fext, &why), 0);
+	mutex_unlock(&kn->cfg_lock);
+	out.lport = fext.port;
+	rcu_read_lock();
+	KUNIT_EXPECT_NOT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	rcu_read_unlock();
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -280,6 +338,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(max_sessions_is_enforced),
 	KUNIT_CASE(flush_by_pool),
 	KUNIT_CASE(forward_is_reserved_and_static),
+	KUNIT_CASE(filtering_adf_and_apdf),
 	{}
 };
 

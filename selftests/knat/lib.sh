@@ -111,6 +111,66 @@ setup() {
 }
 
 # whois_sub ADDR PORT: the subscriber natctl names for an external port.
+# Does a datagram from FROM-ADDR:FROM-PORT (in $SRVNS) to EXT-ADDR:EXT-PORT
+# reach INSIDE-PORT of $SUB1 within SECONDS?
+udp_reaches() {	# udp_reaches INSIDE-PORT EXT-ADDR EXT-PORT FROM-ADDR FROM-PORT SECONDS
+	local got=$TMPDIR/reach.$id
+	bg_ready "$got" nsx "$SUB1" $PKT udp-recv "$1" "$6"
+	nsx "$SRVNS" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$4', $5))
+s.sendto(b'x', ('$2', $3))"
+	wait "${BGPIDS[-1]}"
+	heard "$got" | grep -q "^$4 $5 "
+}
+
+# TCP hole punching: $SUB1 connects out from port 40000 to $SRV:8000 and
+# listens on 40000 too, writing "ADDR PORT DATA" of each connection it
+# accepts to OUT, to which it answers "welcome".
+tcp_punch() {	# tcp_punch OUT
+	bg_ready "$TMPDIR/server.$id" nsx "$SRVNS" $PEER tcp-server 8000
+	bg nsx "$SUB1" python3 -c "
+import socket
+def sock():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    s.bind(('0.0.0.0', 40000))
+    return s
+l = sock()
+l.listen(4)
+c = sock()
+c.connect(('$SRV', 8000))
+print('ready', flush=True)
+while True:
+    a, peer = l.accept()
+    a.settimeout(10)
+    print(peer[0], peer[1], a.recv(100).decode(), flush=True)
+    a.sendall(b'welcome')
+    a.close()" > "$1"
+	wait_for 60 grep -q '^ready$' "$1" || fail "the inside host could not connect out"
+}
+
+# From FROM-ADDR:FROM-PORT in $SRVNS, connect to EXT-ADDR:EXT-PORT, say
+# hello and print the answer.
+tcp_hello() {	# tcp_hello FROM-ADDR FROM-PORT EXT-ADDR EXT-PORT
+	nsx "$SRVNS" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.settimeout(10)
+s.bind(('$1', $2))
+s.connect(('$3', $4))
+s.sendall(b'hello')
+print(s.recv(100).decode())" 2> /dev/null
+}
+
+pool_filtering() {	# the first pool's TCP and UDP filtering
+	natctl -j pool show | python3 -c "
+import json, sys
+p = json.load(sys.stdin)[0]
+print(p['tcp-filtering'], p['udp-filtering'])"
+}
+
 whois_sub() {
 	natctl -j whois "$1:$2" | python3 -c "import json,sys; print(json.load(sys.stdin)['subscriber'])"
 }

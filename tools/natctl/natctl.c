@@ -27,10 +27,12 @@ static const char usage_text[] =
 "\n"
 "  natctl pool add [id ID] PREFIX [ports LO-HI] [block N] [max-blocks N]\n"
 "                  [max-sessions N] [cooling SECS] [overlap] [parity]\n"
+"                  [filtering|tcp-filtering|udp-filtering eif|adf|apdf]\n"
 "                  [deterministic INSIDE-PREFIX]\n"
 "                                         a pool (id 1 by default) of external addresses;\n"
 "                                         ports 1024-65535, block 256, max-blocks 8,\n"
-"                                         max-sessions 0 (any), cooling 120 by default\n"
+"                                         max-sessions 0 (any), cooling 120, filtering eif\n"
+"                                         by default\n"
 "  natctl pool addr add ID PREFIX         more addresses for pool ID\n"
 "  natctl pool addr del ID PREFIX [now]   drain addresses: no new mappings there; with\n"
 "                                         now, their mappings and the addresses go at once\n"
@@ -353,6 +355,7 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_XLATE_ICMP_ERR] = "translated-icmp-errors",
 	[KNAT_STAT_HAIRPIN] = "hairpinned",
 	[KNAT_STAT_EXEMPT] = "exempted",
+	[KNAT_STAT_DROP_FILTERED] = "drop-filtered",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

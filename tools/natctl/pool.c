@@ -77,6 +77,36 @@ static int pool_key(struct nlmsghdr *nlh, const char *key, const char *val)
 	return 0;
 }
 
+static const char *const filters[] = {
+	[KNAT_FILTER_EIF] = "eif",
+	[KNAT_FILTER_ADF] = "adf",
+	[KNAT_FILTER_APDF] = "apdf",
+};
+
+/* filtering MODE (TCP and UDP), tcp-filtering MODE, udp-filtering MODE */
+static int put_filter(struct nlmsghdr *nlh, const char *key, const char *val)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(filters); i++)
+		if (matches(val, filters[i]))
+			break;
+	if (i == ARRAY_SIZE(filters))
+		return usage_error("invalid filtering \"%s\" (expected eif, adf or apdf)",
+				   val ? val : "");
+	if (!matches(key, "udp-filtering"))
+		mnl_attr_put_u8(nlh, KNAT_A_FILTER_TCP, i);
+	if (!matches(key, "tcp-filtering"))
+		mnl_attr_put_u8(nlh, KNAT_A_FILTER_UDP, i);
+	return 0;
+}
+
+static bool is_filter_key(const char *arg)
+{
+	return matches(arg, "filtering") || matches(arg, "tcp-filtering") ||
+	       matches(arg, "udp-filtering");
+}
+
 /* pool add [id ID] PREFIX [ports LO-HI] [KEY VALUE]... [overlap] [parity]
  *          [deterministic INSIDE-PREFIX]
  */
@@ -104,6 +134,8 @@ static int pool_add(int argc, char **argv)
 			mnl_attr_put_u8(nlh, KNAT_A_MODE, KNAT_MODE_DETERMINISTIC);
 			err = put_prefix(nlh, KNAT_A_IN_ADDR, KNAT_A_IN_PREFIXLEN,
 					 argv[1]);
+		} else if (is_filter_key(argv[0])) {
+			err = put_filter(nlh, argv[0], argv[1]);
 		} else if (matches(argv[0], "ports")) {
 			if (parse_range(argv[1], &lo, &hi))
 				return usage_error("invalid port range \"%s\" (LO-HI, 1-65535)",
@@ -194,6 +226,13 @@ static void block_fmt(const struct nlattr **tb, char *out, size_t size)
 		 attr_u16(tb[KNAT_A_PORT_MIN]), attr_u16(tb[KNAT_A_PORT_MAX]));
 }
 
+static const char *filter_name(const struct nlattr *a)
+{
+	uint8_t f = attr_u8(a);
+
+	return f < ARRAY_SIZE(filters) ? filters[f] : "?";
+}
+
 static int pool_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KNAT_A_MAX + 1];
@@ -232,6 +271,8 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		out_u64("blocks-cooling", "cooling-blocks",
 			attr_u32(tb[KNAT_A_BLOCKS_COOLING]));
 	}
+	out_str("tcp-filtering", "tcp-filtering", filter_name(tb[KNAT_A_FILTER_TCP]));
+	out_str("udp-filtering", "udp-filtering", filter_name(tb[KNAT_A_FILTER_UDP]));
 	if (attr_u8(tb[KNAT_A_DRAINING]))
 		out_str("state", NULL, "draining");
 	out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));

@@ -20,6 +20,7 @@ enum knat_cmd {
 	KNAT_CMD_POOL_ADD,	/* [POOL_ID], ADDR, PREFIXLEN, [PORT_MIN, PORT_MAX,
 				 * BLOCK_SIZE, MAX_BLOCKS, SUB_MAX_SESSIONS,
 				 * COOLING, OVERLAP, PARITY, MODE,
+				 * FILTER_TCP, FILTER_UDP,
 				 * IN_ADDR + IN_PREFIXLEN]
 				 */
 	KNAT_CMD_POOL_DEL,	/* POOL_ID, [NOW]: drain the pool */
@@ -127,6 +128,8 @@ enum knat_attr {
 	KNAT_A_NOW,			/* u8: 1 to retire a drained range's or
 					 * pool's mappings at once
 					 */
+	KNAT_A_FILTER_TCP,		/* u8: enum knat_filter of a pool's TCP */
+	KNAT_A_FILTER_UDP,		/* u8: enum knat_filter of its UDP */
 
 	__KNAT_A_MAX
 };
@@ -143,6 +146,17 @@ enum knat_pool_mode {
 };
 
 #define KNAT_MODE_MAX (__KNAT_MODE_MAX - 1)
+
+/* Who may reach a mapping unsolicited (RFC 4787 section 5). */
+enum knat_filter {
+	KNAT_FILTER_EIF,		/* any remote endpoint */
+	KNAT_FILTER_ADF,		/* a remote address it has sent to */
+	KNAT_FILTER_APDF,		/* a remote endpoint it has sent to */
+
+	__KNAT_FILTER_MAX
+};
+
+#define KNAT_FILTER_MAX (__KNAT_FILTER_MAX - 1)
 
 enum knat_block_state {
 	KNAT_BLOCK_FREE,
@@ -202,6 +216,7 @@ enum knat_stat {
 	KNAT_STAT_XLATE_ICMP_ERR,	/* ICMP errors translated, both ways */
 	KNAT_STAT_HAIRPIN,		/* packets translated both ways */
 	KNAT_STAT_EXEMPT,		/* inside packets to exempt destinations */
+	KNAT_STAT_DROP_FILTERED,	/* inbound refused by the pool's filter */
 
 	__KNAT_STAT_MAX
 };
