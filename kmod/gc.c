@@ -24,12 +24,20 @@
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
 
+/*
+ * The TCP state of RFC 7857 section 2.1 (after RFC 6146), from what the
+ * packet path observed: opening until traffic went both ways, established
+ * until FINs went both ways (a half-closed connection may idle as long as
+ * an open one), closing after that or after a RST.
+ */
 enum knat_tcp_state knat_tcp_state(u8 tcp)
 {
 	if (tcp & KNAT_TCPF_RST)
 		return KNAT_TCP_RST;
-	if (tcp & KNAT_TCPF_FIN)
+	if ((tcp & KNAT_TCPF_FIN) == KNAT_TCPF_FIN)
 		return KNAT_TCP_FIN;
+	if (tcp & KNAT_TCPF_FIN)
+		return KNAT_TCP_HALF_CLOSED;
 	if ((tcp & KNAT_TCPF_SEEN_OUT) && (tcp & KNAT_TCPF_SEEN_IN))
 		return KNAT_TCP_ESTABLISHED;
 	if (tcp & KNAT_TCPF_SYN_OUT)
@@ -39,6 +47,22 @@ enum knat_tcp_state knat_tcp_state(u8 tcp)
 	return KNAT_TCP_PICKUP;
 }
 
+/* RFC 5382 REQ-5 and RFC 7857 section 2.1: a timer per phase. */
+static u32 knat_tcp_timeout(const struct knat_net *kn,
+			    enum knat_tcp_state state)
+{
+	switch (state) {
+	case KNAT_TCP_ESTABLISHED:
+	case KNAT_TCP_HALF_CLOSED:
+		return READ_ONCE(kn->cfg.timeout_tcp_est);
+	case KNAT_TCP_FIN:
+	case KNAT_TCP_RST:
+		return READ_ONCE(kn->cfg.timeout_tcp_trans);
+	default:
+		return READ_ONCE(kn->cfg.timeout_tcp_open);
+	}
+}
+
 unsigned long knat_session_timeout(const struct knat_net *kn,
 				   const struct knat_session *s)
 {
@@ -46,10 +70,7 @@ unsigned long knat_session_timeout(const struct knat_net *kn,
 
 	switch (s->in.proto) {
 	case IPPROTO_TCP:
-		if (knat_tcp_state(READ_ONCE(s->tcp)) == KNAT_TCP_ESTABLISHED)
-			secs = READ_ONCE(kn->cfg.timeout_tcp_est);
-		else
-			secs = READ_ONCE(kn->cfg.timeout_tcp_trans);
+		secs = knat_tcp_timeout(kn, knat_tcp_state(READ_ONCE(s->tcp)));
 		break;
 	case IPPROTO_UDP:
 		secs = READ_ONCE(kn->cfg.timeout_udp);

@@ -249,13 +249,16 @@ struct knat_perm {
 #define KNAT_TCPF_SEEN_IN	BIT(1)
 #define KNAT_TCPF_SYN_OUT	BIT(2)
 #define KNAT_TCPF_SYN_IN	BIT(3)
-#define KNAT_TCPF_FIN		BIT(4)
+#define KNAT_TCPF_FIN_OUT	BIT(4)
 #define KNAT_TCPF_RST		BIT(5)
+#define KNAT_TCPF_FIN_IN	BIT(6)
+#define KNAT_TCPF_FIN		(KNAT_TCPF_FIN_OUT | KNAT_TCPF_FIN_IN)
 
 struct knat_config {
 	u32 timeout_udp;		/* seconds; READ_ONCE on the fast path */
 	u32 timeout_tcp_est;
-	u32 timeout_tcp_trans;
+	u32 timeout_tcp_trans;		/* closing */
+	u32 timeout_tcp_open;		/* partially open */
 	u32 timeout_icmp;
 	u32 max_sessions;
 	u32 interim;			/* seconds; 0: no interim events */

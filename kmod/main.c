@@ -22,6 +22,7 @@ static const struct knat_config knat_default_config = {
 	.timeout_udp = 300,
 	.timeout_tcp_est = 7440,
 	.timeout_tcp_trans = 240,
+	.timeout_tcp_open = 240,
 	.timeout_icmp = 60,
 	.max_sessions = 1U << 20,
 	.interim = 0,

@@ -118,6 +118,7 @@ static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_TIMEOUT_TCP_EST] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_TIMEOUT_TCP_TRANS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_TIMEOUT_TCP_OPEN] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
 	[KNAT_A_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_sessions_range),
 	[KNAT_A_INTERIM] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_interim_range),
@@ -202,6 +203,7 @@ static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_UDP, c->timeout_udp) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_EST, c->timeout_tcp_est) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_TRANS, c->timeout_tcp_trans) ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_OPEN, c->timeout_tcp_open) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_ICMP, c->timeout_icmp) ||
 	    nla_put_u32(msg, KNAT_A_MAX_SESSIONS, c->max_sessions) ||
 	    nla_put_u32(msg, KNAT_A_INTERIM, c->interim) ||
@@ -226,7 +228,8 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 
 	if (!a[KNAT_A_TIMEOUT_UDP] && !a[KNAT_A_TIMEOUT_TCP_EST] &&
-	    !a[KNAT_A_TIMEOUT_TCP_TRANS] && !a[KNAT_A_TIMEOUT_ICMP] &&
+	    !a[KNAT_A_TIMEOUT_TCP_TRANS] && !a[KNAT_A_TIMEOUT_TCP_OPEN] &&
+	    !a[KNAT_A_TIMEOUT_ICMP] &&
 	    !a[KNAT_A_MAX_SESSIONS] && !a[KNAT_A_INTERIM] &&
 	    !a[KNAT_A_INBOUND_REFRESH]) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
@@ -235,6 +238,7 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	knat_config_update(&c->timeout_udp, a[KNAT_A_TIMEOUT_UDP]);
 	knat_config_update(&c->timeout_tcp_est, a[KNAT_A_TIMEOUT_TCP_EST]);
 	knat_config_update(&c->timeout_tcp_trans, a[KNAT_A_TIMEOUT_TCP_TRANS]);
+	knat_config_update(&c->timeout_tcp_open, a[KNAT_A_TIMEOUT_TCP_OPEN]);
 	knat_config_update(&c->timeout_icmp, a[KNAT_A_TIMEOUT_ICMP]);
 	knat_config_update(&c->max_sessions, a[KNAT_A_MAX_SESSIONS]);
 	knat_config_update(&c->interim, a[KNAT_A_INTERIM]);

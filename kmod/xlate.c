@@ -240,16 +240,20 @@ static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
 	if (flags & TCPHDR_SYN)
 		add |= outbound ? KNAT_TCPF_SYN_OUT : KNAT_TCPF_SYN_IN;
 	if (flags & TCPHDR_FIN)
-		add |= KNAT_TCPF_FIN;
+		add |= outbound ? KNAT_TCPF_FIN_OUT : KNAT_TCPF_FIN_IN;
 	if (flags & TCPHDR_RST)
 		add |= KNAT_TCPF_RST;
 	do {
+		new = old | add;
 		/* A fresh SYN on a closed or closing session starts over. */
 		if ((flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
 		    (old & (KNAT_TCPF_FIN | KNAT_TCPF_RST)))
 			new = add;
-		else
-			new = old | add;
+		/* Anything but a RST after one: it did not end the
+		 * connection (RFC 6146 TRANS state, RFC 7857 section 2.2).
+		 */
+		else if (!(flags & TCPHDR_RST))
+			new &= ~KNAT_TCPF_RST;
 		if (new == old)
 			return;
 	} while (!try_cmpxchg(&s->tcp, &old, new));

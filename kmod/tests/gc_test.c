@@ -55,7 +55,11 @@ static void gc_removes_only_expired(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
-/* Established TCP lives on the long timer, transitory on the short one. */
+/*
+ * RFC 7857 section 2.1: opening on the opening timer; established and
+ * half-closed on the long one; closing (FIN both ways) on the closing one;
+ * after a RST, any other packet means the connection lives on.
+ */
 static void gc_tcp_timeouts_follow_state(struct kunit *test)
 {
 	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
@@ -63,7 +67,8 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	unsigned int batches;
 
 	kn->cfg.timeout_tcp_est = 1000;
-	kn->cfg.timeout_tcp_trans = 10;
+	kn->cfg.timeout_tcp_open = 10;
+	kn->cfg.timeout_tcp_trans = 20;
 	est = make(kn, IPPROTO_TCP, "100.64.0.2", 5000);
 	syn = make(kn, IPPROTO_TCP, "100.64.0.3", 5000);
 	KUNIT_ASSERT_NOT_NULL(test, est);
@@ -79,9 +84,21 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &est->in), est);
-	/* A FIN moves it to the transitory timer: gone on the next walk. */
+	/* A RST, then a packet that is not one: still established. */
+	knat_session_touch(est, TCPHDR_RST, false, true);
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_RST);
+	knat_session_touch(est, TCPHDR_ACK, true, true);
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_ESTABLISHED);
+	/* A FIN one way: half-closed, on the established timer. */
 	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, true, true);
-	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
+	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_HALF_CLOSED);
+	WRITE_ONCE(est->last_used, jiffies - 21 * HZ);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 0U);
+	rcu_read_lock();
+	/* FIN the other way: closing, gone on the next walk. */
+	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, false, true);
+	WRITE_ONCE(est->last_used, jiffies - 21 * HZ);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_FIN);
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);

@@ -21,13 +21,7 @@ print('reset', flush=True)"
 est() { [ "$(expires_of tcp 100.64.0.2 40000 2>/dev/null || echo 0)" -gt 7400000 ]; }
 wait_for 20 est || fail "established: expires in $(expires_of tcp 100.64.0.2 40000) ms"
 wait_for 20 grep -q '^reset$' "$TMPDIR/client.$id" || fail "the client did not reset"
-state() {
-	natctl -j session show | python3 -c "
-import json, sys
-for s in json.load(sys.stdin):
-    if (s['proto'], s['inside-port']) == ('tcp', 40000):
-        print(s['state'], s['expires-ms'])"
-}
+state() { session_of tcp 100.64.0.2 40000; }
 rst() { state | grep -q '^rst '; }
 wait_for 20 rst || fail "after the RST: $(state)"
 set -- $(state)

@@ -236,13 +236,19 @@ else:
 }
 
 # expires_of PROTO INSIDE-ADDR INSIDE-PORT: ms left of its first session
-expires_of() {
+session_of() {	# session_of PROTO INSIDE-ADDR INSIDE-PORT: "STATE EXPIRES-MS"
 	natctl -j session show | python3 -c "
 import json, sys
 for s in json.load(sys.stdin):
     if (s['proto'], s['inside-addr'], s['inside-port']) == ('$1', '$2', $3):
-        print(s['expires-ms'])
+        print(s['state'], s['expires-ms'])
         break
 else:
     sys.exit(1)"
+}
+
+expires_of() {	# expires_of PROTO INSIDE-ADDR INSIDE-PORT
+	local v
+	v=$(session_of "$@") || return 1
+	echo "${v#* }"
 }

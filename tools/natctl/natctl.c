@@ -55,7 +55,9 @@ static const char usage_text[] =
 "  natctl forward show                    forwards and their sessions\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
-"         keys: udp-timeout tcp-est-timeout tcp-trans-timeout icmp-timeout (seconds),\n"
+"         keys: udp-timeout, tcp-est-timeout (established and half-closed),\n"
+"               tcp-open-timeout (partially open), tcp-trans-timeout (closing: FIN\n"
+"               both ways, or RST), icmp-timeout (seconds),\n"
 "               max-sessions, interim (seconds between block-active events, 0: none),\n"
 "               inbound-refresh (1: inbound packets refresh their session, 0: not)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
@@ -181,6 +183,7 @@ static const char *const tcp_states[__KNAT_TCP_MAX] = {
 	[KNAT_TCP_ESTABLISHED] = "established",
 	[KNAT_TCP_FIN] = "fin",
 	[KNAT_TCP_RST] = "rst",
+	[KNAT_TCP_HALF_CLOSED] = "half-closed",
 };
 
 uint32_t attr_u32(const struct nlattr *a)
@@ -227,6 +230,7 @@ static const struct {
 } config_keys[] = {
 	{ "udp-timeout", KNAT_A_TIMEOUT_UDP, UINT32_MAX },
 	{ "tcp-est-timeout", KNAT_A_TIMEOUT_TCP_EST, UINT32_MAX },
+	{ "tcp-open-timeout", KNAT_A_TIMEOUT_TCP_OPEN, UINT32_MAX },
 	{ "tcp-trans-timeout", KNAT_A_TIMEOUT_TCP_TRANS, UINT32_MAX },
 	{ "icmp-timeout", KNAT_A_TIMEOUT_ICMP, UINT32_MAX },
 	{ "max-sessions", KNAT_A_MAX_SESSIONS, UINT32_MAX },

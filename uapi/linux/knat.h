@@ -31,7 +31,8 @@ enum knat_cmd {
 	KNAT_CMD_INSIDE_DEL,	/* ADDR, PREFIXLEN */
 	KNAT_CMD_INSIDE_GET,	/* dump: ADDR, PREFIXLEN */
 	KNAT_CMD_CONFIG_GET,	/* reply: the settings: TIMEOUT_UDP and the
-				 * other timeouts, MAX_SESSIONS, INTERIM,
+				 * other timeouts (TCP_OPEN too),
+				 * MAX_SESSIONS, INTERIM,
 				 * INBOUND_REFRESH
 				 */
 	KNAT_CMD_CONFIG_SET,	/* any of those */
@@ -79,7 +80,7 @@ enum knat_attr {
 	KNAT_A_MAPPINGS,		/* u32: mappings using a pool */
 	KNAT_A_TIMEOUT_UDP,		/* u32: seconds */
 	KNAT_A_TIMEOUT_TCP_EST,		/* u32: seconds */
-	KNAT_A_TIMEOUT_TCP_TRANS,	/* u32: seconds */
+	KNAT_A_TIMEOUT_TCP_TRANS,	/* u32: seconds, closing (both FINs, RST) */
 	KNAT_A_TIMEOUT_ICMP,		/* u32: seconds */
 	KNAT_A_MAX_SESSIONS,		/* u32: sessions per namespace */
 	KNAT_A_PROTO,			/* u8: IPPROTO_TCP, _UDP or _ICMP */
@@ -130,6 +131,7 @@ enum knat_attr {
 					 */
 	KNAT_A_FILTER_TCP,		/* u8: enum knat_filter of a pool's TCP */
 	KNAT_A_FILTER_UDP,		/* u8: enum knat_filter of its UDP */
+	KNAT_A_TIMEOUT_TCP_OPEN,	/* u32: seconds, partially open */
 
 	__KNAT_A_MAX
 };
@@ -182,8 +184,9 @@ enum knat_tcp_state {
 	KNAT_TCP_SYN_RECV,	/* inbound SYN seen, no answer yet */
 	KNAT_TCP_PICKUP,	/* created mid-stream, one direction seen */
 	KNAT_TCP_ESTABLISHED,	/* traffic seen both ways, no FIN or RST */
-	KNAT_TCP_FIN,		/* FIN seen */
-	KNAT_TCP_RST,		/* RST seen */
+	KNAT_TCP_FIN,		/* FIN seen both ways: closing */
+	KNAT_TCP_RST,		/* RST seen, no other packet since */
+	KNAT_TCP_HALF_CLOSED,	/* FIN seen one way: still established */
 
 	__KNAT_TCP_MAX
 };
