@@ -33,29 +33,31 @@ static struct knat_forward *knat_forward_find(struct knat_net *kn,
  * @kn: namespace state
  * @in: the inside endpoint: proto, address, port
  * @ext: the external endpoint: proto, address, port
- * @why: set to the reason of a refusal
+ * @extack: the reason of a refusal
  *
  * Under kn->cfg_lock.  Return: 0 or -errno.
  */
 int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
-		     const struct knat_endpoint *ext, const char **why)
+		     const struct knat_endpoint *ext,
+		     struct netlink_ext_ack *extack)
 {
 	struct knat_forward *fwd;
 	struct knat_mapping *m;
 
 	lockdep_assert_held(&kn->cfg_lock);
 	if (knat_forward_find(kn, ext)) {
-		*why = KNAT_WHY("the external endpoint is forwarded already");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the external endpoint is forwarded already");
 		return -EEXIST;
 	}
 	if (kn->nforwards >= KNAT_MAX_FORWARDS) {
-		*why = KNAT_WHY("too many forwards");
+		NL_SET_ERR_MSG_MOD(extack, "too many forwards");
 		return -ENOSPC;
 	}
 	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL);
 	if (!fwd)
 		return -ENOMEM;
-	m = knat_mapping_pin(kn, in, ext, why);
+	m = knat_mapping_pin(kn, in, ext, extack);
 	if (IS_ERR(m)) {
 		kfree(fwd);
 		return PTR_ERR(m);

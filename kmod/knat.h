@@ -26,7 +26,6 @@
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
 #define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
-#define KNAT_WHY(msg)		KBUILD_MODNAME ": " msg	/* extack text */
 
 /*
  * A flow as one side of the NAT sees it: l = the inside (or external)
@@ -350,7 +349,7 @@ void knat_retire(struct knat_net *kn, struct knat_range *range);
 struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				      const struct knat_endpoint *in,
 				      const struct knat_endpoint *ext,
-				      const char **why);
+				      struct netlink_ext_ack *extack);
 void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
 
 static inline struct knat_session *
@@ -417,7 +416,7 @@ void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
-		     const char **why);
+		     struct netlink_ext_ack *extack);
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		      const struct knat_tuple *t, __be16 *port);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
@@ -441,7 +440,8 @@ void knat_notifier_exit(void);
 /* forward.c */
 #define KNAT_NO_PREFIX		33	/* a prefix length that matches nothing */
 int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
-		     const struct knat_endpoint *ext, const char **why);
+		     const struct knat_endpoint *ext,
+		     struct netlink_ext_ack *extack);
 int knat_forward_del(struct knat_net *kn, const struct knat_endpoint *ext);
 void knat_forwards_retire(struct knat_net *kn, const struct knat_range *range,
 			  __be32 prefix, u8 plen);

@@ -36,7 +36,6 @@ int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_endpoint in, ext;
-	const char *why = NULL;
 	int err;
 
 	err = knat_get_endpoint(info, KNAT_A_IN_ADDR, KNAT_A_IN_PORT, &in);
@@ -46,11 +45,8 @@ int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&kn->cfg_lock);
-	err = knat_forward_add(kn, &in, &ext, &why);
+	err = knat_forward_add(kn, &in, &ext, info->extack);
 	mutex_unlock(&kn->cfg_lock);
-	/* @why is static text: what NL_SET_ERR_MSG() makes of a literal. */
-	if (why && info->extack)
-		info->extack->_msg = why;
 	return err;
 }
 

@@ -777,25 +777,38 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
  * overlapping, only in a free block: sessions of a shared port are not
  * in the port bitmap.
  */
-static const char *knat_reserve_check(struct knat_net *kn,
-				      const struct knat_subscriber *sub,
-				      const struct knat_pool_addr *pa, u16 port)
+static bool knat_reserve_ok(struct knat_net *kn,
+			    const struct knat_subscriber *sub,
+			    const struct knat_pool_addr *pa, u16 port,
+			    struct netlink_ext_ack *extack)
 {
 	struct knat_block *b = knat_port_block(pa, port);
 	u32 xlo, xhi;
 
-	if (pa->range->pool != sub->pool || pa->range->draining)
-		return KNAT_WHY("external address is not live in the pool of the inside address");
+	if (pa->range->pool != sub->pool || pa->range->draining) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "external address is not live in the pool of the inside address");
+		return false;
+	}
 	if (sub->ext && (pa != sub->ext || port < sub->det_lo ||
-			 port > sub->det_hi))
-		return KNAT_WHY("deterministic pool: the port is not the inside address's");
+			 port > sub->det_hi)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "deterministic pool: the port is not the inside address's");
+		return false;
+	}
 	if (b && b->state != KNAT_BLOCK_FREE &&
-	    (b->owner != sub || sub->pool->overlap))
-		return KNAT_WHY("external port is in a block another subscriber holds");
+	    (b->owner != sub || sub->pool->overlap)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "external port is in a block another subscriber holds");
+		return false;
+	}
 	knat_local_ports(kn, pa, &xlo, &xhi);
-	if (port >= xlo && port <= xhi)
-		return KNAT_WHY("external port is in the host's local port range");
-	return NULL;
+	if (port >= xlo && port <= xhi) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "external port is in the host's local port range");
+		return false;
+	}
+	return true;
 }
 
 /**
@@ -804,25 +817,27 @@ static const char *knat_reserve_check(struct knat_net *kn,
  * @sub: its subscriber
  * @ext: the external endpoint
  * @m: the mapping: ext and paddr are set
- * @why: set to the reason of a refusal
+ * @extack: the reason of a refusal
  *
  * Return: 0, -EADDRNOTAVAIL when @ext may not be used, or -EADDRINUSE.
  */
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
-		     const char **why)
+		     struct netlink_ext_ack *extack)
 {
 	struct knat_pool_addr *pa = knat_pool_addr_find(kn, ext->addr);
 	struct knat_portmap *pm;
 	u16 port = ntohs(ext->port);
 
-	*why = pa ? knat_reserve_check(kn, sub, pa, port) :
-		    KNAT_WHY("external address is not in a pool");
-	if (*why)
+	if (!pa) {
+		NL_SET_ERR_MSG_MOD(extack, "external address is not in a pool");
+		return -EADDRNOTAVAIL;
+	}
+	if (!knat_reserve_ok(kn, sub, pa, port, extack))
 		return -EADDRNOTAVAIL;
 	pm = pa->ports[knat_proto_index(ext->proto)];
 	if (knat_portmap_test(pm, port)) {
-		*why = KNAT_WHY("external port is in use");
+		NL_SET_ERR_MSG_MOD(extack, "external port is in use");
 		return -EADDRINUSE;
 	}
 	knat_bits_take(pm->full, pm->used, port);

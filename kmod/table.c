@@ -756,7 +756,7 @@ void knat_retire(struct knat_net *kn, struct knat_range *range)
  * @kn: namespace state
  * @in: its inside endpoint
  * @ext: its external endpoint
- * @why: set to the reason of a refusal
+ * @extack: the reason of a refusal
  *
  * The mapping lives, with or without sessions, until knat_mapping_unpin().
  * Process context.  Return: the mapping, or an ERR_PTR().
@@ -764,7 +764,7 @@ void knat_retire(struct knat_net *kn, struct knat_range *range)
 struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				      const struct knat_endpoint *in,
 				      const struct knat_endpoint *ext,
-				      const char **why)
+				      struct netlink_ext_ack *extack)
 {
 	struct knat_subscriber *sub;
 	struct knat_mapping *m;
@@ -779,24 +779,26 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	spin_lock_bh(&kn->lock);
 	err = -EBUSY;
 	if (rhashtable_lookup(&kn->map_in, in, knat_map_in_params)) {
-		*why = KNAT_WHY("the inside endpoint has a mapping: flush it first");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the inside endpoint has a mapping: flush it first");
 		goto unlock;
 	}
 	sub = knat_sub_get(kn, in->addr, &reason);
 	if (!sub) {
 		err = reason == KNAT_STAT_DROP_NOMEM ? -ENOMEM : -ENOENT;
-		*why = KNAT_WHY("inside address is not in an inside prefix with a live pool");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "inside address is not in an inside prefix with a live pool");
 		goto unlock;
 	}
 	m->sub = sub;
-	err = knat_sub_reserve(kn, sub, ext, m, why);
+	err = knat_sub_reserve(kn, sub, ext, m, extack);
 	if (err) {
 		knat_sub_put(kn, sub);
 		goto unlock;
 	}
 	err = knat_mapping_link(kn, m);
 	if (err) {
-		*why = KNAT_WHY("the external endpoint has a mapping");
+		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
 		knat_sub_free(kn, sub, m);
 		knat_sub_put(kn, sub);
 	}

@@ -219,13 +219,12 @@ static void forward_is_reserved_and_static(struct kunit *test)
 						"192.0.2.1", 9);
 	struct knat_tuple t = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 1000,
 					      "203.0.113.9", 53);
-	const char *why = NULL;
 	struct knat_session *s;
 	int reason = 0, i;
 
 	mutex_lock(&kn->cfg_lock);
-	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &in, &ext, &why), 0);
-	KUNIT_EXPECT_EQ(test, knat_forward_add(kn, &in, &ext, &why), -EEXIST);
+	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &in, &ext, NULL), 0);
+	KUNIT_EXPECT_EQ(test, knat_forward_add(kn, &in, &ext, NULL), -EEXIST);
 	mutex_unlock(&kn->cfg_lock);
 	for (i = 0; i < 3; i++) {
 		t.lport = htons(1000 + i);
@@ -290,7 +289,6 @@ static void filtering_adf_and_apdf(struct kunit *test)
 	struct knat_endpoint fext = { .addr = knat_test_addr("198.51.100.1"),
 				      .port = htons(80), .proto = IPPROTO_UDP };
 	struct knat_session *s, *t;
-	const char *why;
 	int reason = 0;
 
 	knat_test_pool(kn)->filter[1] = KNAT_FILTER_ADF;
@@ -321,7 +319,7 @@ static void filtering_adf_and_apdf(struct kunit *test)
 	rcu_read_unlock();
 
 	mutex_lock(&kn->cfg_lock);
-	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &fin, &fext, &why), 0);
+	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &fin, &fext, NULL), 0);
 	mutex_unlock(&kn->cfg_lock);
 	out.lport = fext.port;
 	rcu_read_lock();
