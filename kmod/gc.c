@@ -11,7 +11,9 @@
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.
+ * one full walk after it expired.  Each run first answers up to
+ * KNAT_GC_SYNS of the unsolicited SYNs whose wait is over (syn.c), and
+ * comes back at the next tick while more are due.
  */
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
@@ -23,6 +25,7 @@
 #define KNAT_GC_WALK_SECS	5
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
+#define KNAT_GC_SYNS		64	/* held SYNs answered per run */
 
 /*
  * The TCP state of RFC 7857 section 2.1 (after RFC 6146), from what the
@@ -122,8 +125,9 @@ static void knat_gc_work(struct work_struct *work)
 	u64 end = local_clock() + KNAT_GC_MAX_NS;
 	unsigned int removed = 0, examined = 0;
 	unsigned long delay;
-	bool done;
+	bool done, syns;
 
+	syns = knat_syn_expire(kn, jiffies, KNAT_GC_SYNS);
 	do {
 		removed += knat_gc_batch(kn, KNAT_GC_BATCH, &done);
 		examined += KNAT_GC_BATCH;
@@ -139,6 +143,8 @@ static void knat_gc_work(struct work_struct *work)
 	} else {
 		delay = removed ? 0 : 1;
 	}
+	if (syns)
+		delay = min(delay, 1UL);
 	queue_delayed_work(system_power_efficient_wq, &kn->gc_work, delay);
 }
 

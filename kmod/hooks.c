@@ -36,7 +36,7 @@ static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (knat_is_inside_addr(kn, iph->saddr))
 		return knat_hairpin(kn, skb);
-	return knat_inbound(kn, skb);
+	return knat_inbound(kn, skb, false);
 }
 
 static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,

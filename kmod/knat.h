@@ -262,6 +262,7 @@ struct knat_config {
 	u32 max_sessions;
 	u32 interim;			/* seconds; 0: no interim events */
 	u32 inbound_refresh;		/* 0 or 1 (RFC 4787 REQ-6) */
+	u32 syn_unreach;		/* 0 or 1 (RFC 5382 REQ-4, REQ-4a) */
 };
 
 struct knat_stats {
@@ -316,6 +317,11 @@ struct knat_net {
 	bool interim_active;
 	unsigned long interim_next;	/* jiffies */
 	bool attached;			/* hooks and defrag, under cfg_lock */
+
+	struct rhashtable syns;		/* held SYNs, see syn.c */
+	struct list_head syn_list;	/* the same, oldest first */
+	spinlock_t syn_lock;		/* both, and every lookup */
+	atomic_t nsyns;
 };
 
 /* main.c */
@@ -475,13 +481,24 @@ int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound,
 			bool refresh);
 unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb);
-unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb);
+unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
+			  bool hairpin);
 unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb);
 
 /* icmp.c */
 unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     const struct knat_pkt *pkt,
 			     const struct knat_session *s, bool outbound);
+
+/* syn.c */
+#define KNAT_SYN_MAX		1024	/* SYNs held per namespace */
+int knat_syn_init(struct knat_net *kn);
+void knat_syn_destroy(struct knat_net *kn);
+void knat_syn_hold(struct knat_net *kn, const struct sk_buff *skb,
+		   const struct knat_tuple *key);
+void knat_syn_matched(struct knat_net *kn, const struct knat_session *s);
+bool knat_syn_expire(struct knat_net *kn, unsigned long now,
+		     unsigned int budget);
 
 /* hooks.c */
 int knat_attach(struct knat_net *kn);

@@ -27,6 +27,7 @@ static const struct knat_config knat_default_config = {
 	.max_sessions = 1U << 20,
 	.interim = 0,
 	.inbound_refresh = 1,
+	.syn_unreach = 1,
 };
 
 /**
@@ -48,12 +49,19 @@ int knat_state_init(struct knat_net *kn)
 	if (!kn->stats)
 		return -ENOMEM;
 	err = knat_tables_init(kn);
-	if (err) {
-		free_percpu(kn->stats);
-		return err;
-	}
+	if (err)
+		goto stats;
+	err = knat_syn_init(kn);
+	if (err)
+		goto tables;
 	knat_gc_init(kn);
 	return 0;
+
+tables:
+	knat_tables_destroy(kn);
+stats:
+	free_percpu(kn->stats);
+	return err;
 }
 
 static void knat_prefixes_free(struct list_head *list)
@@ -73,6 +81,7 @@ void knat_state_destroy(struct knat_net *kn)
 
 	knat_gc_stop(kn);
 	knat_forwards_free(kn);
+	knat_syn_destroy(kn);
 	knat_tables_destroy(kn);
 	list_for_each_entry_safe(pool, tmp, &kn->pools, list) {
 		list_del(&pool->list);

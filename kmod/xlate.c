@@ -323,6 +323,8 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	knat_session_touch(s, pkt.tcp_flags, true, true);
 	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
+	if ((pkt.tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN)
+		knat_syn_matched(kn, s);
 	knat_count(kn, KNAT_STAT_XLATE_OUT);
 	return NF_ACCEPT;
 }
@@ -333,8 +335,35 @@ static bool knat_for_host(struct knat_net *kn, struct sk_buff *skb)
 	return inet_addr_type(kn->net, ip_hdr(skb)->daddr) == RTN_LOCAL;
 }
 
-/* Translate a packet arriving for a pool address. */
-unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
+/*
+ * An inbound packet no session admits.  A SYN from outside may yet be
+ * answered (RFC 5382 REQ-4, see syn.c); not one a hairpinned packet
+ * brought, whose sender is inside.
+ */
+static unsigned int knat_inbound_refused(struct knat_net *kn,
+					 struct sk_buff *skb,
+					 const struct knat_pkt *pkt,
+					 enum knat_stat reason, bool hairpin)
+{
+	if (reason == KNAT_STAT_DROP_NO_MAPPING && knat_for_host(kn, skb))
+		return NF_ACCEPT;
+	if (!hairpin && (pkt->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
+	    TCPHDR_SYN && (reason == KNAT_STAT_DROP_NO_MAPPING ||
+			   reason == KNAT_STAT_DROP_FILTERED))
+		knat_syn_hold(kn, skb, &pkt->key);
+	return knat_drop(kn, reason);
+}
+
+/**
+ * knat_inbound - translate a packet arriving for a pool address
+ * @kn: the namespace's state
+ * @skb: at PREROUTING
+ * @hairpin: its source was an inside endpoint, already translated
+ *
+ * Return: the verdict.
+ */
+unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
+			  bool hairpin)
 {
 	struct knat_session *s;
 	struct knat_pkt pkt;
@@ -355,12 +384,9 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb)
 		if (pkt.key.proto != IPPROTO_ICMP && !pkt.inner &&
 		    !(pkt.tcp_flags & TCPHDR_RST))
 			s = knat_session_create_in(kn, &pkt.key, 0, &reason);
-		if (!s) {
-			if (reason == KNAT_STAT_DROP_NO_MAPPING &&
-			    knat_for_host(kn, skb))
-				return NF_ACCEPT;
-			return knat_drop(kn, reason);
-		}
+		if (!s)
+			return knat_inbound_refused(kn, skb, &pkt, reason,
+						    hairpin);
 	}
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, false);
@@ -391,7 +417,7 @@ unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb)
 
 	if (verdict != NF_ACCEPT)
 		return verdict;
-	verdict = knat_inbound(kn, skb);
+	verdict = knat_inbound(kn, skb, true);
 	if (verdict == NF_ACCEPT)
 		knat_count(kn, KNAT_STAT_HAIRPIN);
 	return verdict;

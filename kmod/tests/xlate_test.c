@@ -527,6 +527,69 @@ static void icmp_error_bad_checksum(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/* Hold the SYN from @src:@sport to 198.51.100.1:@dport. */
+static void syn_hold(struct kunit *test, struct knat_net *kn, const char *src,
+		     u16 sport, u16 dport)
+{
+	struct sk_buff *skb = craft(test, IPPROTO_TCP, src, sport,
+				    "198.51.100.1", dport);
+	struct knat_pkt pkt;
+
+	KUNIT_ASSERT_EQ(test, knat_parse(skb, false, &pkt), 0);
+	knat_syn_hold(kn, skb, &pkt.key);
+	kfree_skb(skb);
+}
+
+/*
+ * RFC 5382 REQ-4: unsolicited SYNs are held once each, up to a bound; the
+ * inside host's SYN of the same connection forgets its own; the rest are
+ * due after 6 s, a bounded number per call.
+ */
+static void syn_hold_match_expire(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 30, 1024, 65535);
+	struct knat_session s = {
+		.in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 40000,
+				      "203.0.113.2", 7200),
+		.ext_addr = knat_test_addr("198.51.100.1"),
+		.ext_port = htons(6000),
+	};
+	unsigned long now = jiffies;
+	int i;
+
+	syn_hold(test, kn, "203.0.113.2", 7100, 5555);
+	syn_hold(test, kn, "203.0.113.2", 7100, 5555);	/* retransmitted */
+	syn_hold(test, kn, "203.0.113.2", 7200, 6000);
+	syn_hold(test, kn, "203.0.113.3", 7300, 5555);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 3);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SYN_HELD), 3);
+
+	/* The inside host opens 203.0.113.2:7200 <-> 198.51.100.1:6000. */
+	knat_syn_matched(kn, &s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+	knat_syn_matched(kn, &s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+
+	KUNIT_EXPECT_FALSE(test, knat_syn_expire(kn, now + 5 * HZ, 64));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+	KUNIT_EXPECT_TRUE(test, knat_syn_expire(kn, now + 7 * HZ, 1));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 1);
+	KUNIT_EXPECT_FALSE(test, knat_syn_expire(kn, now + 7 * HZ, 64));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 0);
+
+	/* Bounded; and local policy keeps none (REQ-4a). */
+	for (i = 0; i < KNAT_SYN_MAX + 8; i++)
+		syn_hold(test, kn, "203.0.113.2", 1024 + i, 5555);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX);
+	KUNIT_EXPECT_TRUE(test, knat_syn_expire(kn, now + 60 * HZ, 64));
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX - 64);
+	kn->cfg.syn_unreach = 0;
+	syn_hold(test, kn, "203.0.113.9", 7100, 5555);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX - 64);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SYN_UNREACH), 0);
+	knat_test_net_free(kn);		/* frees the rest */
+}
+
 static struct kunit_case knat_xlate_cases[] = {
 	KUNIT_CASE(tcp_source_rewrite),
 	KUNIT_CASE(udp_destination_rewrite),
@@ -540,6 +603,7 @@ static struct kunit_case knat_xlate_cases[] = {
 	KUNIT_CASE(icmp_error_short_quote),
 	KUNIT_CASE(icmp_error_rejects_bad_quotes),
 	KUNIT_CASE(icmp_error_bad_checksum),
+	KUNIT_CASE(syn_hold_match_expire),
 	{}
 };
 

@@ -29,6 +29,11 @@
   pkt.py udp-recv PORT SECONDS
       print "ready" once bound, then "SRC SPORT LEN SHA256" of the first
       datagram that arrives
+  pkt.py tcp-syn DST DPORT --sport P [--wait SECONDS]
+      send a SYN, then print what answers it within SECONDS, one line each,
+      with the seconds since it was sent: "icmp TYPE CODE SRC SECONDS" for
+      an ICMP error quoting it, "tcp FLAGS SRC SPORT SECONDS" for a segment
+      from DST:DPORT to P
 """
 import argparse
 import hashlib
@@ -209,6 +214,32 @@ def tcp_simopen(a):
     sn.stop()
 
 
+def tcp_syn(a):
+    def answer(p):
+        if IP not in p:
+            return False
+        if ICMP in p and p[ICMP].type in (3, 11, 12):
+            q = IP(bytes(p[ICMP].payload))
+            return TCP in q and q[TCP].sport == a.sport and \
+                q[TCP].dport == a.dport
+        return TCP in p and p[IP].src == a.dst and \
+            p[TCP].sport == a.dport and p[TCP].dport == a.sport
+
+    sn = listening(lfilter=answer, timeout=a.wait) if a.wait else None
+    t0 = time.time()
+    send(IP(dst=a.dst) / TCP(sport=a.sport, dport=a.dport, flags="S",
+                             seq=1000))
+    if not sn:
+        return
+    sn.join()
+    for p in sn.results:
+        dt = "%.1f" % (float(p.time) - t0)
+        if ICMP in p:
+            print("icmp", p[ICMP].type, p[ICMP].code, p[IP].src, dt)
+        else:
+            print("tcp", p[TCP].flags, p[IP].src, p[TCP].sport, dt)
+
+
 def udp_recv(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", a.port))
@@ -251,10 +282,14 @@ def main():
     x.add_argument("port", type=int); x.add_argument("seconds", type=float)
     x = sub.add_parser("udp-recv")
     x.add_argument("port", type=int); x.add_argument("seconds", type=float)
+    x = sub.add_parser("tcp-syn")
+    x.add_argument("dst"); x.add_argument("dport", type=int)
+    x.add_argument("--sport", type=int, required=True)
+    x.add_argument("--wait", type=float, default=0)
     a = p.parse_args()
     {"icmp-error": icmp_error, "icmp-sniff": icmp_sniff, "frag": frag,
      "frag-flood": frag_flood, "udp": udp, "tcp-simopen": tcp_simopen,
-     "udp-recv": udp_recv}[a.cmd](a)
+     "udp-recv": udp_recv, "tcp-syn": tcp_syn}[a.cmd](a)
 
 
 if __name__ == "__main__":

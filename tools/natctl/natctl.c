@@ -59,7 +59,10 @@ static const char usage_text[] =
 "               tcp-open-timeout (partially open), tcp-trans-timeout (closing: FIN\n"
 "               both ways, or RST), icmp-timeout (seconds),\n"
 "               max-sessions, interim (seconds between block-active events, 0: none),\n"
-"               inbound-refresh (1: inbound packets refresh their session, 0: not)\n"
+"               inbound-refresh (1: inbound packets refresh their session, 0: not),\n"
+"               syn-unreachable (1: an unsolicited inbound SYN gets ICMP port\n"
+"               unreachable after 6 s unless the inside opens that connection, 0:\n"
+"               dropped silently)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
 "                                         a forward's)\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
@@ -236,6 +239,7 @@ static const struct {
 	{ "max-sessions", KNAT_A_MAX_SESSIONS, UINT32_MAX },
 	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
 	{ "inbound-refresh", KNAT_A_INBOUND_REFRESH, 1 },
+	{ "syn-unreachable", KNAT_A_SYN_UNREACH, 1 },
 };
 
 #define N_CONFIG_KEYS ARRAY_SIZE(config_keys)
@@ -360,6 +364,8 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_HAIRPIN] = "hairpinned",
 	[KNAT_STAT_EXEMPT] = "exempted",
 	[KNAT_STAT_DROP_FILTERED] = "drop-filtered",
+	[KNAT_STAT_SYN_HELD] = "syn-held",
+	[KNAT_STAT_SYN_UNREACH] = "syn-unreachable-sent",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

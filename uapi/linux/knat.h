@@ -33,7 +33,7 @@ enum knat_cmd {
 	KNAT_CMD_CONFIG_GET,	/* reply: the settings: TIMEOUT_UDP and the
 				 * other timeouts (TCP_OPEN too),
 				 * MAX_SESSIONS, INTERIM,
-				 * INBOUND_REFRESH
+				 * INBOUND_REFRESH, SYN_UNREACH
 				 */
 	KNAT_CMD_CONFIG_SET,	/* any of those */
 	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS, STATIC */
@@ -132,6 +132,11 @@ enum knat_attr {
 	KNAT_A_FILTER_TCP,		/* u8: enum knat_filter of a pool's TCP */
 	KNAT_A_FILTER_UDP,		/* u8: enum knat_filter of its UDP */
 	KNAT_A_TIMEOUT_TCP_OPEN,	/* u32: seconds, partially open */
+	KNAT_A_SYN_UNREACH,		/* u32: 0 or 1, an unsolicited SYN is
+					 * answered with ICMP port unreachable
+					 * after 6 s (RFC 5382 REQ-4), or
+					 * dropped silently (REQ-4a)
+					 */
 
 	__KNAT_A_MAX
 };
@@ -220,6 +225,8 @@ enum knat_stat {
 	KNAT_STAT_HAIRPIN,		/* packets translated both ways */
 	KNAT_STAT_EXEMPT,		/* inside packets to exempt destinations */
 	KNAT_STAT_DROP_FILTERED,	/* inbound refused by the pool's filter */
+	KNAT_STAT_SYN_HELD,		/* unsolicited SYNs held (also dropped) */
+	KNAT_STAT_SYN_UNREACH,		/* ... answered after 6 s, unmatched */
 
 	__KNAT_STAT_MAX
 };
