@@ -136,6 +136,7 @@ struct knat_pool {
 	u32 det_ports;			/* deterministic: ports per subscriber */
 	u32 det_per_addr;		/* deterministic: subscribers per address */
 	u32 naddrs;			/* live addresses */
+	int ifindex;			/* addresses follow it; see ifaddr.c */
 	atomic_t nmappings;
 	struct list_head gone;		/* being freed */
 };
@@ -317,6 +318,7 @@ struct knat_net {
 	bool interim_active;
 	unsigned long interim_next;	/* jiffies */
 	bool attached;			/* hooks and defrag, under cfg_lock */
+	struct work_struct if_work;	/* pools following interfaces */
 
 	struct rhashtable syns;		/* held SYNs, see syn.c */
 	struct list_head syn_list;	/* the same, oldest first */
@@ -439,7 +441,16 @@ unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
 void knat_pools_reap(struct knat_net *kn);
 void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
 struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
-void knat_addr_set_local(struct knat_net *kn, __be32 addr, bool local);
+
+/* nl_pool.c */
+int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
+			__be32 prefix, u8 plen, struct netlink_ext_ack *extack);
+
+/* ifaddr.c */
+void knat_if_init(struct knat_net *kn);
+void knat_if_stop(struct knat_net *kn);
+int knat_if_pool_fill(struct knat_net *kn, struct knat_pool *pool,
+		      struct netlink_ext_ack *extack);
 int knat_notifier_init(void);
 void knat_notifier_exit(void);
 

@@ -55,6 +55,7 @@ int knat_state_init(struct knat_net *kn)
 	if (err)
 		goto tables;
 	knat_gc_init(kn);
+	knat_if_init(kn);
 	return 0;
 
 tables:
@@ -79,6 +80,7 @@ void knat_state_destroy(struct knat_net *kn)
 {
 	struct knat_pool *pool, *tmp;
 
+	knat_if_stop(kn);
 	knat_gc_stop(kn);
 	knat_forwards_free(kn);
 	knat_syn_destroy(kn);

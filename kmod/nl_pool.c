@@ -66,44 +66,69 @@ static struct knat_pool *knat_pool_get(struct knat_net *kn,
 	return pool;
 }
 
-/* May the prefix in ADDR/PREFIXLEN join @pool? */
-static int knat_range_check(struct knat_net *kn, struct genl_info *info,
-			    const struct knat_pool *pool, __be32 prefix,
-			    u8 plen)
+/* May @prefix/@plen join @pool? */
+static int knat_range_check(struct knat_net *kn, const struct knat_pool *pool,
+			    __be32 prefix, u8 plen,
+			    struct netlink_ext_ack *extack)
 {
-	struct nlattr **a = info->attrs;
-
 	if (plen < 32 - ilog2(KNAT_MAX_POOL_ADDRS)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PREFIXLEN],
-				    "pool prefix too large: at most 1024 addresses (/22)");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "pool prefix too large: at most 1024 addresses (/22)");
 		return -E2BIG;
 	}
 	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps an existing pool");
+		NL_SET_ERR_MSG_MOD(extack, "prefix overlaps an existing pool");
 		return -EEXIST;
 	}
 	if (knat_overlaps_inside(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "pool overlaps an inside prefix");
+		NL_SET_ERR_MSG_MOD(extack, "pool overlaps an inside prefix");
 		return -EINVAL;
 	}
 	if (kn->npool_addrs + (1U << (32 - plen)) > KNAT_MAX_POOL_ADDRS) {
-		NL_SET_ERR_MSG_MOD(info->extack,
+		NL_SET_ERR_MSG_MOD(extack,
 				   "too many pool addresses: at most 1024 in all");
 		return -ENOSPC;
 	}
 	if (pool->mode == KNAT_MODE_DYNAMIC &&
 	    (u64)pool->nblocks << (32 - plen) > KNAT_MAX_RANGE_BLOCKS) {
-		NL_SET_ERR_MSG_MOD(info->extack,
+		NL_SET_ERR_MSG_MOD(extack,
 				   "too many blocks: make them larger, or add fewer addresses at once");
 		return -E2BIG;
 	}
 	return 0;
 }
 
+/**
+ * knat_pool_add_range - give @pool the addresses of @prefix/@plen
+ * @kn: namespace state
+ * @pool: the pool, published or not
+ * @prefix: the addresses
+ * @plen: their prefix length
+ * @extack: the reason of a refusal, or NULL
+ *
+ * Under cfg_lock.  Return: 0 or an error.
+ */
+int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
+			__be32 prefix, u8 plen, struct netlink_ext_ack *extack)
+{
+	struct knat_range *range;
+	int err;
+
+	err = knat_range_check(kn, pool, prefix, plen, extack);
+	if (err)
+		return err;
+	range = knat_range_create(pool, prefix, plen);
+	if (!range) {
+		NL_SET_ERR_MSG_MOD(extack, "out of memory for the addresses");
+		return -ENOMEM;
+	}
+	knat_range_publish(kn, range);
+	return 0;
+}
+
 static int knat_range_new(struct knat_net *kn, struct knat_pool *pool,
 			  struct genl_info *info)
 {
-	struct knat_range *range;
 	__be32 prefix;
 	u8 plen;
 	int err;
@@ -112,16 +137,33 @@ static int knat_range_new(struct knat_net *kn, struct knat_pool *pool,
 			      &plen);
 	if (err)
 		return err;
-	err = knat_range_check(kn, info, pool, prefix, plen);
-	if (err)
-		return err;
-	range = knat_range_create(pool, prefix, plen);
-	if (!range) {
-		NL_SET_ERR_MSG_MOD(info->extack, "out of memory for the addresses");
-		return -ENOMEM;
+	return knat_pool_add_range(kn, pool, prefix, plen, info->extack);
+}
+
+/*
+ * A pool that follows interface IFINDEX: a dynamic one, of an interface
+ * of the namespace, with its addresses.
+ */
+static int knat_pool_follow(struct knat_net *kn, struct knat_pool *pool,
+			    struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KNAT_A_IFINDEX];
+	bool found;
+
+	if (pool->mode != KNAT_MODE_DYNAMIC) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a deterministic pool's addresses are fixed: it cannot follow an interface");
+		return -EINVAL;
 	}
-	knat_range_publish(kn, range);
-	return 0;
+	pool->ifindex = nla_get_u32(attr);
+	rcu_read_lock();
+	found = dev_get_by_index_rcu(kn->net, pool->ifindex);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such interface");
+		return -ENODEV;
+	}
+	return knat_if_pool_fill(kn, pool, info->extack);
 }
 
 /* Settings of POOL_ADD that are not addresses. */
@@ -181,10 +223,17 @@ int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
 	u8 plen;
 	int err;
 
-	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
-			      &plen);
-	if (err)
-		return err;
+	if (a[KNAT_A_IFINDEX] && (a[KNAT_A_ADDR] || a[KNAT_A_PREFIXLEN])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a pool has addresses or follows an interface, not both");
+		return -EINVAL;
+	}
+	if (!a[KNAT_A_IFINDEX]) {
+		err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN,
+				      &prefix, &plen);
+		if (err)
+			return err;
+	}
 	if (a[KNAT_A_PORT_MIN])
 		lo = nla_get_u16(a[KNAT_A_PORT_MIN]);
 	if (a[KNAT_A_PORT_MAX])
@@ -225,7 +274,9 @@ int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
 	if (!pool)
 		goto unlock;
 	err = knat_pool_settings(pool, info);
-	if (!err)
+	if (!err && a[KNAT_A_IFINDEX])
+		err = knat_pool_follow(kn, pool, info);
+	else if (!err)
 		err = knat_range_new(kn, pool, info);
 	if (!err && pool->mode == KNAT_MODE_DETERMINISTIC &&
 	    knat_det_setup(pool, pool->det_prefix, pool->det_plen)) {
@@ -289,6 +340,23 @@ int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* Are @pool's addresses out of the operator's hands? */
+static bool knat_pool_fixed(const struct knat_pool *pool,
+			    struct netlink_ext_ack *extack)
+{
+	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a deterministic pool's addresses are fixed");
+		return true;
+	}
+	if (pool->ifindex) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the pool follows an interface's addresses");
+		return true;
+	}
+	return false;
+}
+
 int knat_range_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
@@ -297,13 +365,10 @@ int knat_range_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&kn->cfg_lock);
 	pool = knat_pool_get(kn, info);
-	if (pool && pool->mode == KNAT_MODE_DETERMINISTIC) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a deterministic pool's addresses are fixed");
+	if (pool && knat_pool_fixed(pool, info->extack))
 		err = -EOPNOTSUPP;
-	} else if (pool) {
+	else if (pool)
 		err = knat_range_new(kn, pool, info);
-	}
 	mutex_unlock(&kn->cfg_lock);
 	return err;
 }
@@ -327,11 +392,8 @@ int knat_range_del(struct sk_buff *skb, struct genl_info *info)
 	if (!pool)
 		goto unlock;
 	err = -EOPNOTSUPP;
-	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a deterministic pool's addresses are fixed");
+	if (knat_pool_fixed(pool, info->extack))
 		goto unlock;
-	}
 	err = -ENOENT;
 	list_for_each_entry(range, &pool->ranges, list) {
 		if (range->prefix != prefix || range->plen != plen ||
@@ -380,7 +442,9 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u8(skb, KNAT_A_FILTER_TCP, pool->filter[0]) ||
 	    nla_put_u8(skb, KNAT_A_FILTER_UDP, pool->filter[1]) ||
 	    nla_put_u8(skb, KNAT_A_DRAINING, pool->draining) ||
-	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)))
+	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)) ||
+	    (pool->ifindex &&
+	     nla_put_u32(skb, KNAT_A_IFINDEX, pool->ifindex)))
 		return -EMSGSIZE;
 	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
 		if (nla_put_be32(skb, KNAT_A_IN_ADDR, pool->det_prefix) ||

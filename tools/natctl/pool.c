@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/knat.h>
 #include "natctl.h"
 
@@ -107,8 +108,30 @@ static bool is_filter_key(const char *arg)
 	       matches(arg, "udp-filtering");
 }
 
-/* pool add [id ID] PREFIX [ports LO-HI] [KEY VALUE]... [overlap] [parity]
- *          [deterministic INSIDE-PREFIX]
+/* The addresses of a new pool: PREFIX, or those of interface IFNAME. */
+static int put_addresses(struct nlmsghdr *nlh, int *argc, char ***argv)
+{
+	const char *name = (*argv)[1];
+	unsigned int ifindex;
+
+	if (!matches((*argv)[0], "dev")) {
+		(*argc)--;
+		(*argv)++;
+		return put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, (*argv)[-1]);
+	}
+	if (!name)
+		return usage_error("%s", "dev needs an interface name");
+	ifindex = if_nametoindex(name);
+	if (!ifindex)
+		return usage_error("no such interface \"%s\"", name);
+	mnl_attr_put_u32(nlh, KNAT_A_IFINDEX, ifindex);
+	*argc -= 2;
+	*argv += 2;
+	return 0;
+}
+
+/* pool add [id ID] PREFIX|dev IFNAME [ports LO-HI] [KEY VALUE]... [overlap]
+ *          [parity] [deterministic INSIDE-PREFIX]
  */
 static int pool_add(int argc, char **argv)
 {
@@ -123,8 +146,8 @@ static int pool_add(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
-	for (argc--, argv++; !err && argc > 0; argc -= 2, argv += 2) {
+	err = put_addresses(nlh, &argc, &argv);
+	for (; !err && argc > 0; argc -= 2, argv += 2) {
 		if (matches(argv[0], "overlap") || matches(argv[0], "parity")) {
 			mnl_attr_put_u8(nlh, matches(argv[0], "overlap") ?
 					KNAT_A_OVERLAP : KNAT_A_PARITY, 1);
@@ -245,6 +268,14 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 	out_obj_start();
 	out_u64("id", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
 	out_str("addresses", NULL, ranges);
+	if (tb[KNAT_A_IFINDEX]) {
+		char name[IF_NAMESIZE];
+
+		if (!if_indextoname(attr_u32(tb[KNAT_A_IFINDEX]), name))
+			snprintf(name, sizeof(name), "if%u",
+				 attr_u32(tb[KNAT_A_IFINDEX]));
+		out_str("dev", "dev", name);
+	}
 	snprintf(buf, sizeof(buf), "%u-%u", attr_u16(tb[KNAT_A_PORT_MIN]),
 		 attr_u16(tb[KNAT_A_PORT_MAX]));
 	out_str("ports", "ports", buf);

@@ -17,15 +17,16 @@
 
 enum knat_cmd {
 	KNAT_CMD_UNSPEC,
-	KNAT_CMD_POOL_ADD,	/* [POOL_ID], ADDR, PREFIXLEN, [PORT_MIN, PORT_MAX,
+	KNAT_CMD_POOL_ADD,	/* [POOL_ID], ADDR + PREFIXLEN or IFINDEX,
+				 * [PORT_MIN, PORT_MAX,
 				 * BLOCK_SIZE, MAX_BLOCKS, SUB_MAX_SESSIONS,
 				 * COOLING, OVERLAP, PARITY, MODE,
 				 * FILTER_TCP, FILTER_UDP,
 				 * IN_ADDR + IN_PREFIXLEN]
 				 */
 	KNAT_CMD_POOL_DEL,	/* POOL_ID, [NOW]: drain the pool */
-	KNAT_CMD_POOL_GET,	/* dump: POOL_ID, settings, RANGES, MAPPINGS,
-				 * BLOCKS_*, DRAINING
+	KNAT_CMD_POOL_GET,	/* dump: POOL_ID, settings, [IFINDEX], RANGES,
+				 * MAPPINGS, BLOCKS_*, DRAINING
 				 */
 	KNAT_CMD_INSIDE_ADD,	/* ADDR, PREFIXLEN, [POOL_ID] */
 	KNAT_CMD_INSIDE_DEL,	/* ADDR, PREFIXLEN */
@@ -136,6 +137,9 @@ enum knat_attr {
 					 * answered with ICMP port unreachable
 					 * after 6 s (RFC 5382 REQ-4), or
 					 * dropped silently (REQ-4a)
+					 */
+	KNAT_A_IFINDEX,			/* u32: the interface whose addresses a
+					 * pool follows
 					 */
 
 	__KNAT_A_MAX
