@@ -42,13 +42,20 @@ import socket
 import threading
 import time
 
-from scapy.all import (ICMP, IP, TCP, UDP, AsyncSniffer, L3RawSocket, Raw,
-                       conf, defragment, fragment, get_if_list, send)
 
-conf.verb = 0
-# Sent through the kernel's routing and neighbour tables: scapy's own ARP
-# can time out under emulation and fall back to broadcast, not forwarded.
-conf.L3socket = L3RawSocket
+def load_scapy():
+    """scapy takes seconds to import under emulation: only the commands
+    that craft or sniff packets pay for it."""
+    global ICMP, IP, TCP, UDP, AsyncSniffer, Raw, defragment, fragment
+    global get_if_list, send
+    from scapy.all import (ICMP, IP, TCP, UDP, AsyncSniffer, L3RawSocket,
+                           Raw, conf, defragment, fragment, get_if_list,
+                           send)
+    conf.verb = 0
+    # Sent through the kernel's routing and neighbour tables: scapy's own
+    # ARP can time out under emulation and fall back to broadcast, not
+    # forwarded.
+    conf.L3socket = L3RawSocket
 
 
 def endpoint(s):
@@ -287,6 +294,8 @@ def main():
     x.add_argument("--sport", type=int, required=True)
     x.add_argument("--wait", type=float, default=0)
     a = p.parse_args()
+    if a.cmd != "udp-recv":
+        load_scapy()
     {"icmp-error": icmp_error, "icmp-sniff": icmp_sniff, "frag": frag,
      "frag-flood": frag_flood, "udp": udp, "tcp-simopen": tcp_simopen,
      "udp-recv": udp_recv, "tcp-syn": tcp_syn}[a.cmd](a)
