@@ -152,6 +152,7 @@ static int knat_syn_answer(struct knat_net *kn, const struct knat_syn *syn)
 	struct iphdr *iph;
 	struct rtable *rt;
 	unsigned int hh;
+	int err;
 
 	rt = ip_route_output_key(kn->net, &fl4);
 	if (IS_ERR(rt))
@@ -182,7 +183,8 @@ static int knat_syn_answer(struct knat_net *kn, const struct knat_syn *syn)
 	skb_put_data(skb, syn->quote, syn->len);
 	ih->checksum = ip_compute_csum(ih, sizeof(*ih) + syn->len);
 	/* ip_local_out() sets the length and the header checksum. */
-	return net_xmit_eval(ip_local_out(kn->net, NULL, skb));
+	err = ip_local_out(kn->net, NULL, skb);
+	return net_xmit_eval(err);
 }
 
 /**
