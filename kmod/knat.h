@@ -123,6 +123,7 @@ struct knat_pool {
 	bool overlap;
 	bool parity;			/* RFC 4787 REQ-4 */
 	u8 filter[2];			/* enum knat_filter of TCP, UDP */
+	u8 mapping[2];			/* enum knat_mapping_mode of TCP, UDP */
 	bool draining;			/* under kn->lock */
 	u16 port_min;
 	u16 port_max;
@@ -188,6 +189,9 @@ struct knat_mapping {
 	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
 	bool overlap;			/* port shared: not in map_out */
 	bool pinned;			/* static: outlives its sessions */
+	u8 dep;				/* enum knat_mapping_mode; not EIM: in
+					 * map_dep, not map_in
+					 */
 	struct knat_subscriber *sub;
 	struct knat_pool_addr *paddr;
 	struct knat_block *block;	/* NULL in deterministic pools */
@@ -225,9 +229,10 @@ struct knat_osession {
 };
 
 /*
- * Address-dependent filtering: the remote addresses a mapping has sessions
- * with, each counted, keyed by the mapping's inside endpoint.  Only
- * mappings of ADF pools have them.
+ * The remote addresses an inside endpoint has sessions with, each counted,
+ * with the mapping they use: what address-dependent filtering admits, and
+ * how address-dependent mapping finds the mapping of a new remote port.
+ * Only mappings that filter ADF or map ADM have them.
  */
 struct knat_perm_key {
 	__be32 laddr;
@@ -241,6 +246,7 @@ struct knat_perm {
 	struct rhash_head node;
 	struct knat_perm_key key;
 	u32 nsessions;			/* under kn->lock */
+	struct knat_mapping *map;	/* the mapping these sessions use */
 	struct rcu_head rcu;
 };
 
@@ -292,6 +298,7 @@ struct knat_net {
 	struct rhashtable sess_out;	/* knat_osession by external tuple */
 	struct rhashtable map_in;	/* knat_mapping by inside endpoint */
 	struct rhashtable map_out;	/* knat_mapping by external endpoint */
+	struct rhashtable map_dep;	/* dependent ones, by external endpoint */
 	struct rhashtable subs;		/* knat_subscriber by inside address */
 	struct rhashtable perms;	/* knat_perm, ADF pools only */
 	spinlock_t lock;		/* all table writers and allocation */
@@ -334,6 +341,7 @@ extern const struct rhashtable_params knat_sess_in_params;
 extern const struct rhashtable_params knat_sess_out_params;
 extern const struct rhashtable_params knat_map_in_params;
 extern const struct rhashtable_params knat_map_out_params;
+extern const struct rhashtable_params knat_map_dep_params;
 int knat_state_init(struct knat_net *kn);
 void knat_state_destroy(struct knat_net *kn);
 int knat_tables_init(struct knat_net *kn);

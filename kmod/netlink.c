@@ -64,6 +64,8 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_MODE] = NLA_POLICY_MAX(NLA_U8, KNAT_MODE_MAX),
 	[KNAT_A_FILTER_TCP] = NLA_POLICY_MAX(NLA_U8, KNAT_FILTER_MAX),
 	[KNAT_A_FILTER_UDP] = NLA_POLICY_MAX(NLA_U8, KNAT_FILTER_MAX),
+	[KNAT_A_MAPPING_TCP] = NLA_POLICY_MAX(NLA_U8, KNAT_MAPPING_MAX),
+	[KNAT_A_MAPPING_UDP] = NLA_POLICY_MAX(NLA_U8, KNAT_MAPPING_MAX),
 	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_IN_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),
 	[KNAT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -281,11 +283,13 @@ nospace:
 	return -EMSGSIZE;
 }
 
-/* Mapping and session dumps walk an rhashtable; the walker lives in
- * cb->args[0] between calls, so a dump resumes where its last message
- * ended (entries that move during a resize may be seen twice).
+/* Mapping and session dumps walk an rhashtable, then @then if not NULL;
+ * the walker lives in cb->args[0] (@then in cb->args[2]) between calls,
+ * so a dump resumes where its last message ended (entries that move during
+ * a resize may be seen twice).
  */
-int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
+int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht,
+		    struct rhashtable *then)
 {
 	struct rhashtable_iter *iter;
 
@@ -294,7 +298,24 @@ int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht)
 		return -ENOMEM;
 	rhashtable_walk_enter(ht, iter);
 	cb->args[0] = (long)iter;
+	cb->args[2] = (long)then;
 	return 0;
+}
+
+/* At the end of a table: go on with the next, if any. */
+static bool knat_walk_next_table(struct netlink_callback *cb,
+				 struct rhashtable_iter *iter)
+{
+	struct rhashtable *then = (void *)cb->args[2];
+
+	if (!then)
+		return false;
+	rhashtable_walk_stop(iter);
+	rhashtable_walk_exit(iter);
+	rhashtable_walk_enter(then, iter);
+	cb->args[2] = 0;
+	rhashtable_walk_start(iter);
+	return true;
 }
 
 int knat_walk_done(struct netlink_callback *cb)
@@ -321,6 +342,8 @@ int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	rhashtable_walk_start(iter);
 	for (;;) {
 		obj = rhashtable_walk_peek(iter);
+		if (!obj && knat_walk_next_table(cb, iter))
+			continue;
 		if (!obj)
 			break;
 		if (IS_ERR(obj)) {
@@ -403,12 +426,15 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int knat_mapping_start(struct netlink_callback *cb)
 {
-	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->map_in);
+	struct knat_net *kn = knat_pernet(sock_net(cb->skb->sk));
+
+	return knat_walk_start(cb, &kn->map_in, &kn->map_dep);
 }
 
 static int knat_session_start(struct netlink_callback *cb)
 {
-	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->sess_in);
+	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->sess_in,
+			       NULL);
 }
 
 static int knat_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)

@@ -12,7 +12,8 @@ void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
 int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
 		    __be32 *prefix, u8 *plen);
 int knat_dump_check(struct netlink_callback *cb);
-int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht);
+int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht,
+		    struct rhashtable *then);
 int knat_walk_done(struct netlink_callback *cb);
 int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 		  int (*put)(struct sk_buff *, const void *), const void *obj);

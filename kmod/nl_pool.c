@@ -190,6 +190,15 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 		pool->filter[0] = nla_get_u8(a[KNAT_A_FILTER_TCP]);
 	if (a[KNAT_A_FILTER_UDP])
 		pool->filter[1] = nla_get_u8(a[KNAT_A_FILTER_UDP]);
+	if (a[KNAT_A_MAPPING_TCP])
+		pool->mapping[0] = nla_get_u8(a[KNAT_A_MAPPING_TCP]);
+	if (a[KNAT_A_MAPPING_UDP])
+		pool->mapping[1] = nla_get_u8(a[KNAT_A_MAPPING_UDP]);
+	if (pool->overlap && (pool->mapping[0] || pool->mapping[1])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "port overlapping needs endpoint-independent mapping");
+		return -EINVAL;
+	}
 	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
 		if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
 			NL_SET_ERR_MSG_MOD(info->extack,
@@ -441,6 +450,8 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u8(skb, KNAT_A_PARITY, pool->parity) ||
 	    nla_put_u8(skb, KNAT_A_FILTER_TCP, pool->filter[0]) ||
 	    nla_put_u8(skb, KNAT_A_FILTER_UDP, pool->filter[1]) ||
+	    nla_put_u8(skb, KNAT_A_MAPPING_TCP, pool->mapping[0]) ||
+	    nla_put_u8(skb, KNAT_A_MAPPING_UDP, pool->mapping[1]) ||
 	    nla_put_u8(skb, KNAT_A_DRAINING, pool->draining) ||
 	    nla_put_u32(skb, KNAT_A_MAPPINGS, atomic_read(&pool->nmappings)) ||
 	    (pool->ifindex &&
@@ -798,7 +809,8 @@ static int knat_sub_fill(struct sk_buff *skb, struct netlink_callback *cb,
 
 int knat_sub_start(struct netlink_callback *cb)
 {
-	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->subs);
+	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->subs,
+			       NULL);
 }
 
 int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb)

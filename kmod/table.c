@@ -95,6 +95,15 @@ const struct rhashtable_params knat_map_out_params = {
 	.automatic_shrinking = true,
 };
 
+/* Dependent mappings: by external endpoint too, through their in_node. */
+const struct rhashtable_params knat_map_dep_params = {
+	.head_offset = offsetof(struct knat_mapping, in_node),
+	.key_offset = offsetof(struct knat_mapping, ext),
+	.key_len = sizeof(struct knat_endpoint),
+	.obj_cmpfn = knat_map_out_cmp,
+	.automatic_shrinking = true,
+};
+
 static const struct rhashtable_params knat_sub_params = {
 	.head_offset = offsetof(struct knat_subscriber, node),
 	.key_offset = offsetof(struct knat_subscriber, addr),
@@ -140,18 +149,24 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
 }
 
+/* The pool a new subscriber at @addr would take, if any. */
+static struct knat_pool *knat_inside_pool(struct knat_net *kn, __be32 addr)
+{
+	struct knat_inside *in = knat_inside_find(kn, addr);
+
+	return in ? knat_pool_by_id(kn, in->pool_id) : NULL;
+}
+
 static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
 					    int *reason)
 {
 	struct knat_subscriber *sub;
-	struct knat_inside *in;
 	struct knat_pool *pool;
 
 	sub = knat_sub_find(kn, addr);
 	if (sub)
 		return sub;
-	in = knat_inside_find(kn, addr);
-	pool = in ? knat_pool_by_id(kn, in->pool_id) : NULL;
+	pool = knat_inside_pool(kn, addr);
 	*reason = KNAT_STAT_DROP_NO_POOL;
 	if (!pool)
 		return NULL;
@@ -184,6 +199,30 @@ static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
 }
 
 /*
+ * A mapping's in_node is in map_in for an endpoint-independent mapping,
+ * the only one of its inside endpoint, and in map_dep for a dependent
+ * one, one of several (its sessions, and knat_perm for ADM, find it).
+ */
+static int knat_map_index_insert(struct knat_net *kn, struct knat_mapping *m)
+{
+	if (m->dep)
+		return rhashtable_lookup_insert_fast(&kn->map_dep, &m->in_node,
+						     knat_map_dep_params);
+	return rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
+					     knat_map_in_params);
+}
+
+static void knat_map_index_remove(struct knat_net *kn, struct knat_mapping *m)
+{
+	if (m->dep)
+		rhashtable_remove_fast(&kn->map_dep, &m->in_node,
+				       knat_map_dep_params);
+	else
+		rhashtable_remove_fast(&kn->map_in, &m->in_node,
+				       knat_map_in_params);
+}
+
+/*
  * Link a mapping whose endpoints are set into both of its indexes, or into
  * neither.  A shared port takes no unsolicited traffic: only sessions find
  * it, so it stays out of map_out.
@@ -192,16 +231,14 @@ static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m)
 {
 	int err;
 
-	err = rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
-					    knat_map_in_params);
+	err = knat_map_index_insert(kn, m);
 	if (err)
 		return err;
 	if (!m->overlap)
 		err = rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
 						    knat_map_out_params);
 	if (err) {
-		rhashtable_remove_fast(&kn->map_in, &m->in_node,
-				       knat_map_in_params);
+		knat_map_index_remove(kn, m);
 		return err;
 	}
 	m->sub->nmappings++;
@@ -212,7 +249,7 @@ static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m)
 
 static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 						const struct knat_tuple *t,
-						int *reason)
+						u8 dep, int *reason)
 {
 	struct knat_subscriber *sub;
 	struct knat_mapping *m;
@@ -228,6 +265,7 @@ static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 	m->in.addr = t->laddr;
 	m->in.port = t->lport;
 	m->in.proto = t->proto;
+	m->dep = dep;
 	m->sub = sub;
 	*reason = knat_sub_alloc(kn, sub, t, m);
 	if (*reason) {
@@ -250,7 +288,7 @@ put_sub:
 
 static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 {
-	rhashtable_remove_fast(&kn->map_in, &m->in_node, knat_map_in_params);
+	knat_map_index_remove(kn, m);
 	if (!m->overlap)
 		rhashtable_remove_fast(&kn->map_out, &m->out_node,
 				       knat_map_out_params);
@@ -278,36 +316,61 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 	knat_mapping_put(kn, m, expired);
 }
 
-/* The filtering of @m's pool for its protocol; a forward takes anyone. */
+/*
+ * The filtering of @m: its pool's for its protocol, or the stricter one
+ * its dependent mapping implies (the enums line up); a forward takes
+ * anyone.
+ */
 static u8 knat_filter(const struct knat_mapping *m)
 {
 	int i = knat_proto_index(m->in.proto);
 
+	BUILD_BUG_ON((int)KNAT_FILTER_ADF != (int)KNAT_MAPPING_ADM ||
+		     (int)KNAT_FILTER_APDF != (int)KNAT_MAPPING_APDM);
 	if (m->pinned || i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
 		return KNAT_FILTER_EIF;
-	return m->paddr->range->pool->filter[i];
+	return max(m->paddr->range->pool->filter[i], m->dep);
+}
+
+/* Does @m count its sessions per remote address in kn->perms? */
+static bool knat_perm_kept(const struct knat_mapping *m)
+{
+	return knat_filter(m) == KNAT_FILTER_ADF || m->dep == KNAT_MAPPING_ADM;
+}
+
+/* Under RCU or kn->lock: the entry of inside endpoint @t to @raddr. */
+static struct knat_perm *knat_perm_lookup(struct knat_net *kn,
+					  const struct knat_tuple *t,
+					  struct knat_perm_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->laddr = t->laddr;
+	key->lport = t->lport;
+	key->proto = t->proto;
+	key->raddr = t->raddr;
+	return rhashtable_lookup(&kn->perms, key, knat_perm_params);
 }
 
 static struct knat_perm *knat_perm_find(struct knat_net *kn,
 					const struct knat_mapping *m,
 					__be32 raddr, struct knat_perm_key *key)
 {
-	memset(key, 0, sizeof(*key));
-	key->laddr = m->in.addr;
-	key->lport = m->in.port;
-	key->proto = m->in.proto;
-	key->raddr = raddr;
-	return rhashtable_lookup(&kn->perms, key, knat_perm_params);
+	struct knat_tuple t = {
+		.laddr = m->in.addr, .lport = m->in.port,
+		.proto = m->in.proto, .raddr = raddr,
+	};
+
+	return knat_perm_lookup(kn, &t, key);
 }
 
 /* Count a session of @m with @raddr.  Return: 0 or a drop reason. */
-static int knat_perm_get(struct knat_net *kn, const struct knat_mapping *m,
+static int knat_perm_get(struct knat_net *kn, struct knat_mapping *m,
 			 __be32 raddr)
 {
 	struct knat_perm_key key;
 	struct knat_perm *p;
 
-	if (knat_filter(m) != KNAT_FILTER_ADF)
+	if (!knat_perm_kept(m))
 		return 0;
 	p = knat_perm_find(kn, m, raddr, &key);
 	if (p) {
@@ -318,6 +381,7 @@ static int knat_perm_get(struct knat_net *kn, const struct knat_mapping *m,
 	if (!p)
 		return KNAT_STAT_DROP_NOMEM;
 	p->key = key;
+	p->map = m;
 	p->nsessions = 1;
 	if (rhashtable_lookup_insert_fast(&kn->perms, &p->node,
 					  knat_perm_params)) {
@@ -333,7 +397,7 @@ static void knat_perm_put(struct knat_net *kn, const struct knat_mapping *m,
 	struct knat_perm_key key;
 	struct knat_perm *p;
 
-	if (knat_filter(m) != KNAT_FILTER_ADF)
+	if (!knat_perm_kept(m))
 		return;
 	p = knat_perm_find(kn, m, raddr, &key);
 	if (WARN_ON_ONCE(!p) || --p->nsessions)
@@ -357,10 +421,14 @@ static bool knat_filter_admits(struct knat_net *kn,
 	switch (knat_filter(m)) {
 	case KNAT_FILTER_EIF:
 		return true;
-	case KNAT_FILTER_ADF:
-		if (knat_perm_find(kn, m, t->raddr, &key))
+	case KNAT_FILTER_ADF: {
+		/* Of this mapping: an ADM one has a mapping per address. */
+		struct knat_perm *p = knat_perm_find(kn, m, t->raddr, &key);
+
+		if (p && p->map == m)
 			return true;
 		break;
+	}
 	}
 	*reason = KNAT_STAT_DROP_FILTERED;
 	return false;
@@ -414,16 +482,22 @@ struct knat_session *knat_osession_find(struct knat_net *kn,
 	return os ? &os->s : NULL;
 }
 
-/* Under RCU: the session of mapping @m toward the remote of @t. */
+/*
+ * Under RCU: the session of mapping @m toward the remote of @t.  Its
+ * inside endpoint may have other mappings (dependent mapping, or a forward
+ * made while it had some): a session of another is not this mapping's.
+ */
 static struct knat_session *knat_mapping_session(struct knat_net *kn,
 						 const struct knat_mapping *m,
 						 const struct knat_tuple *t)
 {
 	struct knat_tuple in = *t;
+	struct knat_session *s;
 
 	in.laddr = m->in.addr;
 	in.lport = m->in.port;
-	return knat_session_find_in(kn, &in);
+	s = knat_session_find_in(kn, &in);
+	return s && s->map == m ? s : NULL;
 }
 
 static struct knat_mapping *knat_mapping_find_out(struct knat_net *kn,
@@ -517,6 +591,46 @@ static bool knat_table_full(struct knat_net *kn, int *reason)
 	return true;
 }
 
+/* The mapping behaviour (enum knat_mapping_mode) for a new flow of @t. */
+static u8 knat_mapping_mode(struct knat_net *kn, const struct knat_tuple *t)
+{
+	struct knat_subscriber *sub = knat_sub_find(kn, t->laddr);
+	struct knat_pool *pool = sub ? sub->pool :
+				       knat_inside_pool(kn, t->laddr);
+	int i = knat_proto_index(t->proto);
+
+	if (!pool || i < 0 || i >= ARRAY_SIZE(pool->mapping))
+		return KNAT_MAPPING_EIM;
+	return pool->mapping[i];
+}
+
+/*
+ * Under kn->lock: the mapping a new flow of @t uses, if it has one: the
+ * inside endpoint's (EIM), the one toward the flow's remote address (ADM),
+ * none (APDM: a mapping per remote endpoint, so per session).
+ */
+static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
+					    const struct knat_tuple *t,
+					    u8 *dep)
+{
+	struct knat_endpoint ep = {
+		.addr = t->laddr, .port = t->lport, .proto = t->proto,
+	};
+	struct knat_perm_key key;
+	struct knat_mapping *m;
+	struct knat_perm *p;
+
+	*dep = KNAT_MAPPING_EIM;
+	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
+	if (m)
+		return m;
+	*dep = knat_mapping_mode(kn, t);
+	if (*dep != KNAT_MAPPING_ADM)
+		return NULL;
+	p = knat_perm_lookup(kn, t, &key);
+	return p ? p->map : NULL;
+}
+
 /**
  * knat_session_create_out - find or make the session of an outbound flow
  * @kn: namespace state
@@ -531,20 +645,18 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 					     const struct knat_tuple *in,
 					     u8 tcp, int *reason)
 {
-	struct knat_endpoint ep = {
-		.addr = in->laddr, .port = in->lport, .proto = in->proto,
-	};
 	struct knat_mapping *m;
 	struct knat_session *s;
 	bool fresh = false;
+	u8 dep;
 
 	spin_lock_bh(&kn->lock);
 	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
 	if (s || knat_table_full(kn, reason))
 		goto unlock;
-	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
+	m = knat_mapping_of(kn, in, &dep);
 	if (!m) {
-		m = knat_mapping_create(kn, in, reason);
+		m = knat_mapping_create(kn, in, dep, reason);
 		if (!m)
 			goto unlock;
 		fresh = true;
@@ -885,8 +997,13 @@ int knat_tables_init(struct knat_net *kn)
 	err = rhashtable_init(&kn->perms, &knat_perm_params);
 	if (err)
 		goto subs;
+	err = rhashtable_init(&kn->map_dep, &knat_map_dep_params);
+	if (err)
+		goto perms;
 	return 0;
 
+perms:
+	rhashtable_destroy(&kn->perms);
 subs:
 	rhashtable_destroy(&kn->subs);
 map_out:
@@ -907,6 +1024,7 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->sess_in, knat_free_session, NULL);
 	rhashtable_free_and_destroy(&kn->map_out, NULL, NULL);
 	rhashtable_free_and_destroy(&kn->map_in, knat_free_mapping, NULL);
+	rhashtable_free_and_destroy(&kn->map_dep, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
 	rhashtable_free_and_destroy(&kn->perms, knat_free_perm, NULL);
 }

@@ -328,6 +328,93 @@ static void filtering_adf_and_apdf(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * Address-dependent mapping: an inside endpoint's flows to one remote
+ * address share a mapping, to another address take another (another
+ * external port), and a mapping admits only its own address.  Mappings are
+ * in map_dep, not map_in, and go with their last session.
+ */
+static void mapping_adm(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple a1 = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	struct knat_tuple a2 = a1, b = a1, out;
+	struct knat_session *s1, *s2, *s3, *t;
+	int reason = 0;
+
+	a2.rport = htons(54);
+	b.raddr = knat_test_addr("192.0.2.1");
+	knat_test_pool(kn)->mapping[1] = KNAT_MAPPING_ADM;
+	s1 = create_out(kn, &a1, &reason);
+	s2 = create_out(kn, &a2, &reason);
+	s3 = create_out(kn, &b, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	KUNIT_ASSERT_NOT_NULL(test, s3);
+	KUNIT_EXPECT_PTR_EQ(test, s1->map, s2->map);
+	KUNIT_EXPECT_EQ(test, s1->ext_port, s2->ext_port);
+	KUNIT_EXPECT_PTR_NE(test, s1->map, s3->map);
+	KUNIT_EXPECT_NE(test, s1->ext_port, s3->ext_port);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
+
+	rcu_read_lock();
+	/* Another port of the same address reaches the first mapping... */
+	knat_session_out(s1, &out);
+	out.rport = htons(99);
+	t = knat_session_create_in(kn, &out, 0, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_PTR_EQ(test, t->map, s1->map);
+	/* ... but not the second, whose sessions are with another address. */
+	knat_session_out(s3, &out);
+	out.raddr = a1.raddr;
+	out.rport = a1.rport;
+	KUNIT_EXPECT_NULL(test, knat_session_find_out(kn, &out));
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_FILTERED);
+	knat_session_remove(kn, t, true);
+	knat_session_remove(kn, s1, true);
+	knat_session_remove(kn, s2, true);
+	knat_session_remove(kn, s3, true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	knat_test_net_free(kn);
+}
+
+/* Address-and-port-dependent mapping: a mapping per remote endpoint. */
+static void mapping_apdm(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple a1 = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 5000,
+					       "203.0.113.9", 80);
+	struct knat_tuple a2 = a1, out;
+	struct knat_session *s1, *s2;
+	int reason = 0;
+
+	a2.rport = htons(443);
+	knat_test_pool(kn)->mapping[0] = KNAT_MAPPING_APDM;
+	s1 = create_out(kn, &a1, &reason);
+	s2 = create_out(kn, &a2, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	KUNIT_EXPECT_PTR_NE(test, s1->map, s2->map);
+	KUNIT_EXPECT_NE(test, s1->ext_port, s2->ext_port);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	KUNIT_EXPECT_PTR_EQ(test, create_out(kn, &a1, &reason), s1);
+
+	rcu_read_lock();
+	knat_session_out(s1, &out);
+	out.rport = htons(8080);
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_FILTERED);
+	rcu_read_unlock();
+	knat_test_net_free(kn);		/* frees map_dep's mappings */
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -337,6 +424,8 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(flush_by_pool),
 	KUNIT_CASE(forward_is_reserved_and_static),
 	KUNIT_CASE(filtering_adf_and_apdf),
+	KUNIT_CASE(mapping_adm),
+	KUNIT_CASE(mapping_apdm),
 	{}
 };
 

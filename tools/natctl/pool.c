@@ -84,28 +84,63 @@ static const char *const filters[] = {
 	[KNAT_FILTER_APDF] = "apdf",
 };
 
-/* filtering MODE (TCP and UDP), tcp-filtering MODE, udp-filtering MODE */
-static int put_filter(struct nlmsghdr *nlh, const char *key, const char *val)
+static const char *const mappings[] = {
+	[KNAT_MAPPING_EIM] = "eim",
+	[KNAT_MAPPING_ADM] = "adm",
+	[KNAT_MAPPING_APDM] = "apdm",
+};
+
+/* The behaviours a pool chooses per protocol, as KEY VALUE. */
+static const struct behaviour {
+	const char *key;		/* both protocols; tcp-KEY, udp-KEY */
+	const char *const *names;
+	int tcp_attr;
+	int udp_attr;
+} behaviours[] = {
+	{ "filtering", filters, KNAT_A_FILTER_TCP, KNAT_A_FILTER_UDP },
+	{ "mapping", mappings, KNAT_A_MAPPING_TCP, KNAT_A_MAPPING_UDP },
+};
+
+/* The behaviour KEY names, for TCP, UDP or both; NULL if none. */
+static const struct behaviour *behaviour_of(const char *key, bool *tcp,
+					    bool *udp)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(filters); i++)
-		if (matches(val, filters[i]))
-			break;
-	if (i == ARRAY_SIZE(filters))
-		return usage_error("invalid filtering \"%s\" (expected eif, adf or apdf)",
-				   val ? val : "");
-	if (!matches(key, "udp-filtering"))
-		mnl_attr_put_u8(nlh, KNAT_A_FILTER_TCP, i);
-	if (!matches(key, "tcp-filtering"))
-		mnl_attr_put_u8(nlh, KNAT_A_FILTER_UDP, i);
-	return 0;
+	for (i = 0; key && i < ARRAY_SIZE(behaviours); i++) {
+		const char *k = behaviours[i].key;
+
+		*tcp = !strncmp(key, "tcp-", 4) && !strcmp(key + 4, k);
+		*udp = !strncmp(key, "udp-", 4) && !strcmp(key + 4, k);
+		if (!strcmp(key, k))
+			*tcp = *udp = true;
+		if (*tcp || *udp)
+			return &behaviours[i];
+	}
+	return NULL;
 }
 
-static bool is_filter_key(const char *arg)
+/* filtering|mapping VALUE (TCP and UDP), tcp-KEY VALUE, udp-KEY VALUE */
+static int put_behaviour(struct nlmsghdr *nlh, const struct behaviour *b,
+			 bool tcp, bool udp, const char *val)
 {
-	return matches(arg, "filtering") || matches(arg, "tcp-filtering") ||
-	       matches(arg, "udp-filtering");
+	char msg[128];
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (matches(val, b->names[i]))
+			break;
+	if (i == 3) {
+		snprintf(msg, sizeof(msg), "invalid %s \"%s\" (expected %s, %s or %s)",
+			 b->key, val ? val : "", b->names[0], b->names[1],
+			 b->names[2]);
+		return usage_error("%s", msg);
+	}
+	if (tcp)
+		mnl_attr_put_u8(nlh, b->tcp_attr, i);
+	if (udp)
+		mnl_attr_put_u8(nlh, b->udp_attr, i);
+	return 0;
 }
 
 /* The addresses of a new pool: PREFIX, or those of interface IFNAME. */
@@ -136,7 +171,9 @@ static int put_addresses(struct nlmsghdr *nlh, int *argc, char ***argv)
 static int pool_add(int argc, char **argv)
 {
 	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_POOL_ADD, NLM_F_ACK);
+	const struct behaviour *b;
 	uint16_t lo, hi;
+	bool tcp, udp;
 	int err;
 
 	if (matches(argv[0], "id")) {
@@ -148,6 +185,7 @@ static int pool_add(int argc, char **argv)
 	}
 	err = put_addresses(nlh, &argc, &argv);
 	for (; !err && argc > 0; argc -= 2, argv += 2) {
+		b = behaviour_of(argv[0], &tcp, &udp);
 		if (matches(argv[0], "overlap") || matches(argv[0], "parity")) {
 			mnl_attr_put_u8(nlh, matches(argv[0], "overlap") ?
 					KNAT_A_OVERLAP : KNAT_A_PARITY, 1);
@@ -157,8 +195,8 @@ static int pool_add(int argc, char **argv)
 			mnl_attr_put_u8(nlh, KNAT_A_MODE, KNAT_MODE_DETERMINISTIC);
 			err = put_prefix(nlh, KNAT_A_IN_ADDR, KNAT_A_IN_PREFIXLEN,
 					 argv[1]);
-		} else if (is_filter_key(argv[0])) {
-			err = put_filter(nlh, argv[0], argv[1]);
+		} else if (b) {
+			err = put_behaviour(nlh, b, tcp, udp, argv[1]);
 		} else if (matches(argv[0], "ports")) {
 			if (parse_range(argv[1], &lo, &hi))
 				return usage_error("invalid port range \"%s\" (LO-HI, 1-65535)",
@@ -249,11 +287,12 @@ static void block_fmt(const struct nlattr **tb, char *out, size_t size)
 		 attr_u16(tb[KNAT_A_PORT_MIN]), attr_u16(tb[KNAT_A_PORT_MAX]));
 }
 
-static const char *filter_name(const struct nlattr *a)
+static const char *behaviour_name(const char *const *names,
+				  const struct nlattr *a)
 {
-	uint8_t f = attr_u8(a);
+	uint8_t v = attr_u8(a);
 
-	return f < ARRAY_SIZE(filters) ? filters[f] : "?";
+	return v < 3 ? names[v] : "?";
 }
 
 static int pool_msg(const struct nlmsghdr *nlh, void *data)
@@ -302,8 +341,14 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		out_u64("blocks-cooling", "cooling-blocks",
 			attr_u32(tb[KNAT_A_BLOCKS_COOLING]));
 	}
-	out_str("tcp-filtering", "tcp-filtering", filter_name(tb[KNAT_A_FILTER_TCP]));
-	out_str("udp-filtering", "udp-filtering", filter_name(tb[KNAT_A_FILTER_UDP]));
+	out_str("tcp-mapping", "tcp-mapping",
+		behaviour_name(mappings, tb[KNAT_A_MAPPING_TCP]));
+	out_str("udp-mapping", "udp-mapping",
+		behaviour_name(mappings, tb[KNAT_A_MAPPING_UDP]));
+	out_str("tcp-filtering", "tcp-filtering",
+		behaviour_name(filters, tb[KNAT_A_FILTER_TCP]));
+	out_str("udp-filtering", "udp-filtering",
+		behaviour_name(filters, tb[KNAT_A_FILTER_UDP]));
 	if (attr_u8(tb[KNAT_A_DRAINING]))
 		out_str("state", NULL, "draining");
 	out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));

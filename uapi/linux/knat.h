@@ -21,7 +21,8 @@ enum knat_cmd {
 				 * [PORT_MIN, PORT_MAX,
 				 * BLOCK_SIZE, MAX_BLOCKS, SUB_MAX_SESSIONS,
 				 * COOLING, OVERLAP, PARITY, MODE,
-				 * FILTER_TCP, FILTER_UDP,
+				 * FILTER_TCP, FILTER_UDP, MAPPING_TCP,
+				 * MAPPING_UDP,
 				 * IN_ADDR + IN_PREFIXLEN]
 				 */
 	KNAT_CMD_POOL_DEL,	/* POOL_ID, [NOW]: drain the pool */
@@ -141,6 +142,8 @@ enum knat_attr {
 	KNAT_A_IFINDEX,			/* u32: the interface whose addresses a
 					 * pool follows
 					 */
+	KNAT_A_MAPPING_TCP,		/* u8: enum knat_mapping_mode of a pool's TCP */
+	KNAT_A_MAPPING_UDP,		/* u8: enum knat_mapping_mode of its UDP */
 
 	__KNAT_A_MAX
 };
@@ -168,6 +171,22 @@ enum knat_filter {
 };
 
 #define KNAT_FILTER_MAX (__KNAT_FILTER_MAX - 1)
+
+/*
+ * Which flows of an inside endpoint share its external endpoint (RFC 4787
+ * REQ-1): all of them, those to one remote address, or those to one remote
+ * endpoint.  A dependent mapping filters at least as much: an ADM mapping
+ * as with KNAT_FILTER_ADF, an APDM one as with KNAT_FILTER_APDF.
+ */
+enum knat_mapping_mode {
+	KNAT_MAPPING_EIM,		/* endpoint-independent */
+	KNAT_MAPPING_ADM,		/* address-dependent */
+	KNAT_MAPPING_APDM,		/* address-and-port-dependent */
+
+	__KNAT_MAPPING_MAX
+};
+
+#define KNAT_MAPPING_MAX (__KNAT_MAPPING_MAX - 1)
 
 enum knat_block_state {
 	KNAT_BLOCK_FREE,
