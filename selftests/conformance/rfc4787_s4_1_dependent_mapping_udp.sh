@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Selectable mapping behaviour, with real UDP flows from one inside
-# endpoint, 100.64.0.2:45000:
+# RFC 4787 section 4.1, selectable mapping behaviour, with real UDP flows
+# from one inside endpoint, 100.64.0.2:45000:
 #  - udp-mapping adm: two ports of one remote address see the same external
 #    endpoint, another remote address another port; another port of a
 #    mapping's address may reach it, an address it never sent to may not;
 #  - udp-mapping apdm: each remote endpoint sees a port of its own.
 # Port overlapping with a dependent mapping is refused.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../knat/lib.sh"
 setup udp-mapping adm
 nsx "$SRVNS" ip addr add 203.0.113.3/24 dev eth0
 natctl pool show | grep -q "tcp-mapping eim udp-mapping adm " || fail "pool: $(natctl pool show)"
