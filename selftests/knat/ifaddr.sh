@@ -20,7 +20,7 @@ sleep 0.3
 view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport 44000) || fail "no answer"
 [ "${view%% *}" = 203.0.113.1 ] || fail "left as $view"
 
-has() { natctl pool show | grep -q " $1/32"; }
+has() { natctl pool show | grep -qE "[ ,]$1/32"; }
 nsx "$RTR" ip addr add 203.0.113.5/24 dev out || fail "ip addr add"
 wait_for 10 has 203.0.113.5 || fail "the new address did not join: $(natctl pool show)"
 [ "$(stat mappings)" = 1 ] || fail "mappings: $(natctl mapping show)"
