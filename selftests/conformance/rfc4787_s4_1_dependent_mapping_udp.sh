@@ -11,12 +11,14 @@
 setup udp-mapping adm
 nsx "$SRVNS" ip addr add 203.0.113.3/24 dev eth0
 natctl pool show | grep -q "tcp-mapping eim udp-mapping adm " || fail "pool: $(natctl pool show)"
-bg nsx "$SRVNS" $PEER udp-server 5353 2 > /dev/null
+# Each remote answers from the address it was sent to.
+bg nsx "$SRVNS" $PEER udp-server 5353 2 --bind "$SRV" > /dev/null
+bg nsx "$SRVNS" $PEER udp-server 5353 --bind 203.0.113.3 > /dev/null
 sleep 0.3
 view() { nsx "$SUB1" $PEER udp-client "$1" "$2" 1 --sport 45000; }
 
 a1=$(view "$SRV" 5353) && a2=$(view "$SRV" 5354) && b=$(view 203.0.113.3 5353) ||
-	fail "no answer"
+	fail "no answer: $(natctl session show)"
 log "adm: $SRV:5353 sees $a1, $SRV:5354 $a2, 203.0.113.3:5353 $b"
 [ "$a1" = "$a2" ] || fail "two ports of one address saw $a1 and $a2"
 [ "${a1% *}" = "${b% *}" ] && [ "${a1#* }" != "${b#* }" ] ||

@@ -7,8 +7,10 @@
   peer.py tcp-client ADDR PORT BYTES [--sport P]
                                      send BYTES random bytes, check the answer's
                                      hash, print the server's view of us
-  peer.py udp-server PORT [COUNT]    echo "<peer addr> <peer port> <payload>"
-                                     (on COUNT ports from PORT on)
+  peer.py udp-server PORT [COUNT] [--bind ADDR]
+                                     echo "<peer addr> <peer port> <payload>"
+                                     (on COUNT ports from PORT on, of ADDR
+                                     only: answers leave from it)
   peer.py udp-client ADDR PORT [N] [--sport P]
                                      send N datagrams, print the server's view
   peer.py udp-send ADDR PORT [--sport P [--count N]]
@@ -104,7 +106,7 @@ def udp_server(a):
     for port in range(a.port, a.port + a.count):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        s.bind(("0.0.0.0", port))
+        s.bind((a.bind, port))
         s.setblocking(False)
         socks[s.fileno()] = s
         ep.register(s, select.EPOLLIN)
@@ -285,6 +287,7 @@ def main():
     x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-server"); x.add_argument("port", type=int)
     x.add_argument("count", type=int, nargs="?", default=1)
+    x.add_argument("--bind", default="0.0.0.0")
     x = sub.add_parser("udp-client"); x.add_argument("addr"); x.add_argument("port", type=int)
     x.add_argument("n", type=int, nargs="?", default=1); x.add_argument("--sport", type=int)
     x = sub.add_parser("udp-send"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
