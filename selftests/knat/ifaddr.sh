@@ -3,8 +3,9 @@
 # A pool that follows the router's outside interface (pool add dev out) has
 # the interface's addresses: one added joins the pool; when one is removed,
 # its mappings go at once and the same flow goes on from the address left.
-# The operator cannot add or remove its addresses; a missing interface and
-# a deterministic pool following one are refused.
+# An address of the inside prefix is never taken (RFC 4787 REQ-7).  The
+# operator cannot add or remove its addresses; a missing interface and a
+# deterministic pool following one are refused.
 . "$(dirname "$0")/lib.sh"
 setup_net
 nsx "$RTR" sysctl -qw net.ipv4.conf.out.promote_secondaries=1
@@ -32,6 +33,12 @@ view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport 44000) || fail "the fl
 [ "${view%% *}" = 203.0.113.5 ] || fail "the flow went on as $view"
 nsx "$RTR" ip addr add 203.0.113.1/24 dev out || fail "ip addr add again"
 wait_for 10 has 203.0.113.1 || fail "the address did not come back: $(natctl pool show)"
+# An address that conflicts with the inside is left out; the one added
+# after it shows it was looked at.
+nsx "$RTR" ip addr add 100.64.9.1/24 dev out || fail "ip addr add inside"
+nsx "$RTR" ip addr add 203.0.113.9/24 dev out || fail "ip addr add .9"
+wait_for 10 has 203.0.113.9 || fail "203.0.113.9 did not join: $(natctl pool show)"
+has 100.64.9.1 && fail "an inside address joined the pool: $(natctl pool show)"
 
 err=$(natctl pool addr add 1 198.51.100.0/30 2>&1) && fail "pool addr add was accepted"
 echo "$err" | grep -q "follows an interface" || fail "pool addr add: $err"
