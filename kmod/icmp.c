@@ -122,6 +122,10 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 	__be32 addr, *outer;
 	__be16 port;
 
+	/* RFC 4787 REQ-12b, off by default (REQ-12a): from its remote only. */
+	if (!outbound && READ_ONCE(kn->cfg.icmp_filter) &&
+	    ip_hdr(skb)->saddr != s->in.raddr)
+		return knat_drop(kn, KNAT_STAT_DROP_FILTERED);
 	if (!knat_icmp_csum_ok(skb, pkt))
 		return knat_drop(kn, KNAT_STAT_DROP_MALFORMED);
 	if (skb_ensure_writable(skb, skb_network_offset(skb) +

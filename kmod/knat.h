@@ -270,6 +270,7 @@ struct knat_config {
 	u32 interim;			/* seconds; 0: no interim events */
 	u32 inbound_refresh;		/* 0 or 1 (RFC 4787 REQ-6) */
 	u32 syn_unreach;		/* 0 or 1 (RFC 5382 REQ-4, REQ-4a) */
+	u32 icmp_filter;		/* 0 or 1 (RFC 4787 REQ-12b) */
 };
 
 struct knat_stats {

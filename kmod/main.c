@@ -28,6 +28,7 @@ static const struct knat_config knat_default_config = {
 	.interim = 0,
 	.inbound_refresh = 1,
 	.syn_unreach = 1,
+	.icmp_filter = 0,
 };
 
 /**

@@ -127,6 +127,7 @@ static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_INTERIM] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_interim_range),
 	[KNAT_A_INBOUND_REFRESH] = NLA_POLICY_MAX(NLA_U32, 1),
 	[KNAT_A_SYN_UNREACH] = NLA_POLICY_MAX(NLA_U32, 1),
+	[KNAT_A_ICMP_FILTER] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 static const struct nla_policy knat_empty_policy[KNAT_A_MAX + 1] = {};
@@ -212,7 +213,8 @@ static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_MAX_SESSIONS, c->max_sessions) ||
 	    nla_put_u32(msg, KNAT_A_INTERIM, c->interim) ||
 	    nla_put_u32(msg, KNAT_A_INBOUND_REFRESH, c->inbound_refresh) ||
-	    nla_put_u32(msg, KNAT_A_SYN_UNREACH, c->syn_unreach)) {
+	    nla_put_u32(msg, KNAT_A_SYN_UNREACH, c->syn_unreach) ||
+	    nla_put_u32(msg, KNAT_A_ICMP_FILTER, c->icmp_filter)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -236,7 +238,8 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	    !a[KNAT_A_TIMEOUT_TCP_TRANS] && !a[KNAT_A_TIMEOUT_TCP_OPEN] &&
 	    !a[KNAT_A_TIMEOUT_ICMP] &&
 	    !a[KNAT_A_MAX_SESSIONS] && !a[KNAT_A_INTERIM] &&
-	    !a[KNAT_A_INBOUND_REFRESH] && !a[KNAT_A_SYN_UNREACH]) {
+	    !a[KNAT_A_INBOUND_REFRESH] && !a[KNAT_A_SYN_UNREACH] &&
+	    !a[KNAT_A_ICMP_FILTER]) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -249,6 +252,7 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	knat_config_update(&c->interim, a[KNAT_A_INTERIM]);
 	knat_config_update(&c->inbound_refresh, a[KNAT_A_INBOUND_REFRESH]);
 	knat_config_update(&c->syn_unreach, a[KNAT_A_SYN_UNREACH]);
+	knat_config_update(&c->icmp_filter, a[KNAT_A_ICMP_FILTER]);
 	return 0;
 }
 

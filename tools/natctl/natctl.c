@@ -66,7 +66,8 @@ static const char usage_text[] =
 "               inbound-refresh (1: inbound packets refresh their session, 0: not),\n"
 "               syn-unreachable (1: an unsolicited inbound SYN gets ICMP port\n"
 "               unreachable after 6 s unless the inside opens that connection, 0:\n"
-"               dropped silently)\n"
+"               dropped silently), icmp-error-filtering (1: an ICMP error from\n"
+"               outside only from the remote of the flow it quotes, 0: from anyone)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
 "                                         a forward's)\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
@@ -244,6 +245,7 @@ static const struct {
 	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
 	{ "inbound-refresh", KNAT_A_INBOUND_REFRESH, 1 },
 	{ "syn-unreachable", KNAT_A_SYN_UNREACH, 1 },
+	{ "icmp-error-filtering", KNAT_A_ICMP_FILTER, 1 },
 };
 
 #define N_CONFIG_KEYS ARRAY_SIZE(config_keys)

@@ -35,7 +35,7 @@ enum knat_cmd {
 	KNAT_CMD_CONFIG_GET,	/* reply: the settings: TIMEOUT_UDP and the
 				 * other timeouts (TCP_OPEN too),
 				 * MAX_SESSIONS, INTERIM,
-				 * INBOUND_REFRESH, SYN_UNREACH
+				 * INBOUND_REFRESH, SYN_UNREACH, ICMP_FILTER
 				 */
 	KNAT_CMD_CONFIG_SET,	/* any of those */
 	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS, STATIC */
@@ -144,6 +144,11 @@ enum knat_attr {
 					 */
 	KNAT_A_MAPPING_TCP,		/* u8: enum knat_mapping_mode of a pool's TCP */
 	KNAT_A_MAPPING_UDP,		/* u8: enum knat_mapping_mode of its UDP */
+	KNAT_A_ICMP_FILTER,		/* u32: 0 or 1, an ICMP error from
+					 * outside is taken only from the remote
+					 * of the flow it quotes (RFC 4787
+					 * REQ-12b)
+					 */
 
 	__KNAT_A_MAX
 };
