@@ -527,6 +527,40 @@ static void icmp_error_bad_checksum(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * RFC 4787 REQ-12b: with icmp-error-filtering, an error about a flow to
+ * 203.0.113.9 is taken from 203.0.113.9, not from a router on the way.
+ */
+static void icmp_error_filter_by_source(struct kunit *test)
+{
+	static const char *const from[] = { "203.0.113.1", "203.0.113.9" };
+	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct knat_pkt pkt;
+	struct sk_buff *skb;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 40000,
+				"203.0.113.9", 53);
+	s->ext_addr = knat_test_addr("198.51.100.7");
+	s->ext_port = htons(1999);
+	kn->cfg.icmp_filter = 1;
+	for (i = 0; i < ARRAY_SIZE(from); i++) {
+		skb = craft(test, IPPROTO_UDP, "198.51.100.7", 1999,
+			    "203.0.113.9", 53);
+		skb = craft_error(test, skb, from[i], "198.51.100.7",
+				  ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
+		KUNIT_ASSERT_EQ(test, knat_parse(skb, false, &pkt), 0);
+		KUNIT_EXPECT_EQ(test, knat_icmp_error(kn, skb, &pkt, s, false),
+				i ? NF_ACCEPT : NF_DROP);
+		kfree_skb(skb);
+	}
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_DROP_FILTERED), 1);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_XLATE_ICMP_ERR), 1);
+	knat_test_net_free(kn);
+}
+
 /* Hold the SYN from @src:@sport to 198.51.100.1:@dport. */
 static void syn_hold(struct kunit *test, struct knat_net *kn, const char *src,
 		     u16 sport, u16 dport)
@@ -603,6 +637,7 @@ static struct kunit_case knat_xlate_cases[] = {
 	KUNIT_CASE(icmp_error_short_quote),
 	KUNIT_CASE(icmp_error_rejects_bad_quotes),
 	KUNIT_CASE(icmp_error_bad_checksum),
+	KUNIT_CASE(icmp_error_filter_by_source),
 	KUNIT_CASE(syn_hold_match_expire),
 	{}
 };
