@@ -10,10 +10,10 @@
  * address it was sent to.  With syn-unreachable 0, local policy, they are
  * dropped silently (REQ-4a) and nothing is kept.
  *
- * At most KNAT_SYN_MAX are held per namespace, a few kilobytes, and a SYN
- * flood beyond that is only dropped: it bounds both the memory and the
- * answers (KNAT_SYN_MAX per KNAT_SYN_HOLD).  A retransmitted SYN does not
- * restart the wait of the first.
+ * At most KNAT_SYN_MAX are held per namespace (128 bytes each, 128 KiB in
+ * all), and a SYN flood beyond that is only dropped: it bounds both the
+ * memory and the answers (KNAT_SYN_MAX per KNAT_SYN_HOLD).  A
+ * retransmitted SYN does not restart the wait of the first.
  */
 #include <linux/icmp.h>
 #include <linux/ip.h>
