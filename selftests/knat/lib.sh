@@ -193,7 +193,7 @@ bg_ready() {
 	shift
 	"$@" > "$f" &
 	BGPIDS+=($!)
-	wait_for 60 grep -q '^ready$' "$f" || fail "$* did not start"
+	wait_for 150 grep -q '^ready$' "$f" || fail "$* did not start"
 }
 
 # heard FILE: what a bg_ready listener printed after "ready"

@@ -133,7 +133,7 @@ def listening(**kw):
     up = threading.Event()
     sn = AsyncSniffer(iface=up_ifaces(), started_callback=up.set, **kw)
     sn.start()
-    if not up.wait(60):
+    if not up.wait(150):
         sys.exit("the sniffer did not start")
     return sn
 
