@@ -149,24 +149,18 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
 }
 
-/* The pool a new subscriber at @addr would take, if any. */
-static struct knat_pool *knat_inside_pool(struct knat_net *kn, __be32 addr)
-{
-	struct knat_inside *in = knat_inside_find(kn, addr);
-
-	return in ? knat_pool_by_id(kn, in->pool_id) : NULL;
-}
-
 static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
 					    int *reason)
 {
 	struct knat_subscriber *sub;
+	struct knat_inside *in;
 	struct knat_pool *pool;
 
 	sub = knat_sub_find(kn, addr);
 	if (sub)
 		return sub;
-	pool = knat_inside_pool(kn, addr);
+	in = knat_inside_find(kn, addr);
+	pool = in ? knat_pool_by_id(kn, in->pool_id) : NULL;
 	*reason = KNAT_STAT_DROP_NO_POOL;
 	if (!pool)
 		return NULL;
@@ -247,9 +241,19 @@ static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m)
 	return 0;
 }
 
+/* The mapping behaviour (enum knat_mapping_mode) of @pool for @proto. */
+static u8 knat_pool_mapping(const struct knat_pool *pool, u8 proto)
+{
+	int i = knat_proto_index(proto);
+
+	if (i < 0 || i >= ARRAY_SIZE(pool->mapping))
+		return KNAT_MAPPING_EIM;
+	return pool->mapping[i];
+}
+
 static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 						const struct knat_tuple *t,
-						u8 dep, int *reason)
+						int *reason)
 {
 	struct knat_subscriber *sub;
 	struct knat_mapping *m;
@@ -265,7 +269,7 @@ static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 	m->in.addr = t->laddr;
 	m->in.port = t->lport;
 	m->in.proto = t->proto;
-	m->dep = dep;
+	m->dep = knat_pool_mapping(sub->pool, t->proto);
 	m->sub = sub;
 	*reason = knat_sub_alloc(kn, sub, t, m);
 	if (*reason) {
@@ -591,27 +595,15 @@ static bool knat_table_full(struct knat_net *kn, int *reason)
 	return true;
 }
 
-/* The mapping behaviour (enum knat_mapping_mode) for a new flow of @t. */
-static u8 knat_mapping_mode(struct knat_net *kn, const struct knat_tuple *t)
-{
-	struct knat_subscriber *sub = knat_sub_find(kn, t->laddr);
-	struct knat_pool *pool = sub ? sub->pool :
-				       knat_inside_pool(kn, t->laddr);
-	int i = knat_proto_index(t->proto);
-
-	if (!pool || i < 0 || i >= ARRAY_SIZE(pool->mapping))
-		return KNAT_MAPPING_EIM;
-	return pool->mapping[i];
-}
-
 /*
  * Under kn->lock: the mapping a new flow of @t uses, if it has one: the
- * inside endpoint's (EIM), the one toward the flow's remote address (ADM),
- * none (APDM: a mapping per remote endpoint, so per session).
+ * inside endpoint's (EIM, in map_in), or the one toward the flow's remote
+ * address (ADM).  Outside map_in, only an ADM mapping has a perms entry
+ * (an EIM one filtering ADF is in map_in; APDM keeps none): no need to
+ * know the pool to look.  APDM makes a mapping per session.
  */
 static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
-					    const struct knat_tuple *t,
-					    u8 *dep)
+					    const struct knat_tuple *t)
 {
 	struct knat_endpoint ep = {
 		.addr = t->laddr, .port = t->lport, .proto = t->proto,
@@ -620,13 +612,9 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 	struct knat_mapping *m;
 	struct knat_perm *p;
 
-	*dep = KNAT_MAPPING_EIM;
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
-	if (m)
+	if (m || !atomic_read(&kn->perms.nelems))
 		return m;
-	*dep = knat_mapping_mode(kn, t);
-	if (*dep != KNAT_MAPPING_ADM)
-		return NULL;
 	p = knat_perm_lookup(kn, t, &key);
 	return p ? p->map : NULL;
 }
@@ -648,15 +636,14 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 	struct knat_mapping *m;
 	struct knat_session *s;
 	bool fresh = false;
-	u8 dep;
 
 	spin_lock_bh(&kn->lock);
 	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
 	if (s || knat_table_full(kn, reason))
 		goto unlock;
-	m = knat_mapping_of(kn, in, &dep);
+	m = knat_mapping_of(kn, in);
 	if (!m) {
-		m = knat_mapping_create(kn, in, dep, reason);
+		m = knat_mapping_create(kn, in, reason);
 		if (!m)
 			goto unlock;
 		fresh = true;
