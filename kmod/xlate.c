@@ -231,6 +231,12 @@ int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 	return 0;
 }
 
+/* A SYN opening a connection: not the SYN-ACK answering one. */
+static bool knat_tcp_opening(u8 flags)
+{
+	return (flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
+}
+
 static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
 {
 	u8 add = outbound ? KNAT_TCPF_SEEN_OUT : KNAT_TCPF_SEEN_IN;
@@ -246,7 +252,7 @@ static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
 	do {
 		new = old | add;
 		/* A fresh SYN on a closed or closing session starts over. */
-		if ((flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN &&
+		if (knat_tcp_opening(flags) &&
 		    (old & (KNAT_TCPF_FIN | KNAT_TCPF_RST)))
 			new = add;
 		/* Anything but a RST after one: it did not end the
@@ -323,7 +329,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	knat_session_touch(s, pkt.tcp_flags, true, true);
 	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
-	if ((pkt.tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN)
+	if (knat_tcp_opening(pkt.tcp_flags))
 		knat_syn_matched(kn, s);
 	knat_count(kn, KNAT_STAT_XLATE_OUT);
 	return NF_ACCEPT;
@@ -347,9 +353,9 @@ static unsigned int knat_inbound_refused(struct knat_net *kn,
 {
 	if (reason == KNAT_STAT_DROP_NO_MAPPING && knat_for_host(kn, skb))
 		return NF_ACCEPT;
-	if (!hairpin && (pkt->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
-	    TCPHDR_SYN && (reason == KNAT_STAT_DROP_NO_MAPPING ||
-			   reason == KNAT_STAT_DROP_FILTERED))
+	if (!hairpin && knat_tcp_opening(pkt->tcp_flags) &&
+	    (reason == KNAT_STAT_DROP_NO_MAPPING ||
+	     reason == KNAT_STAT_DROP_FILTERED))
 		knat_syn_hold(kn, skb, &pkt->key);
 	return knat_drop(kn, reason);
 }
