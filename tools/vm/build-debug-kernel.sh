@@ -16,12 +16,17 @@ main() {
 
 	key=$( (cat "$here/debug.config"; stat -c '%s %Y' "$tarball") | sha256sum | cut -c1-16)
 	dir=$cache/debug-kernel-$key
+	# One build at a time: a second caller (another clone, a CI run)
+	# waits for the first and then reuses its kernel, rather than
+	# removing the tree it is building.
+	mkdir -p "$cache"
+	exec 9> "$cache/.lock"
+	flock 9
 	if [ -f "$dir/.knat-complete" ]; then
 		echo "$dir"
 		return 0
 	fi
 
-	mkdir -p "$cache"
 	rm -rf "$dir" "$cache"/debug-kernel-*.tmp
 	mkdir -p "$dir.tmp"
 	echo "build-debug-kernel: building in $dir (takes a while)" >&2
