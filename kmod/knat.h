@@ -26,6 +26,7 @@
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
 #define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
+#define KNAT_LOW_BLOCK		16	/* default ports per low block */
 
 /*
  * A flow as one side of the NAT sees it: l = the inside (or external)
@@ -129,6 +130,9 @@ struct knat_pool {
 	u16 port_max;
 	u16 block_size;			/* dynamic: ports per block */
 	u32 nblocks;			/* dynamic: blocks per address */
+	u16 low_block;			/* ports per low block, 0: none */
+	u16 low_min;			/* low blocks: [low_min, 1023] */
+	u32 nlow;			/* low blocks per address */
 	u16 max_blocks;			/* per subscriber */
 	u32 max_sessions;		/* per subscriber, 0: unlimited */
 	u32 cooling_secs;
@@ -415,6 +419,7 @@ extern u64 knat_alloc_work;		/* words examined, for KUnit */
 
 /* pool.c */
 struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size);
+void knat_pool_low(struct knat_pool *pool, u16 size);
 void knat_pool_destroy(struct knat_pool *pool);
 struct knat_range *knat_range_create(struct knat_pool *pool, __be32 prefix,
 				     u8 plen);

@@ -69,6 +69,7 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
 	[KNAT_A_IN_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),
 	[KNAT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KNAT_A_LOW_BLOCK] = NLA_POLICY_MAX(NLA_U16, 1023),
 };
 
 static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {

@@ -90,7 +90,8 @@ static int knat_range_check(struct knat_net *kn, const struct knat_pool *pool,
 		return -ENOSPC;
 	}
 	if (pool->mode == KNAT_MODE_DYNAMIC &&
-	    (u64)pool->nblocks << (32 - plen) > KNAT_MAX_RANGE_BLOCKS) {
+	    (u64)(pool->nblocks + pool->nlow) << (32 - plen) >
+	    KNAT_MAX_RANGE_BLOCKS) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "too many blocks: make them larger, or add fewer addresses at once");
 		return -E2BIG;
@@ -166,6 +167,27 @@ static int knat_pool_follow(struct knat_net *kn, struct knat_pool *pool,
 	return knat_if_pool_fill(kn, pool, info->extack);
 }
 
+/*
+ * Low blocks: by default in a dynamic pool whose ports start above 1023,
+ * of KNAT_LOW_BLOCK ports; never in one whose range has low ports.
+ */
+static int knat_pool_low_blocks(struct knat_pool *pool, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[KNAT_A_LOW_BLOCK];
+	bool may = pool->mode == KNAT_MODE_DYNAMIC && pool->port_min >= 1024;
+	u16 size = may ? KNAT_LOW_BLOCK : 0;
+
+	if (attr)
+		size = nla_get_u16(attr);
+	if (size && !may) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "low blocks need a dynamic pool whose ports start above 1023");
+		return -EINVAL;
+	}
+	knat_pool_low(pool, size);
+	return 0;
+}
+
 /* Settings of POOL_ADD that are not addresses. */
 static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 {
@@ -199,6 +221,9 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 				   "port overlapping needs endpoint-independent mapping");
 		return -EINVAL;
 	}
+	err = knat_pool_low_blocks(pool, info);
+	if (err)
+		return err;
 	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
 		if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
 			NL_SET_ERR_MSG_MOD(info->extack,
@@ -462,7 +487,8 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 		    nla_put_u8(skb, KNAT_A_IN_PREFIXLEN, pool->det_plen) ||
 		    nla_put_u16(skb, KNAT_A_BLOCK_SIZE, pool->det_ports))
 			return -EMSGSIZE;
-	} else if (nla_put_u16(skb, KNAT_A_BLOCK_SIZE, pool->block_size)) {
+	} else if (nla_put_u16(skb, KNAT_A_BLOCK_SIZE, pool->block_size) ||
+		   nla_put_u16(skb, KNAT_A_LOW_BLOCK, pool->low_block)) {
 		return -EMSGSIZE;
 	}
 	nest = nla_nest_start(skb, KNAT_A_RANGES);
@@ -473,7 +499,7 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 			return -EMSGSIZE;
 		if (pool->mode == KNAT_MODE_DETERMINISTIC)
 			continue;
-		total += range->naddrs * pool->nblocks;
+		total += range->naddrs * (pool->nblocks + pool->nlow);
 		active += READ_ONCE(range->nactive);
 		cooling += READ_ONCE(range->ncooling);
 	}

@@ -13,6 +13,12 @@
  * cooling -> free.  Limits on blocks and sessions are per subscriber; a
  * refused allocation never evicts a live mapping (REQ-11).
  *
+ * When the port range starts above 1023, ports below 1024 form low blocks
+ * of their own, after the others in a range's block array, for inside
+ * ports below 1024 (RFC 4787 REQ-3a): a subscriber takes one on its paired
+ * address when it needs one, and it lives, cools and is logged as any
+ * block.  An address the host uses has none: its services listen there.
+ *
  * A deterministic pool (RFC 7422) gives the i-th address of its inside
  * prefix a fixed port range of a fixed external address: both directions
  * of the relation are arithmetic, and nothing needs logging.
@@ -47,6 +53,14 @@ struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size)
 	return pool;
 }
 
+/* Low blocks of @size ports, ending at port 1023; 0: none.  Before ranges. */
+void knat_pool_low(struct knat_pool *pool, u16 size)
+{
+	pool->low_block = size;
+	pool->nlow = size ? 1023 / size : 0;
+	pool->low_min = 1024 - pool->nlow * size;
+}
+
 void knat_pool_destroy(struct knat_pool *pool)
 {
 	struct knat_range *range, *tmp;
@@ -69,7 +83,7 @@ static int knat_bitmap_init(struct knat_bitmap *bm, u32 nbits)
 struct knat_range *knat_range_create(struct knat_pool *pool, __be32 prefix,
 				     u8 plen)
 {
-	u32 n = 1U << (32 - plen), nb = n * pool->nblocks, i, p;
+	u32 n = 1U << (32 - plen), nb = n * (pool->nblocks + pool->nlow), i, p;
 	struct knat_range *range;
 
 	range = kzalloc(struct_size(range, addrs, n), GFP_KERNEL);
@@ -193,16 +207,61 @@ struct knat_pool_addr *knat_pool_addr_find(struct knat_net *kn, __be32 addr)
 	return NULL;
 }
 
+/*
+ * The blocks of one class in a range's array: address a's are the @per
+ * from base + a * per.  Ordinary blocks come first, then the low ones.
+ */
+struct knat_bclass {
+	u32 base;
+	u32 per;
+};
+
+static struct knat_bclass knat_bclass(const struct knat_range *range,
+				      bool low)
+{
+	const struct knat_pool *pool = range->pool;
+	struct knat_bclass c = { .per = pool->nblocks };
+
+	if (low) {
+		c.base = range->naddrs * pool->nblocks;
+		c.per = pool->nlow;
+	}
+	return c;
+}
+
+static bool knat_block_low(const struct knat_block *b)
+{
+	return b->index >= b->range->naddrs * b->range->pool->nblocks;
+}
+
+/* The index in its range of the address of @b, and of @b on it. */
+static u32 knat_block_where(const struct knat_block *b, u32 *nth)
+{
+	struct knat_bclass c = knat_bclass(b->range, knat_block_low(b));
+
+	*nth = (b->index - c.base) % c.per;
+	return (b->index - c.base) / c.per;
+}
+
 struct knat_pool_addr *knat_block_addr(const struct knat_block *b)
 {
-	return &b->range->addrs[b->index / b->range->pool->nblocks];
+	u32 nth;
+
+	return &b->range->addrs[knat_block_where(b, &nth)];
 }
 
 void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi)
 {
 	const struct knat_pool *pool = b->range->pool;
+	u32 nth;
 
-	*lo = pool->port_min + (b->index % pool->nblocks) * pool->block_size;
+	knat_block_where(b, &nth);
+	if (knat_block_low(b)) {
+		*lo = pool->low_min + nth * pool->low_block;
+		*hi = *lo + pool->low_block - 1;
+		return;
+	}
+	*lo = pool->port_min + nth * pool->block_size;
 	*hi = *lo + pool->block_size - 1;
 }
 
@@ -240,42 +299,59 @@ static void knat_local_blocks(struct knat_net *kn, struct knat_range *range,
 	*xhi = a * pool->nblocks + (hi - pool->port_min) / pool->block_size;
 }
 
-/* A free block on address @a of @range, from a random start. */
+/*
+ * A free block of class @low on address @a of @range, from a random start.
+ * An address the host uses has no low blocks, and no ordinary block that
+ * holds a local port.
+ */
 static int knat_block_find_on(struct knat_net *kn, struct knat_range *range,
-			      u32 a)
+			      u32 a, bool low)
 {
-	u32 nb = range->pool->nblocks, lo = a * nb, xlo, xhi;
+	struct knat_bclass c = knat_bclass(range, low);
+	u32 lo = c.base + a * c.per, xlo, xhi;
 
-	knat_local_blocks(kn, range, a, &xlo, &xhi);
+	if (!c.per || (low && READ_ONCE(range->addrs[a].local)))
+		return -1;
+	if (low) {
+		xlo = 1;
+		xhi = 0;
+	} else {
+		knat_local_blocks(kn, range, a, &xlo, &xhi);
+	}
 	return knat_bits_search(range->bmap.full, range->bmap.used, lo,
-				lo + nb - 1, lo + get_random_u32_below(nb),
+				lo + c.per - 1, lo + get_random_u32_below(c.per),
 				xlo, xhi);
 }
 
 /*
- * A free block anywhere in @range, searching from address @a.  A block the
- * plain search finds on an address the host uses may hold local ports: then
- * that address is searched without them, and the search moves on.  Each
- * round settles one address, so the rounds are bounded by the addresses.
+ * A free block of class @low anywhere in @range, searching from address @a.
+ * A block the plain search finds on an address the host uses may be one it
+ * may not have: then that address is searched alone, and the search moves
+ * on.  Each round settles one address, so the rounds are bounded by the
+ * addresses.
  */
 static int knat_block_find_in(struct knat_net *kn, struct knat_range *range,
-			      u32 a)
+			      u32 a, bool low)
 {
-	u32 nb = range->pool->nblocks, total = range->naddrs * nb;
-	u32 start = a * nb + get_random_u32_below(nb);
-	u32 round;
+	struct knat_bclass c = knat_bclass(range, low);
+	u32 total = range->naddrs * c.per, start, round;
 	int bit;
 
+	if (!c.per)
+		return -1;
+	start = c.base + a * c.per + get_random_u32_below(c.per);
 	for (round = 0; round <= range->naddrs; round++) {
-		bit = knat_bits_search(range->bmap.full, range->bmap.used, 0,
-				       total - 1, start, 1, 0);
-		if (bit < 0 || !READ_ONCE(range->addrs[bit / nb].local))
+		bit = knat_bits_search(range->bmap.full, range->bmap.used,
+				       c.base, c.base + total - 1, start, 1, 0);
+		if (bit < 0)
 			return bit;
-		a = bit / nb;
-		bit = knat_block_find_on(kn, range, a);
+		a = (bit - c.base) / c.per;
+		if (!READ_ONCE(range->addrs[a].local))
+			return bit;
+		bit = knat_block_find_on(kn, range, a, low);
 		if (bit >= 0)
 			return bit;
-		start = (a + 1) % range->naddrs * nb;
+		start = c.base + (a + 1) % range->naddrs * c.per;
 	}
 	return -1;
 }
@@ -284,18 +360,20 @@ static int knat_block_find_in(struct knat_net *kn, struct knat_range *range,
 static struct knat_range *knat_sub_paired(struct knat_subscriber *sub, u32 *a)
 {
 	struct knat_block *b;
+	u32 nth;
 
 	list_for_each_entry(b, &sub->blocks, node) {
 		if (b->range->draining)
 			continue;
-		*a = b->index / b->range->pool->nblocks;
+		*a = knat_block_where(b, &nth);
 		return b->range;
 	}
 	return NULL;
 }
 
+/* A free block of class @low for @sub: on its paired address, if it has one. */
 static struct knat_block *knat_block_pick(struct knat_net *kn,
-					  struct knat_subscriber *sub)
+					  struct knat_subscriber *sub, bool low)
 {
 	struct knat_pool *pool = sub->pool;
 	struct knat_range *range, *first = NULL;
@@ -304,7 +382,7 @@ static struct knat_block *knat_block_pick(struct knat_net *kn,
 
 	range = knat_sub_paired(sub, &a);
 	if (range) {
-		bit = knat_block_find_on(kn, range, a);
+		bit = knat_block_find_on(kn, range, a, low);
 		return bit < 0 ? NULL : &range->blocks[bit];
 	}
 	if (!pool->naddrs)
@@ -326,7 +404,7 @@ static struct knat_block *knat_block_pick(struct knat_net *kn,
 	a = r;
 	do {
 		if (!range->draining) {
-			bit = knat_block_find_in(kn, range, a);
+			bit = knat_block_find_in(kn, range, a, low);
 			if (bit >= 0)
 				return &range->blocks[bit];
 		}
@@ -659,35 +737,61 @@ static int knat_block_use(struct knat_net *kn, struct knat_block *b,
 	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t);
 }
 
-/* A port in a block of @sub, taking a new block when those are full. */
-static int knat_sub_alloc_block(struct knat_net *kn,
-				struct knat_subscriber *sub,
-				const struct knat_tuple *t, struct knat_mapping *m)
+/*
+ * A port in a block of class @low of @sub, taking a new block when those
+ * are full.  Return: the port, or a negative KNAT_STAT_DROP_* reason.
+ */
+static int knat_block_alloc(struct knat_net *kn, struct knat_subscriber *sub,
+			    const struct knat_tuple *t, bool low,
+			    struct knat_block **bp)
 {
 	struct knat_pool *pool = sub->pool;
 	struct knat_block *b;
 	int port;
 
 	list_for_each_entry(b, &sub->blocks, node) {
-		if (b->range->draining)
+		if (b->range->draining || knat_block_low(b) != low)
 			continue;
 		port = knat_block_use(kn, b, t, pool->overlap);
 		if (port >= 0)
 			goto found;
 	}
 	if (sub->nblocks >= pool->max_blocks)
-		return knat_refuse(kn, sub, KNAT_STAT_DROP_LIMIT_BLOCKS, t->proto);
-	b = knat_block_pick(kn, sub);
+		return -KNAT_STAT_DROP_LIMIT_BLOCKS;
+	b = knat_block_pick(kn, sub, low);
 	if (!b)
-		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+		return -KNAT_STAT_DROP_EXHAUSTED;
 	knat_block_take(kn, b, sub);
 	port = knat_block_use(kn, b, t, pool->overlap);
 	if (port < 0) {
 		/* Only a host port range covering the block gets here. */
 		knat_block_release(kn, b);
-		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
+		return -KNAT_STAT_DROP_EXHAUSTED;
 	}
 found:
+	*bp = b;
+	return port;
+}
+
+/*
+ * A port for @t in a block of @sub.  An inside port below 1024 gets one
+ * below 1024 where the pool has low blocks and one is to be had (RFC 4787
+ * REQ-3a, a SHOULD), else an ordinary one: never a refused flow for it.
+ */
+static int knat_sub_alloc_block(struct knat_net *kn,
+				struct knat_subscriber *sub,
+				const struct knat_tuple *t, struct knat_mapping *m)
+{
+	struct knat_pool *pool = sub->pool;
+	struct knat_block *b;
+	int port = -1;
+
+	if (pool->nlow && t->proto != IPPROTO_ICMP && ntohs(t->lport) < 1024)
+		port = knat_block_alloc(kn, sub, t, true, &b);
+	if (port < 0)
+		port = knat_block_alloc(kn, sub, t, false, &b);
+	if (port < 0)
+		return knat_refuse(kn, sub, -port, t->proto);
 	b->nmappings++;
 	m->block = b;
 	m->paddr = knat_block_addr(b);
@@ -763,10 +867,18 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
 	const struct knat_range *range = pa->range;
 	const struct knat_pool *pool = range->pool;
 
-	if (pool->mode != KNAT_MODE_DYNAMIC || port < pool->port_min ||
+	u32 a = pa - range->addrs;
+
+	if (pool->mode != KNAT_MODE_DYNAMIC)
+		return NULL;
+	if (pool->nlow && port >= pool->low_min && port < 1024)
+		return &range->blocks[range->naddrs * pool->nblocks +
+				      a * pool->nlow +
+				      (port - pool->low_min) / pool->low_block];
+	if (port < pool->port_min ||
 	    port - pool->port_min >= pool->nblocks * pool->block_size)
 		return NULL;
-	return &range->blocks[(pa - range->addrs) * pool->nblocks +
+	return &range->blocks[a * pool->nblocks +
 			      (port - pool->port_min) / pool->block_size];
 }
 

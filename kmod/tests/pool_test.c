@@ -376,6 +376,90 @@ static void overlapping_ports(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/* A dynamic pool of @prefix/@plen, ports above 1023, low blocks of 16. */
+static struct knat_pool *low_pool_for(struct kunit *test, struct knat_net **kn,
+				      const char *prefix, u8 plen)
+{
+	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 256);
+
+	knat_pool_low(pool, 16);
+	*kn = knat_test_net_empty(test);
+	knat_test_pool_add(test, *kn, pool, prefix, plen);
+	knat_test_inside(test, *kn, "100.64.0.0", 10, 1);
+	return pool;
+}
+
+/*
+ * RFC 4787 REQ-3a: an inside port below 1024 leaves from one below 1024,
+ * of a low block on the subscriber's paired address; other ports and ICMP
+ * ids from ordinary blocks.  A low block is a block: whois finds it, it
+ * counts toward max-blocks, and it cools.
+ */
+static void low_ports_stay_low(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = low_pool_for(test, &kn, "198.51.100.0", 30);
+	struct knat_session *lo, *hi, *ping;
+	struct knat_block *blk;
+	int reason;
+
+	KUNIT_EXPECT_EQ(test, pool->nlow, 63U);
+	KUNIT_EXPECT_EQ(test, pool->low_min, 16);
+	lo = out(kn, IPPROTO_UDP, "100.64.0.2", 500, "203.0.113.9", 500, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, lo);
+	KUNIT_EXPECT_GE(test, ntohs(lo->ext_port), 16);
+	KUNIT_EXPECT_LE(test, ntohs(lo->ext_port), 1023);
+	blk = block_of(lo);
+	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(lo->map->paddr,
+						  ntohs(lo->ext_port)), blk);
+	KUNIT_EXPECT_EQ(test, knat_block_addr(blk)->addr, lo->ext_addr);
+
+	hi = out(kn, IPPROTO_TCP, "100.64.0.2", 40000, "203.0.113.9", 443,
+		 &reason);
+	ping = out(kn, IPPROTO_ICMP, "100.64.0.2", 7, "203.0.113.9", 0, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, hi);
+	KUNIT_ASSERT_NOT_NULL(test, ping);
+	KUNIT_EXPECT_GE(test, ntohs(hi->ext_port), 1024);
+	KUNIT_EXPECT_GE(test, ntohs(ping->ext_port), 1024);
+	/* Paired: one address for all. */
+	KUNIT_EXPECT_EQ(test, hi->ext_addr, lo->ext_addr);
+	KUNIT_EXPECT_EQ(test, ping->ext_addr, lo->ext_addr);
+	KUNIT_EXPECT_EQ(test, lo->map->sub->nblocks, 2);
+
+	drop_session(kn, lo);
+	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_COOLING);
+	KUNIT_EXPECT_EQ(test, lo->map->sub->nblocks, 1);
+	knat_test_net_free(kn);
+}
+
+/*
+ * No low block to be had - the subscriber is at max-blocks, or its address
+ * is one the router uses - and the flow gets an ordinary port, not a
+ * refusal.
+ */
+static void low_ports_fall_back(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = low_pool_for(test, &kn, "198.51.100.1", 32);
+	struct knat_session *s;
+	int reason;
+
+	pool->max_blocks = 1;
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 40000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 123, "203.0.113.9", 123, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_GE(test, ntohs(s->ext_port), 1024);
+	KUNIT_EXPECT_EQ(test, s->map->sub->nblocks, 1);
+
+	pool->max_blocks = 8;
+	knat_test_paddr(kn, 0)->local = true;
+	s = out(kn, IPPROTO_UDP, "100.64.0.3", 123, "203.0.113.9", 123, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_GE(test, ntohs(s->ext_port), 1024);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(block_life_and_cooling),
 	KUNIT_CASE(blocks_in_random_order),
@@ -387,6 +471,8 @@ static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(deterministic_both_ways),
 	KUNIT_CASE(deterministic_mappings),
 	KUNIT_CASE(overlapping_ports),
+	KUNIT_CASE(low_ports_stay_low),
+	KUNIT_CASE(low_ports_fall_back),
 	{}
 };
 

@@ -33,6 +33,8 @@ refused "pool overlaps an inside prefix" natctl pool add id 2 100.100.0.0/30
 refused "bits set beyond the prefix" natctl pool add id 2 192.0.2.1/30
 refused "at most 1024 addresses" natctl pool add id 2 192.0.0.0/16
 refused "block size is larger" natctl pool add id 2 192.0.2.0/30 ports 2000-2009 block 16
+refused "ports start above 1023" natctl pool add id 2 192.0.2.0/30 ports 1-65535 low-block 16
+refused "invalid value" natctl pool add id 2 192.0.2.0/30 low-block 1024
 refused "less than one port per subscriber" natctl pool add id 2 192.0.2.0/32 ports 2000-2009 deterministic 100.64.0.0/10
 refused "no such pool" natctl inside add 10.0.0.0/8 pool 9
 refused "no such address range" natctl pool addr del 1 192.0.2.0/30

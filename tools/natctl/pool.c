@@ -52,6 +52,7 @@ static const struct {
 	int bits;
 } pool_keys[] = {
 	{ "block", KNAT_A_BLOCK_SIZE, 65535, 16 },
+	{ "low-block", KNAT_A_LOW_BLOCK, 1023, 16 },
 	{ "max-blocks", KNAT_A_MAX_BLOCKS, 65535, 16 },
 	{ "max-sessions", KNAT_A_SUB_MAX_SESSIONS, UINT32_MAX, 32 },
 	{ "cooling", KNAT_A_COOLING, UINT32_MAX, 32 },
@@ -328,6 +329,7 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 			attr_u16(tb[KNAT_A_BLOCK_SIZE]));
 	} else {
 		out_u64("block", "block", attr_u16(tb[KNAT_A_BLOCK_SIZE]));
+		out_u64("low-block", "low-block", attr_u16(tb[KNAT_A_LOW_BLOCK]));
 		out_u64("max-blocks", "max-blocks", attr_u16(tb[KNAT_A_MAX_BLOCKS]));
 		out_u64("max-sessions", "max-sessions",
 			attr_u32(tb[KNAT_A_SUB_MAX_SESSIONS]));

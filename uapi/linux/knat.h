@@ -149,6 +149,10 @@ enum knat_attr {
 					 * of the flow it quotes (RFC 4787
 					 * REQ-12b)
 					 */
+	KNAT_A_LOW_BLOCK,		/* u16: ports per block below 1024,
+					 * for inside ports below 1024 (RFC 4787
+					 * REQ-3a); 0: none
+					 */
 
 	__KNAT_A_MAX
 };
