@@ -47,13 +47,12 @@ skip() {
 }
 
 cleanup() {
-	local p ns
+	local p
 	for p in "${BGPIDS[@]+"${BGPIDS[@]}"}"; do
 		kill "$p" 2>/dev/null
 	done
-	for ns in "$SUB1" "$SUB2" "$SRVNS" "$RTR"; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	printf 'netns del %s\n' "$SUB1" "$SUB2" "$SRVNS" "$RTR" |
+		ip -force -batch - 2>/dev/null
 	return 0
 }
 trap cleanup EXIT
@@ -78,28 +77,51 @@ natctl() {
 	"$NATCTL" -n "$RTR" "$@"
 }
 
-link() {	# link NS1 DEV1 ADDR1 NS2 DEV2 ADDR2
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
-	nsx "$1" ip addr add "$3" dev "$2"
-	nsx "$4" ip addr add "$6" dev "$5"
-	nsx "$1" ip link set "$2" up
-	nsx "$4" ip link set "$5" up
+# ipb NS: run the ip commands of stdin, one per line, in NS.  One process
+# for many: on the debug kernel every exec costs about a second.
+ipb() {
+	ip -n "$1" -batch -
 }
 
 # setup_net: the namespaces and links, knat loaded but not configured.
 setup_net() {
 	knat_load
-	local ns
-	for ns in "$RTR" "$SUB1" "$SUB2" "$SRVNS"; do
-		ip netns add "$ns" || fail "ip netns add $ns"
-		nsx "$ns" ip link set lo up
-	done
-	link "$SUB1" eth0 100.64.0.2/24 "$RTR" in1 100.64.0.1/24
-	link "$SUB2" eth0 100.64.1.2/24 "$RTR" in2 100.64.1.1/24
-	link "$RTR" out 203.0.113.1/24 "$SRVNS" eth0 203.0.113.2/24
-	nsx "$SUB1" ip route add default via 100.64.0.1
-	nsx "$SUB2" ip route add default via 100.64.1.1
-	nsx "$SRVNS" ip route add "$POOL" via 203.0.113.1
+	ip -batch - <<-EOF || fail "cannot make the namespaces"
+	netns add $RTR
+	netns add $SUB1
+	netns add $SUB2
+	netns add $SRVNS
+	link add in1 netns $RTR type veth peer name eth0 netns $SUB1
+	link add in2 netns $RTR type veth peer name eth0 netns $SUB2
+	link add out netns $RTR type veth peer name eth0 netns $SRVNS
+	EOF
+	ipb "$RTR" <<-EOF || fail "cannot set up $RTR"
+	link set lo up
+	addr add 100.64.0.1/24 dev in1
+	addr add 100.64.1.1/24 dev in2
+	addr add 203.0.113.1/24 dev out
+	link set in1 up
+	link set in2 up
+	link set out up
+	EOF
+	ipb "$SUB1" <<-EOF || fail "cannot set up $SUB1"
+	link set lo up
+	addr add 100.64.0.2/24 dev eth0
+	link set eth0 up
+	route add default via 100.64.0.1
+	EOF
+	ipb "$SUB2" <<-EOF || fail "cannot set up $SUB2"
+	link set lo up
+	addr add 100.64.1.2/24 dev eth0
+	link set eth0 up
+	route add default via 100.64.1.1
+	EOF
+	ipb "$SRVNS" <<-EOF || fail "cannot set up $SRVNS"
+	link set lo up
+	addr add 203.0.113.2/24 dev eth0
+	link set eth0 up
+	route add $POOL via 203.0.113.1
+	EOF
 	nsx "$RTR" sysctl -qw net.ipv4.ip_forward=1
 }
 
