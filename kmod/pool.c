@@ -866,20 +866,20 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
 {
 	const struct knat_range *range = pa->range;
 	const struct knat_pool *pool = range->pool;
-
-	u32 a = pa - range->addrs;
+	bool low = pool->nlow && port >= pool->low_min && port < 1024;
+	struct knat_bclass c = knat_bclass(range, low);
+	u32 nth;
 
 	if (pool->mode != KNAT_MODE_DYNAMIC)
 		return NULL;
-	if (pool->nlow && port >= pool->low_min && port < 1024)
-		return &range->blocks[range->naddrs * pool->nblocks +
-				      a * pool->nlow +
-				      (port - pool->low_min) / pool->low_block];
-	if (port < pool->port_min ||
-	    port - pool->port_min >= pool->nblocks * pool->block_size)
+	if (low)
+		nth = (port - pool->low_min) / pool->low_block;
+	else if (port >= pool->port_min &&
+		 port - pool->port_min < pool->nblocks * pool->block_size)
+		nth = (port - pool->port_min) / pool->block_size;
+	else
 		return NULL;
-	return &range->blocks[a * pool->nblocks +
-			      (port - pool->port_min) / pool->block_size];
+	return &range->blocks[c.base + (pa - range->addrs) * c.per + nth];
 }
 
 /*

@@ -400,6 +400,7 @@ static void low_ports_stay_low(struct kunit *test)
 	struct knat_net *kn;
 	struct knat_pool *pool = low_pool_for(test, &kn, "198.51.100.0", 30);
 	struct knat_session *lo, *hi, *ping;
+	struct knat_subscriber *sub;
 	struct knat_block *blk;
 	int reason;
 
@@ -424,11 +425,13 @@ static void low_ports_stay_low(struct kunit *test)
 	/* Paired: one address for all. */
 	KUNIT_EXPECT_EQ(test, hi->ext_addr, lo->ext_addr);
 	KUNIT_EXPECT_EQ(test, ping->ext_addr, lo->ext_addr);
-	KUNIT_EXPECT_EQ(test, lo->map->sub->nblocks, 2);
+	sub = lo->map->sub;
+	KUNIT_EXPECT_EQ(test, sub->nblocks, 2);
 
+	/* The session and its mapping go; the subscriber stays, with hi. */
 	drop_session(kn, lo);
 	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_COOLING);
-	KUNIT_EXPECT_EQ(test, lo->map->sub->nblocks, 1);
+	KUNIT_EXPECT_EQ(test, sub->nblocks, 1);
 	knat_test_net_free(kn);
 }
 
