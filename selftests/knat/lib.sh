@@ -83,6 +83,16 @@ ipb() {
 	ip -n "$1" -batch -
 }
 
+# end_host NS ADDR ROUTE: NS's eth0 gets ADDR, its route is ROUTE.
+end_host() {
+	ipb "$1" <<-EOF || fail "cannot set up $1"
+	link set lo up
+	addr add $2 dev eth0
+	link set eth0 up
+	route add $3
+	EOF
+}
+
 # setup_net: the namespaces and links, knat loaded but not configured.
 setup_net() {
 	knat_load
@@ -104,24 +114,9 @@ setup_net() {
 	link set in2 up
 	link set out up
 	EOF
-	ipb "$SUB1" <<-EOF || fail "cannot set up $SUB1"
-	link set lo up
-	addr add 100.64.0.2/24 dev eth0
-	link set eth0 up
-	route add default via 100.64.0.1
-	EOF
-	ipb "$SUB2" <<-EOF || fail "cannot set up $SUB2"
-	link set lo up
-	addr add 100.64.1.2/24 dev eth0
-	link set eth0 up
-	route add default via 100.64.1.1
-	EOF
-	ipb "$SRVNS" <<-EOF || fail "cannot set up $SRVNS"
-	link set lo up
-	addr add 203.0.113.2/24 dev eth0
-	link set eth0 up
-	route add $POOL via 203.0.113.1
-	EOF
+	end_host "$SUB1" 100.64.0.2/24 "default via 100.64.0.1"
+	end_host "$SUB2" 100.64.1.2/24 "default via 100.64.1.1"
+	end_host "$SRVNS" 203.0.113.2/24 "$POOL via 203.0.113.1"
 	nsx "$RTR" sysctl -qw net.ipv4.ip_forward=1
 }
 
