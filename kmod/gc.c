@@ -13,7 +13,8 @@
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
  * one full walk after it expired.  Each run first answers up to
  * KNAT_GC_SYNS of the unsolicited SYNs whose wait is over (syn.c), and
- * comes back at the next tick while more are due.
+ * comes back at the next tick while more are due.  A complete walk ends
+ * the timed forwards whose lifetime is over.
  */
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
@@ -137,6 +138,7 @@ static void knat_gc_work(struct work_struct *work)
 		knat_cooling_reap(kn, KNAT_GC_REAP);
 		knat_interim(kn, KNAT_GC_REAP / 4);
 		mutex_lock(&kn->cfg_lock);
+		knat_forwards_expire(kn, jiffies);
 		knat_pools_reap(kn);
 		mutex_unlock(&kn->cfg_lock);
 		delay = KNAT_GC_INTERVAL;

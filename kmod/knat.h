@@ -22,6 +22,7 @@
 #define KNAT_MAX_INSIDES	64
 #define KNAT_MAX_EXEMPTS	64
 #define KNAT_MAX_FORWARDS	4096
+#define KNAT_MAX_SUB_FORWARDS	64	/* timed ones of one subscriber */
 #define KNAT_MAX_RANGE_BLOCKS	BIT(21)	/* 2M blocks: 112 MiB */
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
@@ -156,12 +157,18 @@ struct knat_inside {
 	struct rcu_head rcu;
 };
 
-/* A static port forward: the operator's request and its mapping. */
+/*
+ * A port forward: the operator's static one, or one a subscriber asked for
+ * (PCP), which ends at @expires unless renewed by the same @nonce.
+ */
 struct knat_forward {
 	struct list_head list;		/* kn->forwards, RCU */
 	struct knat_endpoint in;
 	struct knat_endpoint ext;
 	struct knat_mapping *map;	/* pinned */
+	unsigned long expires;		/* jiffies, if timed; READ_ONCE */
+	bool timed;
+	u8 nonce[KNAT_NONCE_LEN];
 	struct rcu_head rcu;
 };
 
@@ -319,6 +326,7 @@ struct knat_net {
 	u32 ninsides;
 	u32 nexempts;
 	u32 nforwards;
+	u64 born;			/* boot time, seconds: the PCP epoch */
 	u32 npool_addrs;		/* READ_ONCE on the fast path */
 	struct knat_config cfg;
 
@@ -367,11 +375,19 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 void knat_sweep_end(struct knat_sweep *sw);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
 void knat_retire(struct knat_net *kn, struct knat_range *range);
+enum {
+	KNAT_PIN_STATIC,		/* an operator's forward */
+	KNAT_PIN_CLAIM,			/* a subscriber's */
+	KNAT_PIN_EXACT,			/* a subscriber's, on its choice */
+};
+
 struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				      const struct knat_endpoint *in,
 				      const struct knat_endpoint *ext,
+				      unsigned int how,
 				      struct netlink_ext_ack *extack);
 void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
+void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m);
 
 static inline struct knat_session *
 knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
@@ -439,6 +455,11 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
 		     struct netlink_ext_ack *extack);
+int knat_claim_ok(const struct knat_subscriber *sub,
+		  struct netlink_ext_ack *extack);
+int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_endpoint *ext, bool exact,
+		   struct knat_mapping *m, struct netlink_ext_ack *extack);
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		      const struct knat_tuple *t, __be16 *port);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
@@ -473,7 +494,11 @@ void knat_notifier_exit(void);
 int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
 		     const struct knat_endpoint *ext,
 		     struct netlink_ext_ack *extack);
+int knat_forward_map(struct knat_net *kn, const struct knat_endpoint *in,
+		     struct knat_endpoint *ext, bool exact, u32 lifetime,
+		     const u8 *nonce, struct netlink_ext_ack *extack);
 int knat_forward_del(struct knat_net *kn, const struct knat_endpoint *ext);
+void knat_forwards_expire(struct knat_net *kn, unsigned long now);
 void knat_forwards_retire(struct knat_net *kn, const struct knat_range *range,
 			  __be32 prefix, u8 plen);
 void knat_forwards_free(struct knat_net *kn);

@@ -112,6 +112,21 @@ static const struct nla_policy knat_forward_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_EXT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
+static struct netlink_range_validation knat_lifetime_range = {
+	.max = KNAT_TIMEOUT_MAX,
+};
+
+static const struct nla_policy knat_forward_map_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_PROTO] = { .type = NLA_U8 },
+	[KNAT_A_IN_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_IN_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_EXT_ADDR] = { .type = NLA_BE32 },
+	[KNAT_A_EXT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_lifetime_range),
+	[KNAT_A_NONCE] = NLA_POLICY_EXACT_LEN(KNAT_NONCE_LEN),
+	[KNAT_A_EXACT] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy knat_forward_del_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_PROTO] = { .type = NLA_U8 },
 	[KNAT_A_EXT_ADDR] = { .type = NLA_BE32 },
@@ -215,7 +230,8 @@ static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_INTERIM, c->interim) ||
 	    nla_put_u32(msg, KNAT_A_INBOUND_REFRESH, c->inbound_refresh) ||
 	    nla_put_u32(msg, KNAT_A_SYN_UNREACH, c->syn_unreach) ||
-	    nla_put_u32(msg, KNAT_A_ICMP_FILTER, c->icmp_filter)) {
+	    nla_put_u32(msg, KNAT_A_ICMP_FILTER, c->icmp_filter) ||
+	    nla_put_u32(msg, KNAT_A_EPOCH, knat_epoch(kn))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -507,6 +523,11 @@ static const struct genl_ops knat_genl_ops[] = {
 		.cmd = KNAT_CMD_FORWARD_DEL,
 		.doit = knat_forward_del_doit,
 		.policy = knat_forward_del_policy,
+		.maxattr = KNAT_A_MAX,
+	}, {
+		.cmd = KNAT_CMD_FORWARD_MAP,
+		.doit = knat_forward_map_doit,
+		.policy = knat_forward_map_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FORWARD_GET,

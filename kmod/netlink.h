@@ -45,6 +45,8 @@ int knat_whois(struct sk_buff *skb, struct genl_info *info);
 /* nl_forward.c */
 int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info);
 int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info);
+int knat_forward_map_doit(struct sk_buff *skb, struct genl_info *info);
+u32 knat_epoch(const struct knat_net *kn);
 int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
 		      u16 port);

@@ -67,6 +67,90 @@ int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* Seconds since knat's state in the namespace began: the PCP epoch. */
+u32 knat_epoch(const struct knat_net *kn)
+{
+	return ktime_get_boottime_seconds() - kn->born;
+}
+
+static int knat_forward_map_reply(struct genl_info *info,
+				  const struct knat_endpoint *in,
+				  const struct knat_endpoint *ext, u32 lifetime)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_FORWARD_MAP);
+	if (!hdr ||
+	    nla_put_u8(msg, KNAT_A_PROTO, in->proto) ||
+	    nla_put_be32(msg, KNAT_A_IN_ADDR, in->addr) ||
+	    nla_put_u16(msg, KNAT_A_IN_PORT, ntohs(in->port)) ||
+	    nla_put_be32(msg, KNAT_A_EXT_ADDR, ext->addr) ||
+	    nla_put_u16(msg, KNAT_A_EXT_PORT, ntohs(ext->port)) ||
+	    nla_put_u32(msg, KNAT_A_LIFETIME, lifetime)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int knat_forward_map_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	u8 nonce[KNAT_NONCE_LEN] = {};
+	struct nlattr **a = info->attrs;
+	struct knat_endpoint in, ext;
+	u32 lifetime;
+	int err;
+
+	if (a[KNAT_A_EXT_ADDR] && !a[KNAT_A_EXT_PORT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_EXT_ADDR],
+				    "an external address asked for needs a port");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_LIFETIME)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "missing attribute: a forward asked for needs a lifetime");
+		return -EINVAL;
+	}
+	err = knat_get_endpoint(info, KNAT_A_IN_ADDR, KNAT_A_IN_PORT, &in);
+	if (err)
+		return err;
+	ext = in;
+	ext.addr = 0;
+	ext.port = 0;
+	if (a[KNAT_A_EXT_ADDR])
+		ext.addr = nla_get_be32(a[KNAT_A_EXT_ADDR]);
+	if (a[KNAT_A_EXT_PORT])
+		ext.port = htons(nla_get_u16(a[KNAT_A_EXT_PORT]));
+	if (a[KNAT_A_NONCE])
+		nla_memcpy(nonce, a[KNAT_A_NONCE], sizeof(nonce));
+	lifetime = nla_get_u32(a[KNAT_A_LIFETIME]);
+	mutex_lock(&kn->cfg_lock);
+	err = knat_forward_map(kn, &in, &ext, nla_get_flag(a[KNAT_A_EXACT]),
+			       lifetime, nonce, info->extack);
+	mutex_unlock(&kn->cfg_lock);
+	if (err)
+		return err;
+	return knat_forward_map_reply(info, &in, &ext, ext.port ? lifetime : 0);
+}
+
+static int knat_forward_put_timed(struct sk_buff *skb,
+				  const struct knat_forward *fwd)
+{
+	long left = READ_ONCE(fwd->expires) - jiffies;
+
+	if (nla_put_u32(skb, KNAT_A_EXPIRES,
+			left > 0 ? jiffies_to_msecs(left) : 0) ||
+	    nla_put(skb, KNAT_A_NONCE, KNAT_NONCE_LEN, fwd->nonce))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int knat_forward_put(struct sk_buff *skb, const void *pos)
 {
 	const struct knat_forward *fwd = list_entry(pos, struct knat_forward,
@@ -78,6 +162,8 @@ static int knat_forward_put(struct sk_buff *skb, const void *pos)
 	    nla_put_be32(skb, KNAT_A_EXT_ADDR, fwd->ext.addr) ||
 	    nla_put_u16(skb, KNAT_A_EXT_PORT, ntohs(fwd->ext.port)) ||
 	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(fwd->map->nsessions)))
+		return -EMSGSIZE;
+	if (fwd->timed && knat_forward_put_timed(skb, fwd))
 		return -EMSGSIZE;
 	return 0;
 }

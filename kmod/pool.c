@@ -960,6 +960,105 @@ int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 	return 0;
 }
 
+/* May @sub's pool forward a port a subscriber asks for?  Not a shared one. */
+int knat_claim_ok(const struct knat_subscriber *sub,
+		  struct netlink_ext_ack *extack)
+{
+	if (!sub->pool->overlap)
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "a port-overlapping pool forwards no port it shares");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Take the port @ext asks for, if it is free in one of @sub's blocks (in
+ * its range, in a deterministic pool) and not one of the host's.
+ */
+static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
+			  const struct knat_endpoint *ext,
+			  struct knat_mapping *m)
+{
+	__be32 addr = ext->addr ?: knat_sub_ext(sub);
+	struct knat_pool_addr *pa = addr ? knat_pool_addr_find(kn, addr) : NULL;
+	u16 port = ntohs(ext->port);
+	struct knat_block *b = NULL;
+	struct knat_portmap *pm;
+	u32 xlo, xhi;
+
+	if (!pa || pa->range->pool != sub->pool || pa->range->draining)
+		return false;
+	if (sub->ext) {
+		if (pa != sub->ext || port < sub->det_lo || port > sub->det_hi)
+			return false;
+	} else {
+		b = knat_port_block(pa, port);
+		if (!b || b->state != KNAT_BLOCK_ACTIVE || b->owner != sub)
+			return false;
+	}
+	knat_local_ports(kn, pa, &xlo, &xhi);
+	pm = pa->ports[knat_proto_index(ext->proto)];
+	if ((port >= xlo && port <= xhi) || knat_portmap_test(pm, port))
+		return false;
+	knat_bits_take(pm->full, pm->used, port);
+	pm->nused++;
+	if (b) {
+		b->nmappings++;
+		m->block = b;
+	}
+	m->paddr = pa;
+	m->ext = *ext;
+	m->ext.addr = pa->addr;
+	knat_mapping_account(m, sub->pool);
+	return true;
+}
+
+/**
+ * knat_sub_claim - the external endpoint of a forward a subscriber asks for
+ * @kn: namespace state
+ * @sub: the subscriber
+ * @ext: the endpoint it would like (port 0: none; address 0: its own)
+ * @exact: that one or none
+ * @m: the new mapping: ext, paddr and block are set
+ * @extack: the reason of a refusal
+ *
+ * @ext if it is free in one of @sub's blocks, else a port as a new flow
+ * of the inside endpoint would get one: in its blocks, its attribution
+ * logged as theirs.  Return: 0, or -errno.
+ */
+int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_endpoint *ext, bool exact,
+		   struct knat_mapping *m, struct netlink_ext_ack *extack)
+{
+	struct knat_tuple t = {
+		.laddr = m->in.addr, .lport = m->in.port, .proto = m->in.proto,
+	};
+	int err = knat_claim_ok(sub, extack);
+
+	if (err)
+		return err;
+	if (ext->port && knat_sub_take(kn, sub, ext, m))
+		return 0;
+	if (exact && ext->port) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the external endpoint asked for is not free in the subscriber's blocks");
+		return -EADDRINUSE;
+	}
+	switch (knat_sub_alloc(kn, sub, &t, m)) {
+	case 0:
+		return 0;
+	case KNAT_STAT_DROP_NOMEM:
+		return -ENOMEM;
+	case KNAT_STAT_DROP_LIMIT_BLOCKS:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the subscriber holds its pool's max-blocks, all full");
+		return -EDQUOT;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "no port left for the subscriber");
+		return -ENOSPC;
+	}
+}
+
 /* Undo knat_sub_alloc(). */
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m)

@@ -322,8 +322,9 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 
 /*
  * The filtering of @m: its pool's for its protocol, or the stricter one
- * its dependent mapping implies (the enums line up); a forward takes
- * anyone.
+ * its dependent mapping implies (the enums line up).  A forward takes
+ * anyone, but keeps counting as its pool's would: its pin may end while
+ * its sessions live on.
  */
 static u8 knat_filter(const struct knat_mapping *m)
 {
@@ -331,7 +332,7 @@ static u8 knat_filter(const struct knat_mapping *m)
 
 	BUILD_BUG_ON((int)KNAT_FILTER_ADF != (int)KNAT_MAPPING_ADM ||
 		     (int)KNAT_FILTER_APDF != (int)KNAT_MAPPING_APDM);
-	if (m->pinned || i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
+	if (i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
 		return KNAT_FILTER_EIF;
 	return max(m->paddr->range->pool->filter[i], m->dep);
 }
@@ -412,7 +413,8 @@ static void knat_perm_put(struct knat_net *kn, const struct knat_mapping *m,
 
 /*
  * May the remote of inbound @t open a session of @m (RFC 4787 REQ-8,
- * RFC 5382 REQ-3)?  Any remote with endpoint-independent filtering; with
+ * RFC 5382 REQ-3)?  Any remote of a forward, or with endpoint-independent
+ * filtering; with
  * address-dependent filtering one whose address @m has a session with.
  * With address-and-port-dependent filtering none: the session would exist.
  */
@@ -422,6 +424,8 @@ static bool knat_filter_admits(struct knat_net *kn,
 {
 	struct knat_perm_key key;
 
+	if (m->pinned)
+		return true;
 	switch (knat_filter(m)) {
 	case KNAT_FILTER_EIF:
 		return true;
@@ -850,24 +854,92 @@ void knat_retire(struct knat_net *kn, struct knat_range *range)
 		knat_sweep_all(kn, knat_on_range, range);
 }
 
+/*
+ * Under kn->lock: may a forward a subscriber asks for take @old, the
+ * mapping its inside endpoint has?  Not a forward already, nor a shared
+ * port, nor, with @exact, another external endpoint than @ext.
+ */
+static int knat_mapping_adopt(struct knat_mapping *old,
+			      const struct knat_endpoint *ext, bool exact,
+			      struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (old->pinned) {
+		NL_SET_ERR_MSG_MOD(extack, "the inside endpoint is forwarded");
+		return -EPERM;
+	}
+	err = knat_claim_ok(old->sub, extack);
+	if (err)
+		return err;
+	if (exact && ext->port && (ext->port != old->ext.port ||
+				   (ext->addr && ext->addr != old->ext.addr))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the inside endpoint's mapping has another external endpoint");
+		return -EADDRINUSE;
+	}
+	old->pinned = true;
+	return 0;
+}
+
+/* Under kn->lock: give new pinned mapping @m its subscriber and endpoint. */
+static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
+				const struct knat_endpoint *ext,
+				unsigned int how,
+				struct netlink_ext_ack *extack)
+{
+	struct knat_subscriber *sub;
+	int err, reason;
+
+	sub = knat_sub_get(kn, m->in.addr, &reason);
+	if (!sub) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "inside address is not in an inside prefix with a live pool");
+		return reason == KNAT_STAT_DROP_NOMEM ? -ENOMEM : -ENOENT;
+	}
+	m->sub = sub;
+	if (how == KNAT_PIN_STATIC)
+		err = knat_sub_reserve(kn, sub, ext, m, extack);
+	else
+		err = knat_sub_claim(kn, sub, ext, how == KNAT_PIN_EXACT, m,
+				     extack);
+	if (err) {
+		knat_sub_put(kn, sub);
+		return err;
+	}
+	err = knat_mapping_link(kn, m);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
+		knat_sub_free(kn, sub, m);
+		knat_sub_put(kn, sub);
+	}
+	return err;
+}
+
 /**
- * knat_mapping_pin - make a static mapping, the state of a port forward
+ * knat_mapping_pin - the mapping of a forward, kept without sessions
  * @kn: namespace state
  * @in: its inside endpoint
- * @ext: its external endpoint
+ * @ext: its external endpoint: the one of a static forward, or the one a
+ *       subscriber would like
+ * @how: KNAT_PIN_STATIC: exactly @ext, outside the subscriber's blocks, on
+ *       an inside endpoint without a mapping; KNAT_PIN_CLAIM: the inside
+ *       endpoint's mapping, or a new one in its subscriber's blocks, on
+ *       @ext if it can; KNAT_PIN_EXACT: the same, on @ext or not at all
  * @extack: the reason of a refusal
  *
- * The mapping lives, with or without sessions, until knat_mapping_unpin().
- * Process context.  Return: the mapping, or an ERR_PTR().
+ * The mapping lives, with or without sessions, until knat_mapping_unpin()
+ * or knat_mapping_unclaim().  Process context.  Return: the mapping, or an
+ * ERR_PTR().
  */
 struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				      const struct knat_endpoint *in,
 				      const struct knat_endpoint *ext,
+				      unsigned int how,
 				      struct netlink_ext_ack *extack)
 {
-	struct knat_subscriber *sub;
-	struct knat_mapping *m;
-	int err, reason;
+	struct knat_mapping *m, *old;
+	int err;
 
 	m = kmem_cache_zalloc(knat_mapping_cache, GFP_KERNEL);
 	if (!m)
@@ -876,39 +948,44 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	m->pinned = true;
 	rcu_read_lock();
 	spin_lock_bh(&kn->lock);
-	err = -EBUSY;
-	if (rhashtable_lookup(&kn->map_in, in, knat_map_in_params)) {
+	old = rhashtable_lookup(&kn->map_in, in, knat_map_in_params);
+	if (old && how == KNAT_PIN_STATIC) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the inside endpoint has a mapping: flush it first");
-		goto unlock;
+		err = -EBUSY;
+	} else if (old) {
+		err = knat_mapping_adopt(old, ext, how == KNAT_PIN_EXACT,
+					 extack);
+	} else {
+		err = knat_mapping_pin_new(kn, m, ext, how, extack);
 	}
-	sub = knat_sub_get(kn, in->addr, &reason);
-	if (!sub) {
-		err = reason == KNAT_STAT_DROP_NOMEM ? -ENOMEM : -ENOENT;
-		NL_SET_ERR_MSG_MOD(extack,
-				   "inside address is not in an inside prefix with a live pool");
-		goto unlock;
-	}
-	m->sub = sub;
-	err = knat_sub_reserve(kn, sub, ext, m, extack);
-	if (err) {
-		knat_sub_put(kn, sub);
-		goto unlock;
-	}
-	err = knat_mapping_link(kn, m);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
-		knat_sub_free(kn, sub, m);
-		knat_sub_put(kn, sub);
-	}
-unlock:
 	spin_unlock_bh(&kn->lock);
 	rcu_read_unlock();
+	if (old && !err) {
+		kmem_cache_free(knat_mapping_cache, m);
+		return old;
+	}
 	if (!err)
 		return m;
 	/* Readers may have found it in the first index already. */
 	call_rcu(&m->rcu, knat_mapping_free_rcu);
 	return ERR_PTR(err);
+}
+
+/**
+ * knat_mapping_unclaim - end the pin of knat_mapping_pin(KNAT_PIN_CLAIM)
+ * @kn: namespace state
+ * @m: the mapping
+ *
+ * Its sessions, if any, live on and keep it.  Process context.
+ */
+void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m)
+{
+	spin_lock_bh(&kn->lock);
+	m->pinned = false;
+	if (!m->nsessions)
+		knat_mapping_release(kn, m, true);
+	spin_unlock_bh(&kn->lock);
 }
 
 static bool knat_of_mapping(struct knat_net *kn, const struct knat_session *s,

@@ -329,6 +329,91 @@ static void filtering_adf_and_apdf(struct kunit *test)
 }
 
 /*
+ * A forward a subscriber asks for (PCP MAP) takes its inside endpoint's
+ * mapping, and admits anyone while it lasts; only the same nonce renews or
+ * ends it.  Ended, it leaves the mapping to its sessions and to its pool's
+ * filtering.  A new one takes the port asked for if it is free in the
+ * subscriber's blocks (with exact: that or nothing), and goes when its
+ * lifetime is over.
+ */
+static void forward_map_timed(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple t = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					      "203.0.113.9", 53);
+	struct knat_tuple out = knat_test_tuple(IPPROTO_UDP, "198.51.100.1", 0,
+						"192.0.2.1", 9);
+	struct knat_endpoint in = { .addr = t.laddr, .port = t.lport,
+				    .proto = IPPROTO_UDP };
+	struct knat_endpoint ext = { .proto = IPPROTO_UDP };
+	u8 nonce[KNAT_NONCE_LEN] = { 1 }, other[KNAT_NONCE_LEN] = { 2 };
+	struct knat_session *s, *r;
+	int reason = 0;
+	u16 port;
+
+	knat_test_pool(kn)->filter[1] = KNAT_FILTER_ADF;
+	s = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_forward_map(kn, &in, &ext, false, 60, nonce,
+					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, ext.port, s->ext_port);
+	KUNIT_EXPECT_EQ(test, ext.addr, out.laddr);
+	KUNIT_EXPECT_TRUE(test, s->map->pinned);
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 0, other,
+					       NULL), -EPERM);
+	mutex_unlock(&kn->cfg_lock);
+	out.lport = ext.port;
+	rcu_read_lock();
+	r = knat_session_create_in(kn, &out, 0, &reason);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, r);
+
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 0, nonce,
+					       NULL), 0);
+	mutex_unlock(&kn->cfg_lock);
+	KUNIT_EXPECT_FALSE(test, s->map->pinned);
+	KUNIT_EXPECT_EQ(test, s->map->nsessions, 2U);
+	out.raddr = knat_test_addr("192.0.2.2");
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_FILTERED);
+	knat_session_remove(kn, r, true);
+	knat_session_remove(kn, s, true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+
+	/* A new one, on the port next to the one a flow of its took. */
+	t.lport = htons(7000);
+	s = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	port = ntohs(s->ext_port) ^ 1;
+	in.port = htons(6000);
+	ext.addr = 0;
+	ext.port = htons(port);
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_forward_map(kn, &in, &ext, true, 60, nonce,
+					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(ext.port), port);
+	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(knat_test_paddr(kn, 0),
+						  port)->owner, s->map->sub);
+	in.port = htons(6001);
+	ext.port = htons(port ^ 1);
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, true, 60, nonce,
+					       NULL), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 2);
+	knat_forwards_expire(kn, jiffies + 59 * HZ);
+	KUNIT_EXPECT_EQ(test, kn->nforwards, 1U);
+	knat_forwards_expire(kn, jiffies + 61 * HZ);
+	KUNIT_EXPECT_EQ(test, kn->nforwards, 0U);
+	mutex_unlock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	knat_test_net_free(kn);
+}
+
+/*
  * Address-dependent mapping: an inside endpoint's flows to one remote
  * address share a mapping, to another address take another (another
  * external port), and a mapping admits only its own address.  Mappings are
@@ -424,6 +509,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(flush_by_pool),
 	KUNIT_CASE(forward_is_reserved_and_static),
 	KUNIT_CASE(filtering_adf_and_apdf),
+	KUNIT_CASE(forward_map_timed),
 	KUNIT_CASE(mapping_adm),
 	KUNIT_CASE(mapping_apdm),
 	{}

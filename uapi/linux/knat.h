@@ -35,9 +35,10 @@ enum knat_cmd {
 	KNAT_CMD_CONFIG_GET,	/* reply: the settings: TIMEOUT_UDP and the
 				 * other timeouts (TCP_OPEN too),
 				 * MAX_SESSIONS, INTERIM,
-				 * INBOUND_REFRESH, SYN_UNREACH, ICMP_FILTER
+				 * INBOUND_REFRESH, SYN_UNREACH, ICMP_FILTER;
+				 * and EPOCH
 				 */
-	KNAT_CMD_CONFIG_SET,	/* any of those */
+	KNAT_CMD_CONFIG_SET,	/* any of those but EPOCH */
 	KNAT_CMD_MAPPING_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS, STATIC */
 	KNAT_CMD_SESSION_GET,	/* dump: PROTO, IN_*, EXT_*, REM_*, TCP_STATE, EXPIRES */
 	KNAT_CMD_FLUSH,		/* [POOL_ID]: remove mappings and sessions */
@@ -65,7 +66,18 @@ enum knat_cmd {
 				 * a static mapping (TCP or UDP)
 				 */
 	KNAT_CMD_FORWARD_DEL,	/* PROTO, EXT_ADDR, EXT_PORT */
-	KNAT_CMD_FORWARD_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS */
+	KNAT_CMD_FORWARD_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS,
+				 * [EXPIRES, NONCE]
+				 */
+	KNAT_CMD_FORWARD_MAP,	/* PROTO, IN_ADDR, IN_PORT, LIFETIME, [NONCE],
+				 * [EXT_PORT, [EXT_ADDR], [EXACT]]: a forward
+				 * a subscriber asked for (PCP MAP), on its
+				 * inside endpoint's mapping or on a new one in
+				 * its blocks (EXT_*: the endpoint it would
+				 * like), ending after LIFETIME seconds; the
+				 * same NONCE renews it, LIFETIME 0 ends it.
+				 * Reply: PROTO, IN_*, EXT_*, LIFETIME
+				 */
 
 	__KNAT_CMD_MAX
 };
@@ -153,11 +165,21 @@ enum knat_attr {
 					 * for inside ports below 1024 (RFC 4787
 					 * REQ-3a); 0: none
 					 */
+	KNAT_A_LIFETIME,		/* u32: seconds a forward lives */
+	KNAT_A_NONCE,			/* binary, KNAT_NONCE_LEN: the token of
+					 * the one who asked for a forward
+					 */
+	KNAT_A_EXACT,			/* flag: the EXT_* asked for, or nothing */
+	KNAT_A_EPOCH,			/* u32: seconds since knat's state in
+					 * this namespace began
+					 */
 
 	__KNAT_A_MAX
 };
 
 #define KNAT_A_MAX (__KNAT_A_MAX - 1)
+
+#define KNAT_NONCE_LEN		12
 
 #define KNAT_MCGRP_EVENTS	"events"
 
