@@ -55,9 +55,16 @@ static const char usage_text[] =
 "                                         IN-ADDR:PORT at EXT-ADDR:PORT, an address of the\n"
 "                                         pool of IN-ADDR\n"
 "  natctl forward del PROTO EXT-ADDR:PORT\n"
-"                                         remove it and its sessions; pool del, pool addr\n"
-"                                         del and inside del remove the forwards they cover\n"
-"  natctl forward show                    forwards and their sessions\n"
+"                                         remove it (a static one with its sessions); pool\n"
+"                                         del, pool addr del and inside del remove the\n"
+"                                         forwards they cover\n"
+"  natctl forward show                    forwards and their sessions; those subscribers\n"
+"                                         asked for (pcp) with the time left\n"
+"  natctl pcp serve [port PORT] [min-lifetime SECS] [max-lifetime SECS]\n"
+"                                         answer subscribers' PCP requests (RFC 6887) on\n"
+"                                         UDP port 5351: MAP makes a forward on a port of\n"
+"                                         the subscriber's blocks, for 120-86400 s by\n"
+"                                         default; one line per mapping on stdout\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout, tcp-est-timeout (established and half-closed),\n"
@@ -459,6 +466,8 @@ static int run(int argc, char **argv, bool json)
 		return do_whois(argc - 1, argv + 1);
 	if (matches(obj, "monitor"))
 		return do_monitor(argc - 1, argv + 1);
+	if (matches(obj, "pcp"))
+		return do_pcp(argc - 1, argv + 1);
 	if (matches(obj, "stats") && (argc == 1 || is_show(rest[0])))
 		return talk(nl_request(&nl, KNAT_CMD_STATS_GET, 0), stats_msg, &json);
 	return usage_error("unknown command \"%s\"", obj);
@@ -468,7 +477,7 @@ static bool known_object(const char *obj)
 {
 	static const char *const objects[] = {
 		"pool", "inside", "exempt", "forward", "config", "mapping", "session",
-		"flush", "stats", "subscriber", "whois", "monitor",
+		"flush", "stats", "subscriber", "whois", "monitor", "pcp",
 	};
 	size_t i;
 

@@ -39,4 +39,7 @@ int do_flush(int argc, char **argv);
 /* monitor.c */
 int do_monitor(int argc, char **argv);
 
+/* pcp.c */
+int do_pcp(int argc, char **argv);
+
 #endif

@@ -580,6 +580,8 @@ static int forward_msg(const struct nlmsghdr *nlh, void *data)
 	out_endpoint("inside", "to", attr_u32(tb[KNAT_A_IN_ADDR]),
 		     attr_u16(tb[KNAT_A_IN_PORT]));
 	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
+	if (tb[KNAT_A_EXPIRES])
+		out_u64("expires-ms", "expires-ms", attr_u32(tb[KNAT_A_EXPIRES]));
 	out_obj_end();
 	return MNL_CB_OK;
 }
