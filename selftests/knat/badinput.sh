@@ -60,6 +60,20 @@ out=$(raw 1 2:c000 3:1e)		# ... with a 2-byte address
 echo "$out" | grep -q "^error 34 \|^error 22 " || fail "truncated attribute: $out"
 out=$(raw 1 3:1e)			# ... without ADDR
 echo "$out" | grep -q "^error 22 .*[Mm]issing" || fail "missing attribute: $out"
+# FORWARD_MAP (24): PROTO (12) udp, IN_ADDR (13) 100.64.0.2, IN_PORT (14)
+# 5000 and ... no LIFETIME (59)
+fmap="24 12:11 13:64400002 14:8813"
+out=$(raw $fmap)
+echo "$out" | grep -q "^error 22 .*[Mm]issing" || fail "map without a lifetime: $out"
+out=$(raw $fmap 59:3c000000 60:01020304)	# ... a 4-byte NONCE (60)
+echo "$out" | grep -q "^error 34 .*size\|^error 22 " || fail "map with a short nonce: $out"
+out=$(raw $fmap 59:3c000000 15:c6336400)	# ... EXT_ADDR (15) without a port
+echo "$out" | grep -q "^error 22 .*needs a port" || fail "map with an address only: $out"
+out=$(raw $fmap 59:ffffffff)			# ... a lifetime beyond 7 days
+echo "$out" | grep -q "^error 34 \|^error 22 " || fail "map for too long: $out"
+out=$(raw 24 12:11 13:c0000201 14:8813 59:3c000000)	# ... from 192.0.2.1
+echo "$out" | grep -q "^error 2 .*not in an inside prefix" || fail "map of an outside address: $out"
+natctl forward show | grep -q . && fail "a refused map left a forward: $(natctl forward show)"
 out=$(raw 99)				# an unknown command
 echo "$out" | grep -q "^error 95 \|^error 22 " || fail "unknown command: $out"
 
