@@ -199,7 +199,8 @@ struct knat_mapping {
 	struct knat_endpoint ext;
 	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
 	bool overlap;			/* port shared: not in map_out */
-	bool pinned;			/* static: outlives its sessions */
+	bool pinned;			/* a forward's: outlives its sessions */
+	bool claimed;			/* pinned by a timed forward */
 	u8 dep;				/* enum knat_mapping_mode; not EIM: in
 					 * map_dep, not map_in
 					 */

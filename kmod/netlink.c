@@ -408,7 +408,7 @@ static int knat_mapping_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	if (knat_put_endpoints(skb, &in, &out) ||
 	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(m->nsessions)) ||
-	    (m->pinned && nla_put_u8(skb, KNAT_A_STATIC, 1))) {
+	    (m->pinned && nla_put_u8(skb, KNAT_A_STATIC, m->claimed ? 2 : 1))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

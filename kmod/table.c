@@ -879,6 +879,7 @@ static int knat_mapping_adopt(struct knat_mapping *old,
 		return -EADDRINUSE;
 	}
 	old->pinned = true;
+	old->claimed = true;
 	return 0;
 }
 
@@ -946,6 +947,7 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 		return ERR_PTR(-ENOMEM);
 	m->in = *in;
 	m->pinned = true;
+	m->claimed = how != KNAT_PIN_STATIC;
 	rcu_read_lock();
 	spin_lock_bh(&kn->lock);
 	old = rhashtable_lookup(&kn->map_in, in, knat_map_in_params);
@@ -983,6 +985,7 @@ void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m)
 {
 	spin_lock_bh(&kn->lock);
 	m->pinned = false;
+	m->claimed = false;
 	if (!m->nsessions)
 		knat_mapping_release(kn, m, true);
 	spin_unlock_bh(&kn->lock);

@@ -66,8 +66,8 @@ enum knat_cmd {
 				 * a static mapping (TCP or UDP)
 				 */
 	KNAT_CMD_FORWARD_DEL,	/* PROTO, EXT_ADDR, EXT_PORT */
-	KNAT_CMD_FORWARD_GET,	/* dump: PROTO, IN_*, EXT_*, SESSIONS,
-				 * [EXPIRES, NONCE]
+	KNAT_CMD_FORWARD_GET,	/* dump: PROTO, IN_ADDR, IN_PORT, EXT_ADDR,
+				 * EXT_PORT, SESSIONS, [EXPIRES, NONCE]
 				 */
 	KNAT_CMD_FORWARD_MAP,	/* PROTO, IN_ADDR, IN_PORT, LIFETIME, [NONCE],
 				 * [EXT_PORT, [EXT_ADDR], [EXACT]]: a forward
@@ -137,7 +137,9 @@ enum knat_attr {
 	KNAT_A_INBOUND_REFRESH,		/* u32: 0 or 1, inbound packets refresh
 					 * their session (RFC 4787 REQ-6)
 					 */
-	KNAT_A_STATIC,			/* u8: 1 on the mapping of a forward */
+	KNAT_A_STATIC,			/* u8: on the mapping of a forward, 1
+					 * (static) or 2 (timed)
+					 */
 	KNAT_A_FORWARDS,		/* nested: FORWARD, ... */
 	KNAT_A_FORWARD,			/* nested: PROTO, IN_ADDR, IN_PORT */
 	KNAT_A_NOW,			/* u8: 1 to retire a drained range's or
