@@ -16,12 +16,14 @@
  * source outside the inside prefixes (NOT_AUTHORIZED, by the kernel).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <linux/knat.h>
 #include "natctl.h"
@@ -87,8 +89,6 @@ struct pcp_map {
 	uint32_t lifetime;
 	bool prefer_failure;
 };
-
-static volatile sig_atomic_t pcp_stop;
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -390,9 +390,9 @@ static int pcp_serve_one(struct pcp_server *srv, int fd)
 	ssize_t len;
 	size_t rlen;
 
-	len = recvmsg(fd, &msg, 0);
+	len = recvmsg(fd, &msg, MSG_DONTWAIT);
 	if (len < 0)
-		return errno == EINTR ? 0 : -1;
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
 			pi = (struct in_pktinfo *)CMSG_DATA(cm);
@@ -414,18 +414,26 @@ static int pcp_serve_one(struct pcp_server *srv, int fd)
 	return 0;
 }
 
-static void pcp_on_signal(int sig)
+/* SIGINT and SIGTERM, as a file to poll with the socket. */
+static int pcp_signals(void)
 {
-	pcp_stop = 1;
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -1;
+	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
 /* pcp serve [port PORT] [min-lifetime SECS] [max-lifetime SECS] */
 int do_pcp(int argc, char **argv)
 {
 	struct pcp_server srv = { .min_lifetime = 120, .max_lifetime = 86400 };
-	struct sigaction sa = { .sa_handler = pcp_on_signal };
 	uint32_t port = PCP_SERVER_PORT;
-	int fd, i;
+	struct pollfd p[2];
+	int fd, sfd, i;
 
 	if (!matches(argv[0], "serve"))
 		return usage_error("unknown pcp command \"%s\"",
@@ -450,18 +458,28 @@ int do_pcp(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\"", argv[i]);
 	if (srv.min_lifetime > srv.max_lifetime)
 		return usage_error("%s", "min-lifetime is above max-lifetime");
-	fd = pcp_socket(port);
-	if (fd < 0)
+	sfd = pcp_signals();
+	if (sfd < 0) {
+		fprintf(stderr, "natctl: pcp: signalfd: %s\n", strerror(errno));
 		return 1;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	while (!pcp_stop)
-		if (pcp_serve_one(&srv, fd)) {
+	}
+	fd = pcp_socket(port);
+	if (fd < 0) {
+		close(sfd);
+		return 1;
+	}
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	while (!p[1].revents) {
+		if ((poll(p, 2, -1) < 0 && errno != EINTR) ||
+		    (p[0].revents && pcp_serve_one(&srv, fd))) {
 			fprintf(stderr, "natctl: pcp: %s\n", strerror(errno));
 			break;
 		}
+	}
 	close(fd);
+	close(sfd);
 	fprintf(stderr, "natctl: pcp: %lu answered, %lu dropped\n",
 		srv.answered, srv.dropped);
-	return pcp_stop ? 0 : 1;
+	return !p[1].revents;
 }
