@@ -40,6 +40,8 @@ udp_reaches 5000 "$addr" "$port" "$SRV" 7777 30 ||
 	fail "a remote the subscriber never sent to did not reach the mapped port"
 grep -q "map udp 100.64.0.2:5000 -> $addr:$port lifetime 3600" "$out" ||
 	fail "pcp serve did not log the mapping: $(cat "$out")"
+natctl mapping show | grep -q "100.64.0.2:5000 -> $addr:$port .*timed" ||
+	fail "mapping show: $(natctl mapping show)"
 
 set -- $(pcp udp 5000 7200 --nonce 7)
 [ "$1 $4 $5" = "0 $addr $port" ] || fail "renewed: $*"

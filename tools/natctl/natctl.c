@@ -77,7 +77,7 @@ static const char usage_text[] =
 "               dropped silently), icmp-error-filtering (1: an ICMP error from\n"
 "               outside only from the remote of the flow it quotes, 0: from anyone)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
-"                                         a forward's)\n"
+"                                         a static forward's, timed: a pcp one's)\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
 "  natctl subscriber show [ADDR]          subscribers' external address, blocks, counts\n"
 "  natctl whois ADDR                      the external address and ports of a subscriber\n"
@@ -326,7 +326,8 @@ static int mapping_msg(const struct nlmsghdr *nlh, void *data)
 	out_flow(tb);
 	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
 	if (tb[KNAT_A_STATIC])
-		out_str("type", NULL, "static");
+		out_str("type", NULL, attr_u8(tb[KNAT_A_STATIC]) == 2 ?
+			"timed" : "static");
 	out_obj_end();
 	return MNL_CB_OK;
 }
