@@ -11,45 +11,34 @@ setup
 state() { natctl -j pool show; natctl -j inside show; natctl -j config show; }
 before=$(state)
 
-refused() {	# refused "MESSAGE" natctl ARGS...: exit 1, MESSAGE on stderr
-	local want=$1 err rc
-	shift
-	err=$("$@" 2>&1 >/dev/null) && fail "accepted: $*"
-	rc=$?
-	[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "exit $rc from: $*"
-	[ "$(echo "$err" | wc -l)" = 1 ] || fail "not one line: $err"
-	echo "$err" | grep -qi -- "$want" || fail "'$*' said '$err', not '$want'"
-	log "refused: $* -> $err"
-}
-
-refused "port range is reversed" natctl pool add id 2 192.0.2.0/30 ports 2000-1000
-refused "no such pool" natctl pool del 7
-refused "pool exists" natctl pool add 192.0.2.0/30
-refused "overlaps an existing pool" natctl pool add id 2 198.51.100.0/29
-refused "overlaps an existing pool" natctl pool add id 2 198.51.100.2/31
-refused "overlaps an existing pool" natctl pool addr add 1 198.51.100.2/31
-refused "overlaps an existing inside prefix" natctl inside add 100.64.0.0/16
-refused "pool overlaps an inside prefix" natctl pool add id 2 100.100.0.0/30
-refused "bits set beyond the prefix" natctl pool add id 2 192.0.2.1/30
-refused "at most 1024 addresses" natctl pool add id 2 192.0.0.0/16
-refused "block size is larger" natctl pool add id 2 192.0.2.0/30 ports 2000-2009 block 16
-refused "ports start above 1023" natctl pool add id 2 192.0.2.0/30 ports 1-65535 low-block 16
-refused "invalid value" natctl pool add id 2 192.0.2.0/30 low-block 1024
-refused "less than one port per subscriber" natctl pool add id 2 192.0.2.0/32 ports 2000-2009 deterministic 100.64.0.0/10
-refused "no such pool" natctl inside add 10.0.0.0/8 pool 9
-refused "no such address range" natctl pool addr del 1 192.0.2.0/30
-refused "no such inside prefix" natctl inside del 10.0.0.0/8
-refused "not in a pool" natctl whois 192.0.2.99:1000
-refused "invalid address" natctl whois 192.0.2.99:70000
-refused "out of range" natctl config set udp-timeout 0
-refused "invalid prefix" natctl pool add 192.0.2.0/33
-refused "invalid port range" natctl pool add 192.0.2.0/30 ports 0-70000
-refused "unknown config key" natctl config set colour blue
+refused 1 "port range is reversed" natctl pool add id 2 192.0.2.0/30 ports 2000-1000
+refused 1 "no such pool" natctl pool del 7
+refused 1 "pool exists" natctl pool add 192.0.2.0/30
+refused 1 "overlaps an existing pool" natctl pool add id 2 198.51.100.0/29
+refused 1 "overlaps an existing pool" natctl pool add id 2 198.51.100.2/31
+refused 1 "overlaps an existing pool" natctl pool addr add 1 198.51.100.2/31
+refused 1 "overlaps an existing inside prefix" natctl inside add 100.64.0.0/16
+refused 1 "pool overlaps an inside prefix" natctl pool add id 2 100.100.0.0/30
+refused 1 "bits set beyond the prefix" natctl pool add id 2 192.0.2.1/30
+refused 1 "at most 1024 addresses" natctl pool add id 2 192.0.0.0/16
+refused 1 "block size is larger" natctl pool add id 2 192.0.2.0/30 ports 2000-2009 block 16
+refused 1 "ports start above 1023" natctl pool add id 2 192.0.2.0/30 ports 1-65535 low-block 16
+refused 2 "invalid value" natctl pool add id 2 192.0.2.0/30 low-block 1024
+refused 1 "less than one port per subscriber" natctl pool add id 2 192.0.2.0/32 ports 2000-2009 deterministic 100.64.0.0/10
+refused 1 "no such pool" natctl inside add 10.0.0.0/8 pool 9
+refused 1 "no such address range" natctl pool addr del 1 192.0.2.0/30
+refused 1 "no such inside prefix" natctl inside del 10.0.0.0/8
+refused 1 "not in a pool" natctl whois 192.0.2.99:1000
+refused 2 "invalid address" natctl whois 192.0.2.99:70000
+refused 1 "out of range" natctl config set udp-timeout 0
+refused 2 "invalid prefix" natctl pool add 192.0.2.0/33
+refused 2 "invalid port range" natctl pool add 192.0.2.0/30 ports 0-70000
+refused 2 "unknown config key" natctl config set colour blue
 
 # Not an administrator of this namespace.
-refused "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$NATCTL" pool add 192.0.2.0/30
-refused "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$NATCTL" mapping show
 
 # Raw requests: POOL_ADD (1) with ADDR (2) 192.0.2.0, PREFIXLEN (3) 30 ...

@@ -127,6 +127,19 @@ setup() {
 	natctl inside add "$INSIDE" || fail "inside add"
 }
 
+# refused CODE TEXT CMD...: CMD exits CODE (1: refused, 2: a usage error)
+# with one line on stderr that says TEXT
+refused() {
+	local code=$1 text=$2 err rc
+	shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" = "$code" ] || fail "$* exited $rc, not $code: $err"
+	[ "$(echo "$err" | wc -l)" = 1 ] || fail "$*: not one line: $err"
+	echo "$err" | grep -qi -- "$text" || fail "$*: '$err' does not say '$text'"
+	log "refused: $* -> $err"
+}
+
 # whois_sub ADDR PORT: the subscriber natctl names for an external port.
 # Does a datagram from FROM-ADDR:FROM-PORT (in $SRVNS) to EXT-ADDR:EXT-PORT
 # reach INSIDE-PORT of $SUB1 within SECONDS?
