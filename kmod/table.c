@@ -856,20 +856,15 @@ void knat_retire(struct knat_net *kn, struct knat_range *range)
 
 /*
  * Under kn->lock: may a forward a subscriber asks for take @old, the
- * mapping its inside endpoint has?  Not a forward already, nor a shared
- * port, nor, with @exact, another external endpoint than @ext.
+ * mapping its inside endpoint has?  Not a shared port, nor, with @exact,
+ * another external endpoint than @ext.
  */
 static int knat_mapping_adopt(struct knat_mapping *old,
 			      const struct knat_endpoint *ext, bool exact,
 			      struct netlink_ext_ack *extack)
 {
-	int err;
+	int err = knat_claim_ok(old->sub, extack);
 
-	if (old->pinned) {
-		NL_SET_ERR_MSG_MOD(extack, "the inside endpoint is forwarded");
-		return -EPERM;
-	}
-	err = knat_claim_ok(old->sub, extack);
 	if (err)
 		return err;
 	if (exact && ext->port && (ext->port != old->ext.port ||
@@ -951,15 +946,18 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	rcu_read_lock();
 	spin_lock_bh(&kn->lock);
 	old = rhashtable_lookup(&kn->map_in, in, knat_map_in_params);
-	if (old && how == KNAT_PIN_STATIC) {
+	if (!old) {
+		err = knat_mapping_pin_new(kn, m, ext, how, extack);
+	} else if (old->pinned) {
+		NL_SET_ERR_MSG_MOD(extack, "the inside endpoint is forwarded");
+		err = how == KNAT_PIN_STATIC ? -EBUSY : -EPERM;
+	} else if (how == KNAT_PIN_STATIC) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the inside endpoint has a mapping: flush it first");
 		err = -EBUSY;
-	} else if (old) {
+	} else {
 		err = knat_mapping_adopt(old, ext, how == KNAT_PIN_EXACT,
 					 extack);
-	} else {
-		err = knat_mapping_pin_new(kn, m, ext, how, extack);
 	}
 	spin_unlock_bh(&kn->lock);
 	rcu_read_unlock();

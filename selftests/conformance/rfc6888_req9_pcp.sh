@@ -46,6 +46,7 @@ natctl mapping show | grep -q "100.64.0.2:5000 -> $addr:$port .*timed" ||
 set -- $(pcp udp 5000 7200 --nonce 7)
 [ "$1 $4 $5" = "0 $addr $port" ] || fail "renewed: $*"
 expect 2 udp 5000 7200 --nonce 8
+refused 1 "is forwarded" natctl forward add udp 198.51.100.1:60 to 100.64.0.2:5000
 
 # Suggestions: the next port of its block, and one of another block.
 sug=$((port ^ 1))

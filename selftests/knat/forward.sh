@@ -9,15 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-refused() {	# refused CODE TEXT CMD...: CMD fails with exit CODE, TEXT on stderr
-	local code=$1 text=$2 err rc
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" = "$code" ] || fail "$* exited $rc, not $code: $err"
-	case $err in *"$text"*) ;; *) fail "$*: '$err' does not say '$text'" ;; esac
-}
-
 nforwards() {
 	natctl -j forward show | python3 -c "import json, sys; print(len(json.load(sys.stdin)))"
 }
@@ -60,7 +51,7 @@ w=$(natctl -j whois 198.51.100.2:54 | python3 -c "import json,sys; print(json.lo
 
 # Taken endpoints are refused, with the reason.
 refused 1 "forwarded already" natctl forward add udp 198.51.100.2:54 to 100.64.1.2:6000
-refused 1 "has a mapping" natctl forward add udp 198.51.100.3:60 to 100.64.1.2:5354
+refused 1 "is forwarded" natctl forward add udp 198.51.100.3:60 to 100.64.1.2:5354
 refused 1 "not in a pool" natctl forward add tcp 203.0.113.1:80 to 100.64.0.2:80
 refused 1 "not in an inside prefix" natctl forward add tcp 198.51.100.1:81 to 192.0.2.9:80
 refused 2 "tcp or udp" natctl forward add icmp 198.51.100.1:81 to 100.64.0.2:80
@@ -68,6 +59,7 @@ nsx "$SUB1" $PEER udp-client "$SRV" 9000 1 --sport 41000 > /dev/null || fail "no
 set -- $(ext_of udp 100.64.0.2 41000) || fail "no mapping for 41000"
 refused 1 "another subscriber" natctl forward add udp "$1:$2" to 100.64.1.2:7000
 refused 1 "in use" natctl forward add udp "$1:$2" to 100.64.0.2:7000
+refused 1 "has a mapping" natctl forward add udp 198.51.100.1:61 to 100.64.0.2:41000
 
 # Flush removes sessions, not forwards.
 natctl flush || fail "flush"
