@@ -414,6 +414,44 @@ static void forward_map_timed(struct kunit *test)
 }
 
 /*
+ * A subscriber may ask for KNAT_MAX_SUB_FORWARDS forwards, another
+ * subscriber still for its own; a port-overlapping pool forwards none.
+ */
+static void forward_map_limits(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_endpoint in = { .addr = knat_test_addr("100.64.0.2"),
+				    .proto = IPPROTO_TCP };
+	struct knat_endpoint ext = { .proto = IPPROTO_TCP };
+	u8 nonce[KNAT_NONCE_LEN] = {};
+	int i;
+
+	mutex_lock(&kn->cfg_lock);
+	for (i = 0; i < KNAT_MAX_SUB_FORWARDS; i++) {
+		in.port = htons(8000 + i);
+		ext.port = 0;
+		KUNIT_ASSERT_EQ(test, knat_forward_map(kn, &in, &ext, false, 60,
+						       nonce, NULL), 0);
+	}
+	in.port = htons(9000);
+	ext.port = 0;
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 60, nonce,
+					       NULL), -EDQUOT);
+	in.addr = knat_test_addr("100.64.0.3");
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 60, nonce,
+					       NULL), 0);
+	knat_test_pool(kn)->overlap = true;
+	in.addr = knat_test_addr("100.64.0.4");
+	ext.port = 0;
+	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 60, nonce,
+					       NULL), -EOPNOTSUPP);
+	knat_test_pool(kn)->overlap = false;
+	KUNIT_EXPECT_EQ(test, kn->nforwards, KNAT_MAX_SUB_FORWARDS + 1U);
+	mutex_unlock(&kn->cfg_lock);
+	knat_test_net_free(kn);
+}
+
+/*
  * Address-dependent mapping: an inside endpoint's flows to one remote
  * address share a mapping, to another address take another (another
  * external port), and a mapping admits only its own address.  Mappings are
@@ -510,6 +548,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(forward_is_reserved_and_static),
 	KUNIT_CASE(filtering_adf_and_apdf),
 	KUNIT_CASE(forward_map_timed),
+	KUNIT_CASE(forward_map_limits),
 	KUNIT_CASE(mapping_adm),
 	KUNIT_CASE(mapping_apdm),
 	{}
