@@ -882,6 +882,29 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
 	return &range->blocks[c.base + (pa - range->addrs) * c.per + nth];
 }
 
+/* Is @port of @pa one of the host's own (its local port range)? */
+static bool knat_port_local(struct knat_net *kn,
+			    const struct knat_pool_addr *pa, u16 port)
+{
+	u32 xlo, xhi;
+
+	knat_local_ports(kn, pa, &xlo, &xhi);
+	return port >= xlo && port <= xhi;
+}
+
+/* Give @m free port @ext of @pa, in @pm, taking it there. */
+static void knat_port_assign(struct knat_mapping *m, struct knat_pool_addr *pa,
+			     struct knat_portmap *pm,
+			     const struct knat_endpoint *ext)
+{
+	knat_bits_take(pm->full, pm->used, ntohs(ext->port));
+	pm->nused++;
+	m->paddr = pa;
+	m->ext = *ext;
+	m->ext.addr = pa->addr;
+	knat_mapping_account(m, pa->range->pool);
+}
+
 /*
  * May a static mapping of @sub take @port of @pa?  Not in a block another
  * subscriber holds or held lately, whose attribution logs would not show
@@ -895,7 +918,6 @@ static bool knat_reserve_ok(struct knat_net *kn,
 			    struct netlink_ext_ack *extack)
 {
 	struct knat_block *b = knat_port_block(pa, port);
-	u32 xlo, xhi;
 
 	if (pa->range->pool != sub->pool || pa->range->draining) {
 		NL_SET_ERR_MSG_MOD(extack,
@@ -914,8 +936,7 @@ static bool knat_reserve_ok(struct knat_net *kn,
 				   "external port is in a block another subscriber holds");
 		return false;
 	}
-	knat_local_ports(kn, pa, &xlo, &xhi);
-	if (port >= xlo && port <= xhi) {
+	if (knat_port_local(kn, pa, port)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "external port is in the host's local port range");
 		return false;
@@ -952,11 +973,7 @@ int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		NL_SET_ERR_MSG_MOD(extack, "external port is in use");
 		return -EADDRINUSE;
 	}
-	knat_bits_take(pm->full, pm->used, port);
-	pm->nused++;
-	m->paddr = pa;
-	m->ext = *ext;
-	knat_mapping_account(m, sub->pool);
+	knat_port_assign(m, pa, pm, ext);
 	return 0;
 }
 
@@ -984,7 +1001,6 @@ static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
 	u16 port = ntohs(ext->port);
 	struct knat_block *b = NULL;
 	struct knat_portmap *pm;
-	u32 xlo, xhi;
 
 	if (!pa || pa->range->pool != sub->pool || pa->range->draining)
 		return false;
@@ -996,20 +1012,14 @@ static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
 		if (!b || b->state != KNAT_BLOCK_ACTIVE || b->owner != sub)
 			return false;
 	}
-	knat_local_ports(kn, pa, &xlo, &xhi);
 	pm = pa->ports[knat_proto_index(ext->proto)];
-	if ((port >= xlo && port <= xhi) || knat_portmap_test(pm, port))
+	if (knat_port_local(kn, pa, port) || knat_portmap_test(pm, port))
 		return false;
-	knat_bits_take(pm->full, pm->used, port);
-	pm->nused++;
+	knat_port_assign(m, pa, pm, ext);
 	if (b) {
 		b->nmappings++;
 		m->block = b;
 	}
-	m->paddr = pa;
-	m->ext = *ext;
-	m->ext.addr = pa->addr;
-	knat_mapping_account(m, sub->pool);
 	return true;
 }
 
