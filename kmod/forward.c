@@ -37,25 +37,36 @@ static struct knat_forward *knat_forward_find(struct knat_net *kn,
 	return NULL;
 }
 
+/* A forward on knat_mapping_pin(@how), not yet listed. */
 static struct knat_forward *knat_forward_new(struct knat_net *kn,
+					     const struct knat_endpoint *in,
+					     const struct knat_endpoint *ext,
+					     unsigned int how,
 					     struct netlink_ext_ack *extack)
 {
 	struct knat_forward *fwd;
+	struct knat_mapping *m;
 
 	if (kn->nforwards >= KNAT_MAX_FORWARDS) {
 		NL_SET_ERR_MSG_MOD(extack, "too many forwards");
 		return ERR_PTR(-ENOSPC);
 	}
 	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL);
-	return fwd ?: ERR_PTR(-ENOMEM);
-}
-
-static void knat_forward_link(struct knat_net *kn, struct knat_forward *fwd,
-			      struct knat_mapping *m)
-{
+	if (!fwd)
+		return ERR_PTR(-ENOMEM);
+	m = knat_mapping_pin(kn, in, ext, how, extack);
+	if (IS_ERR(m)) {
+		kfree(fwd);
+		return ERR_CAST(m);
+	}
 	fwd->in = m->in;
 	fwd->ext = m->ext;
 	fwd->map = m;
+	return fwd;
+}
+
+static void knat_forward_link(struct knat_net *kn, struct knat_forward *fwd)
+{
 	list_add_tail_rcu(&fwd->list, &kn->forwards);
 	kn->nforwards++;
 }
@@ -74,7 +85,6 @@ int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
 		     struct netlink_ext_ack *extack)
 {
 	struct knat_forward *fwd;
-	struct knat_mapping *m;
 
 	lockdep_assert_held(&kn->cfg_lock);
 	if (knat_forward_find(kn, ext, false)) {
@@ -82,15 +92,10 @@ int knat_forward_add(struct knat_net *kn, const struct knat_endpoint *in,
 				   "the external endpoint is forwarded already");
 		return -EEXIST;
 	}
-	fwd = knat_forward_new(kn, extack);
+	fwd = knat_forward_new(kn, in, ext, KNAT_PIN_STATIC, extack);
 	if (IS_ERR(fwd))
 		return PTR_ERR(fwd);
-	m = knat_mapping_pin(kn, in, ext, KNAT_PIN_STATIC, extack);
-	if (IS_ERR(m)) {
-		kfree(fwd);
-		return PTR_ERR(m);
-	}
-	knat_forward_link(kn, fwd, m);
+	knat_forward_link(kn, fwd);
 	return 0;
 }
 
@@ -157,7 +162,6 @@ int knat_forward_map(struct knat_net *kn, const struct knat_endpoint *in,
 		     const u8 *nonce, struct netlink_ext_ack *extack)
 {
 	struct knat_forward *fwd;
-	struct knat_mapping *m;
 
 	lockdep_assert_held(&kn->cfg_lock);
 	fwd = knat_forward_find(kn, in, true);
@@ -174,19 +178,14 @@ int knat_forward_map(struct knat_net *kn, const struct knat_endpoint *in,
 				   "the subscriber has as many forwards as it may");
 		return -EDQUOT;
 	}
-	fwd = knat_forward_new(kn, extack);
+	fwd = knat_forward_new(kn, in, ext,
+			       exact ? KNAT_PIN_EXACT : KNAT_PIN_CLAIM, extack);
 	if (IS_ERR(fwd))
 		return PTR_ERR(fwd);
-	m = knat_mapping_pin(kn, in, ext,
-			     exact ? KNAT_PIN_EXACT : KNAT_PIN_CLAIM, extack);
-	if (IS_ERR(m)) {
-		kfree(fwd);
-		return PTR_ERR(m);
-	}
 	fwd->timed = true;
 	fwd->expires = jiffies + lifetime * HZ;
 	memcpy(fwd->nonce, nonce, KNAT_NONCE_LEN);
-	knat_forward_link(kn, fwd, m);
+	knat_forward_link(kn, fwd);
 	*ext = fwd->ext;
 	return 0;
 }

@@ -73,6 +73,19 @@ u32 knat_epoch(const struct knat_net *kn)
 	return ktime_get_boottime_seconds() - kn->born;
 }
 
+static int knat_forward_put_endpoints(struct sk_buff *skb,
+				      const struct knat_endpoint *in,
+				      const struct knat_endpoint *ext)
+{
+	if (nla_put_u8(skb, KNAT_A_PROTO, in->proto) ||
+	    nla_put_be32(skb, KNAT_A_IN_ADDR, in->addr) ||
+	    nla_put_u16(skb, KNAT_A_IN_PORT, ntohs(in->port)) ||
+	    nla_put_be32(skb, KNAT_A_EXT_ADDR, ext->addr) ||
+	    nla_put_u16(skb, KNAT_A_EXT_PORT, ntohs(ext->port)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int knat_forward_map_reply(struct genl_info *info,
 				  const struct knat_endpoint *in,
 				  const struct knat_endpoint *ext, u32 lifetime)
@@ -84,12 +97,7 @@ static int knat_forward_map_reply(struct genl_info *info,
 	if (!msg)
 		return -ENOMEM;
 	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_FORWARD_MAP);
-	if (!hdr ||
-	    nla_put_u8(msg, KNAT_A_PROTO, in->proto) ||
-	    nla_put_be32(msg, KNAT_A_IN_ADDR, in->addr) ||
-	    nla_put_u16(msg, KNAT_A_IN_PORT, ntohs(in->port)) ||
-	    nla_put_be32(msg, KNAT_A_EXT_ADDR, ext->addr) ||
-	    nla_put_u16(msg, KNAT_A_EXT_PORT, ntohs(ext->port)) ||
+	if (!hdr || knat_forward_put_endpoints(msg, in, ext) ||
 	    nla_put_u32(msg, KNAT_A_LIFETIME, lifetime)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -156,11 +164,7 @@ static int knat_forward_put(struct sk_buff *skb, const void *pos)
 	const struct knat_forward *fwd = list_entry(pos, struct knat_forward,
 						    list);
 
-	if (nla_put_u8(skb, KNAT_A_PROTO, fwd->in.proto) ||
-	    nla_put_be32(skb, KNAT_A_IN_ADDR, fwd->in.addr) ||
-	    nla_put_u16(skb, KNAT_A_IN_PORT, ntohs(fwd->in.port)) ||
-	    nla_put_be32(skb, KNAT_A_EXT_ADDR, fwd->ext.addr) ||
-	    nla_put_u16(skb, KNAT_A_EXT_PORT, ntohs(fwd->ext.port)) ||
+	if (knat_forward_put_endpoints(skb, &fwd->in, &fwd->ext) ||
 	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(fwd->map->nsessions)))
 		return -EMSGSIZE;
 	if (fwd->timed && knat_forward_put_timed(skb, fwd))
