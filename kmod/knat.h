@@ -302,6 +302,9 @@ struct knat_sweep {
 	bool active;
 };
 
+/* Sessions a sweep examines in one critical section, at most. */
+#define KNAT_SWEEP_BATCH	64
+
 typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 			       const struct knat_session *s, void *arg);
 

@@ -694,22 +694,15 @@ unlock:
 	return s;
 }
 
-/**
- * knat_session_remove - unlink a session, and its mapping if it was the last
- * @kn: namespace state
- * @s: a session found under RCU; nothing happens if another writer
- *     removed it first
- * @expired: count the removal as an expiry rather than a flush
- */
-void knat_session_remove(struct knat_net *kn, struct knat_session *s,
-			 bool expired)
+/* Under kn->lock: unlink @s, and its mapping if it was the last. */
+static void knat_session_unlink(struct knat_net *kn, struct knat_session *s,
+				bool expired)
 {
 	struct knat_mapping *m = s->map;
 
-	spin_lock_bh(&kn->lock);
 	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				   knat_sess_in_params))
-		goto unlock;
+		return;
 	if (s->overlap)
 		rhashtable_remove_fast(&kn->sess_out,
 				       &container_of(s, struct knat_osession, s)->out_node,
@@ -722,11 +715,28 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 	if (!--m->nsessions && !m->pinned)
 		knat_mapping_release(kn, m, expired);
 	call_rcu(&s->rcu, knat_session_free_rcu);
-unlock:
+}
+
+/**
+ * knat_session_remove - unlink a session, and its mapping if it was the last
+ * @kn: namespace state
+ * @s: a session found under RCU; nothing happens if another writer
+ *     removed it first
+ * @expired: count the removal as an expiry rather than a flush
+ */
+void knat_session_remove(struct knat_net *kn, struct knat_session *s,
+			 bool expired)
+{
+	spin_lock_bh(&kn->lock);
+	knat_session_unlink(kn, s, expired);
 	spin_unlock_bh(&kn->lock);
 }
 
-/* Remove the entry the walker has just left, if it is still doomed. */
+/*
+ * Under kn->lock: remove the entry the walker has just left, if it is still
+ * doomed.  It is left behind first, so that the walk never resumes from an
+ * entry no longer in the index.
+ */
 static unsigned int knat_sweep_pending(struct knat_net *kn,
 				       struct knat_sweep *sw,
 				       knat_doomed_fn doomed, void *arg,
@@ -740,7 +750,7 @@ static unsigned int knat_sweep_pending(struct knat_net *kn,
 	s = knat_session_find_in(kn, &sw->pending);
 	if (!s || !doomed(kn, s, arg))
 		return 0;
-	knat_session_remove(kn, s, expired);
+	knat_session_unlink(kn, s, expired);
 	return 1;
 }
 
@@ -749,19 +759,21 @@ static unsigned int knat_sweep_pending(struct knat_net *kn,
  * @kn: namespace state
  * @sw: the walk; resumes where the previous call stopped
  * @budget: entries to examine
- * @doomed: predicate, called under RCU
+ * @doomed: predicate, called under RCU and kn->lock
  * @arg: passed to @doomed
  * @expired: count removals as expiries rather than flushes
  * @done: set when the walk has covered the whole index
  *
+ * It holds kn->lock, bottom halves off, for KNAT_SWEEP_BATCH entries at a
+ * time: a batch's cost is its own, and new flows wait no longer than one.
  * Process context.  Return: sessions removed.
  */
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done)
 {
+	unsigned int removed = 0, examined = 0;
 	struct knat_session *s;
-	unsigned int removed = 0;
 
 	if (!sw->active) {
 		rhashtable_walk_enter(&kn->sess_in, &sw->iter);
@@ -769,7 +781,12 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	}
 	*done = false;
 	rhashtable_walk_start(&sw->iter);
-	while (budget--) {
+	spin_lock_bh(&kn->lock);
+	for (; examined < budget; examined++) {
+		if (examined && !(examined % KNAT_SWEEP_BATCH)) {
+			spin_unlock_bh(&kn->lock);
+			spin_lock_bh(&kn->lock);
+		}
 		s = rhashtable_walk_next(&sw->iter);
 		if (IS_ERR(s))		/* -EAGAIN: resized, walk starts over */
 			continue;
@@ -783,6 +800,7 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			sw->has_pending = true;
 		}
 	}
+	spin_unlock_bh(&kn->lock);
 	rhashtable_walk_stop(&sw->iter);
 	if (*done)
 		knat_sweep_end(sw);
