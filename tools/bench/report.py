@@ -216,13 +216,19 @@ class Report:
             self.w(f"All {g['mappings']:,} mappings made to expire at once (udp-timeout 1)",
                    f"while one flow is forwarded: gone in {g['ms'] / 1000:.1f} s "
                    f"({g['left']} left), in {g['runs']} GC runs",
-                   f"(median {g['median_us']} us, longest {g['max_us']} us, function_graph);",
+                   f"(median {g['median_us']} us, longest {g['max_us']} us) of "
+                   f"{g['batches']} batches",
+                   f"(median {g['batch_median_us']} us, longest {g['batch_max_us']} us), "
+                   "timed by function_graph;",
                    f"forwarding during the sweep {g['pps_during']:,} pps against "
-                   f"{g['pps_before']:,} before it.", "")
+                   f"{g['pps_before']:,} before it.  A batch is one critical section",
+                   "(knat_sweep(): 64 sessions examined, kn->lock held, bottom halves off);",
+                   "a run goes on with batches for 0.5 ms while it finds expired flows,",
+                   "and packets are forwarded between its batches.", "")
             self.targets.append(("1M expired mappings gone within 10 s",
                                  verdict(g["ms"] <= 10000 and g["left"] <= 1,
                                          f"{g['ms'] / 1000:.1f} s")))
-            mx = float(g["max_us"])
+            mx = float(g["batch_max_us"])
             self.targets.append(("no GC batch longer than 1 ms",
                                  verdict(mx <= 1000, f"longest {mx:,.0f} us")))
             if g["pps_before"]:

@@ -241,24 +241,31 @@ bench_memory() {
 	done
 }
 
-# trace_on FUNCTION / trace_durations: function_graph times of one function
-# of knat.ko, in microseconds, one per line.
+# trace_on FUNCTION... / trace_off / trace_durations FUNCTION: function_graph
+# times of functions of knat.ko, in microseconds, one per line.
 trace_on() {
 	mountpoint -q "$TRACE" || mount -t tracefs nodev "$TRACE" || die "tracefs"
 	echo 0 > "$TRACE/tracing_on"
 	echo nop > "$TRACE/current_tracer"
 	echo 65536 > "$TRACE/buffer_size_kb"
-	echo "$1" > "$TRACE/set_ftrace_filter" || die "cannot trace $1"
+	echo "$*" > "$TRACE/set_ftrace_filter" || die "cannot trace $*"
 	echo function_graph > "$TRACE/current_tracer"
+	echo 1 > "$TRACE/options/funcgraph-tail"
 	echo > "$TRACE/trace"
 	echo 1 > "$TRACE/tracing_on"
 }
 
-trace_durations() {
+trace_off() {
 	echo 0 > "$TRACE/tracing_on"
-	grep -oE '[0-9]+\.[0-9]+ us' "$TRACE/trace" | awk '{ print $1 }'
+	cat "$TRACE/trace" > /tmp/trace.txt
 	echo nop > "$TRACE/current_tracer"
 	echo > "$TRACE/set_ftrace_filter"
+}
+
+# A call is one line, "f();" or, when others nest in it, ends on "} /* f */".
+trace_durations() {
+	grep -E " $1( \[knat\])?(\(\);| \*/)" /tmp/trace.txt |
+		grep -oE '[0-9]+\.[0-9]+ us' | awk '{ print $1 }'
 }
 
 stats_of() {	# count, median, max of numbers on stdin
@@ -291,7 +298,8 @@ alloc_measure() {
 	used=$(gauge mappings)
 	trace_on knat_sub_alloc
 	alloc_fill "$2" "$3"
-	st=$(trace_durations | stats_of)
+	trace_off
+	st=$(trace_durations knat_sub_alloc | stats_of)
 	log "alloc at $pct%: $used mappings, calls/median/max us: $st"
 	set -- $st
 	res "{\"phase\":\"alloc\",\"occupancy\":$pct,\"mappings\":$used,\"calls\":$1,\"median_us\":$2,\"max_us\":$3}"
@@ -335,10 +343,11 @@ bench_scale() {
 }
 
 # gc: with 1M mappings in place and one flow running, make them all
-# expire at once; time until they are gone, the longest GC run, and
-# forwarding during the sweep against before it.
+# expire at once; time until they are gone, the GC runs (knat_gc_work) and
+# the batches they are made of (knat_sweep: one critical section each),
+# and forwarding during the sweep against before it.
 bench_gc() {
-	local n before during st
+	local n before during runs batches
 	n=$(gauge mappings)
 	flows one
 	pg "src_min 100.64.200.1"
@@ -347,15 +356,17 @@ bench_gc() {
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
 	before=$(observe 10 -1)
-	trace_on knat_gc_work
+	trace_on knat_gc_work knat_sweep
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
-	st=$(trace_durations | stats_of)
+	trace_off
+	runs=$(trace_durations knat_gc_work | stats_of)
+	batches=$(trace_durations knat_sweep | stats_of)
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
-	set -- $before $during $st
-	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; pps $1 -> $4"
-	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"pps_before\":$1,\"pps_during\":$4}"
+	set -- $before $during $runs $batches
+	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; batches: ${10} ${11} ${12}; pps $1 -> $4"
+	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"pps_before\":$1,\"pps_during\":$4}"
 }
 
 main() {
