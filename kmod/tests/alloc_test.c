@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit: the port allocator and address pairing. */
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/in.h>
 #include "util.h"
@@ -99,19 +100,23 @@ static u64 portmap_work_at(struct kunit *test, u32 permille)
 	u64 before;
 	int p;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), 1024);
+		cond_resched();
+	}
 	/* Free a random (1000 - permille) per mille. */
 	while (pm->nused > (u64)n * permille / 1000) {
 		p = 1024 + get_random_u32_below(n);
 		if (knat_portmap_test(pm, p))
 			knat_portmap_free(pm, p);
+		cond_resched();
 	}
 	before = knat_alloc_work;
 	for (i = 0; i < rounds; i++) {
 		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY);
 		KUNIT_ASSERT_GE(test, p, 1024);
 		knat_portmap_free(pm, p);
+		cond_resched();
 	}
 	return knat_alloc_work - before;
 }
