@@ -4,6 +4,7 @@
 # line per test; exit 1 if any failed.
 #   selftests/run.sh [TEST...]      default: every selftests/knat/*.sh and
 #                                   selftests/conformance/*.sh
+# Each test has KNAT_TEST_TIMEOUT seconds (default 180) to finish.
 # A TEST is named without .sh, e.g. udp or rfc4787_req9_hairpin_udp;
 # "knat" and "conformance" stand for all the tests of that directory.
 set -u
@@ -38,7 +39,7 @@ for t in "${tests[@]}"; do
 	t=${t%.sh}
 	log=$(mktemp)
 	start=$SECONDS
-	timeout -k 5 180 bash "$(path "$t")" > "$log" 2>&1 < /dev/null
+	timeout -k 5 "${KNAT_TEST_TIMEOUT:-180}" bash "$(path "$t")" > "$log" 2>&1 < /dev/null
 	rc=$?
 	sed 's/^/# /' "$log"
 	echo "# $t: $((SECONDS - start)) s"

@@ -120,7 +120,7 @@ tools/vm/run.sh -k stock -t 1800 -r "$out/stock" -e KNAT_KO="$top/build/stock/kn
 count_tap "$out/stock.tap" stock
 
 echo "== debug kernel: KUnit, selftests, kernel reports"
-tools/vm/run.sh -k debug -t 3000 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
+tools/vm/run.sh -k debug -t 3600 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
 count_kunit "$out/debug/kunit.log"
 count_tap "$out/debug.tap" debug
 count_reports
