@@ -11,10 +11,12 @@
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.  Each run first answers up to
- * KNAT_GC_SYNS of the unsolicited SYNs whose wait is over (syn.c), and
- * comes back at the next tick while more are due.  A complete walk ends
- * the timed forwards whose lifetime is over.
+ * one full walk after it expired.  The work is unbound: it runs on a CPU
+ * that has time, not on the one that queued it, whose packets would take
+ * the run's time in the softirqs between its batches.  Each run first
+ * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
+ * (syn.c), and comes back at the next tick while more are due.  A
+ * complete walk ends the timed forwards whose lifetime is over.
  */
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
@@ -146,7 +148,7 @@ static void knat_gc_work(struct work_struct *work)
 	}
 	if (syns)
 		delay = min(delay, 1UL);
-	queue_delayed_work(system_power_efficient_wq, &kn->gc_work, delay);
+	queue_delayed_work(system_unbound_wq, &kn->gc_work, delay);
 }
 
 void knat_gc_init(struct knat_net *kn)
@@ -158,7 +160,7 @@ void knat_gc_init(struct knat_net *kn)
 
 void knat_gc_start(struct knat_net *kn)
 {
-	queue_delayed_work(system_power_efficient_wq, &kn->gc_work,
+	queue_delayed_work(system_unbound_wq, &kn->gc_work,
 			   KNAT_GC_INTERVAL);
 }
 
