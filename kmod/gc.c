@@ -6,7 +6,7 @@
  * walks the session index and removes the sessions whose time is up (and
  * with the last one, their mapping and its port).  Each tick it examines
  * enough entries to cover the index in KNAT_GC_WALK_SECS (at least
- * KNAT_SWEEP_BATCH), so a quiet table costs a small, steady share of a CPU
+ * KNAT_GC_BATCH), so a quiet table costs a small, steady share of a CPU
  * however big it is.  A run that finds expired flows goes on until
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
@@ -23,6 +23,7 @@
 #include <linux/in.h>
 #include "knat.h"
 
+#define KNAT_GC_BATCH		64	/* entries between clock checks */
 #define KNAT_GC_MAX_NS		(NSEC_PER_MSEC / 2)
 #define KNAT_GC_WALK_SECS	5
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
@@ -131,8 +132,8 @@ static void knat_gc_work(struct work_struct *work)
 
 	syns = knat_syn_expire(kn, jiffies, KNAT_GC_SYNS);
 	do {
-		removed += knat_gc_batch(kn, KNAT_SWEEP_BATCH, &done);
-		examined += KNAT_SWEEP_BATCH;
+		removed += knat_gc_batch(kn, KNAT_GC_BATCH, &done);
+		examined += KNAT_GC_BATCH;
 	} while (!done && (examined < quota || removed) &&
 		 local_clock() < end);
 	if (done) {

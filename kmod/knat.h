@@ -289,21 +289,22 @@ struct knat_stats {
 	u64 c[__KNAT_STAT_MAX];
 };
 
+/* Doomed sessions a sweep removes in one critical section, at most. */
+#define KNAT_SWEEP_BATCH	32
+
 /*
  * A resumable walk over the sessions that removes those a predicate
- * dooms.  The entry the walker stands on when a batch ends is removed at
- * the start of the next one, by key: a walk resumes exactly only from an
- * entry still in the table.
+ * dooms.  The walk itself takes no lock: it notes the keys of doomed
+ * sessions, and removes them KNAT_SWEEP_BATCH at a time under kn->lock.
+ * The entry the walker stands on when a call ends stays noted until the
+ * next one: a walk resumes exactly only from an entry still in the table.
  */
 struct knat_sweep {
 	struct rhashtable_iter iter;
-	struct knat_tuple pending;
-	bool has_pending;
+	struct knat_tuple doomed[KNAT_SWEEP_BATCH];
+	unsigned int ndoomed;
 	bool active;
 };
-
-/* Sessions a sweep examines in one critical section, at most. */
-#define KNAT_SWEEP_BATCH	64
 
 typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 			       const struct knat_session *s, void *arg);

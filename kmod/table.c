@@ -735,25 +735,31 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 }
 
 /*
- * Under kn->lock: remove the entry the walker has just left, if it is still
- * doomed.  It is left behind first, so that the walk never resumes from an
- * entry no longer in the index.
+ * Remove the first @n sessions @sw noted, those still doomed, in one
+ * critical section; the walker has left them all behind.  Under RCU.
+ * Not inlined: make bench times it.
  */
-static unsigned int knat_sweep_pending(struct knat_net *kn,
-				       struct knat_sweep *sw,
-				       knat_doomed_fn doomed, void *arg,
-				       bool expired)
+static noinline unsigned int
+knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
+		  knat_doomed_fn doomed, void *arg, bool expired)
 {
+	unsigned int i, removed = 0;
 	struct knat_session *s;
 
-	if (!sw->has_pending)
+	if (!n)
 		return 0;
-	sw->has_pending = false;
-	s = knat_session_find_in(kn, &sw->pending);
-	if (!s || !doomed(kn, s, arg))
-		return 0;
-	knat_session_unlink(kn, s, expired);
-	return 1;
+	spin_lock_bh(&kn->lock);
+	for (i = 0; i < n; i++) {
+		s = knat_session_find_in(kn, &sw->doomed[i]);
+		if (s && doomed(kn, s, arg)) {
+			knat_session_unlink(kn, s, expired);
+			removed++;
+		}
+	}
+	spin_unlock_bh(&kn->lock);
+	sw->ndoomed -= n;
+	memmove(sw->doomed, sw->doomed + n, sw->ndoomed * sizeof(sw->doomed[0]));
+	return removed;
 }
 
 /**
@@ -761,20 +767,22 @@ static unsigned int knat_sweep_pending(struct knat_net *kn,
  * @kn: namespace state
  * @sw: the walk; resumes where the previous call stopped
  * @budget: entries to examine
- * @doomed: predicate, called under RCU and kn->lock
+ * @doomed: predicate, called under RCU, and again under kn->lock
  * @arg: passed to @doomed
  * @expired: count removals as expiries rather than flushes
  * @done: set when the walk has covered the whole index
  *
- * It holds kn->lock, bottom halves off, for KNAT_SWEEP_BATCH entries at a
- * time: a batch's cost is its own, and new flows wait no longer than one.
- * Process context.  Return: sessions removed.
+ * The walk holds no lock, however many empty buckets it crosses; removals
+ * hold kn->lock, bottom halves off, for KNAT_SWEEP_BATCH sessions at most:
+ * new flows wait no longer than one batch.  Process context.
+ * Return: sessions removed.
  */
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done)
 {
-	unsigned int removed = 0, examined = 0;
+	unsigned int removed = 0, examined;
+	bool standing = false;	/* the walker is on the last noted entry */
 	struct knat_session *s;
 
 	if (!sw->active) {
@@ -783,26 +791,25 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	}
 	*done = false;
 	rhashtable_walk_start(&sw->iter);
-	spin_lock_bh(&kn->lock);
-	for (; examined < budget; examined++) {
-		if (examined && !(examined % KNAT_SWEEP_BATCH)) {
-			spin_unlock_bh(&kn->lock);
-			spin_lock_bh(&kn->lock);
-		}
+	for (examined = 0; examined < budget; examined++) {
 		s = rhashtable_walk_next(&sw->iter);
 		if (IS_ERR(s))		/* -EAGAIN: resized, walk starts over */
 			continue;
-		removed += knat_sweep_pending(kn, sw, doomed, arg, expired);
+		standing = false;
 		if (!s) {
 			*done = true;
 			break;
 		}
-		if (doomed(kn, s, arg)) {
-			sw->pending = s->in;
-			sw->has_pending = true;
-		}
+		if (!doomed(kn, s, arg))
+			continue;
+		if (sw->ndoomed == KNAT_SWEEP_BATCH)
+			removed += knat_sweep_remove(kn, sw, sw->ndoomed,
+						     doomed, arg, expired);
+		sw->doomed[sw->ndoomed++] = s->in;
+		standing = true;
 	}
-	spin_unlock_bh(&kn->lock);
+	removed += knat_sweep_remove(kn, sw, sw->ndoomed - standing, doomed,
+				     arg, expired);
 	rhashtable_walk_stop(&sw->iter);
 	if (*done)
 		knat_sweep_end(sw);
@@ -814,7 +821,7 @@ void knat_sweep_end(struct knat_sweep *sw)
 	if (sw->active)
 		rhashtable_walk_exit(&sw->iter);
 	sw->active = false;
-	sw->has_pending = false;
+	sw->ndoomed = 0;
 }
 
 static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
