@@ -344,8 +344,9 @@ bench_scale() {
 
 # gc: with 1M mappings in place and one flow running, make them all
 # expire at once; time until they are gone, the GC runs (knat_gc_work) and
-# the batches they are made of (knat_sweep: one critical section each),
-# and forwarding during the sweep against before it.
+# the batches of removals they are made of (knat_sweep_remove: one
+# critical section each), and forwarding during the sweep against before
+# it.
 bench_gc() {
 	local n before during runs batches
 	n=$(gauge mappings)
@@ -356,12 +357,12 @@ bench_gc() {
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
 	before=$(observe 10 -1)
-	trace_on knat_gc_work knat_sweep
+	trace_on knat_gc_work knat_sweep_remove
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
-	batches=$(trace_durations knat_sweep | stats_of)
+	batches=$(trace_durations knat_sweep_remove | stats_of)
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
 	set -- $before $during $runs $batches
