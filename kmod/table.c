@@ -67,8 +67,8 @@ static int knat_map_out_cmp(struct rhashtable_compare_arg *arg,
  * The flow indexes grow with their contents and keep their size, as
  * conntrack's hash table does: shrinking, a mass expiry would rehash each
  * of them several times over while the GC is busiest, and send the GC's
- * walk back to the start at every resize.  An index keeps 8 bytes a bucket, 1.3 to 2.7 buckets for
- * each entry it held at its peak.
+ * walk back to the start at every resize.  An index keeps 8 bytes a
+ * bucket, 1.3 to 2.7 buckets for each entry it held at its peak.
  */
 const struct rhashtable_params knat_sess_in_params = {
 	.head_offset = offsetof(struct knat_session, in_node),
