@@ -5,6 +5,8 @@
     report.py RESULTS.jsonl DOCDIR
 """
 import json
+import os
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -18,6 +20,13 @@ NAMES = {"plain": "plain routing", "nft": "nftables masquerade",
          "knat": "knat"}
 MIXES = [("one", "1 flow"), ("est", "64k established flows, random order"),
          ("new", "every packet a new flow")]
+
+
+def sweep_batch():
+    """KNAT_SWEEP_BATCH, the most sessions one GC batch removes."""
+    hdr = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../kmod/knat.h")
+    with open(hdr) as f:
+        return int(re.search(r"^#define KNAT_SWEEP_BATCH\s+(\d+)", f.read(), re.M).group(1))
 
 
 def load(path):
@@ -222,7 +231,7 @@ class Report:
                    "timed by function_graph;",
                    f"forwarding during the sweep {g['pps_during']:,} pps against "
                    f"{g['pps_before']:,} before it.  A batch is one critical section",
-                   "(knat_sweep_remove(): up to 32 expired sessions removed, kn->lock",
+                   f"(knat_sweep_remove(): up to {sweep_batch()} expired sessions removed, kn->lock",
                    "held, bottom halves off); a run walks the index without the lock",
                    "and goes on for 0.5 ms while it finds expired flows, and packets",
                    "are forwarded between its batches.", "")
