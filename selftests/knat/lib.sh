@@ -221,6 +221,9 @@ bg() {	# run in the background, killed at exit
 bg_ready() {
 	local f=$1
 	shift
+	# Emptied here: the background job opens it only when it runs, and a
+	# "ready" left by an earlier listener must not be taken for its own.
+	: > "$f"
 	"$@" > "$f" &
 	BGPIDS+=($!)
 	wait_for 150 grep -q '^ready$' "$f" || fail "$* did not start"
