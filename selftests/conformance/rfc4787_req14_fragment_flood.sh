@@ -15,7 +15,6 @@ mem=$(nsx "$RTR" awk '$1 == "FRAG:" { print $5 }' /proc/net/sockstat)
 log "reassembly memory after the flood: $mem bytes (limit $limit)"
 [ -n "$mem" ] && [ "$mem" -ge $((limit / 2)) ] || fail "the flood did not reach the router: $mem bytes"
 [ "$mem" -le $((limit + 65536)) ] || fail "reassembly holds $mem bytes"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.5
+serve "$SRVNS" udp-server 5353
 nsx "$SUB1" $PEER udp-client "$SRV" 5353 3 --sport 40000 >/dev/null || fail "no translation after the flood"
 exit $KSFT_PASS

@@ -29,7 +29,7 @@ for order in forward reverse; do
 	log "udp $order: both ways whole"
 done
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" tcp-server 8000
 for order in forward reverse; do
 	r=$(nsx "$SUB1" $PKT frag tcp "$SRV" 8000 --sport 46000 --order $order)
 	[ "$r" = "syn-ack 46000" ] || fail "tcp ($order): expected the SYN-ACK, got '$r'"

@@ -7,8 +7,7 @@
 setup
 nsx "$SRVNS" ip addr add 203.0.113.3/24 dev eth0
 
-bg nsx "$SRVNS" $PEER udp-server 5353 2
-sleep 0.5
+serve "$SRVNS" udp-server 5353 2
 a=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 --sport 40000) || fail "no answer from $SRV:5353"
 b=$(nsx "$SUB1" $PEER udp-client "$SRV" 5354 --sport 40000) || fail "no answer from $SRV:5354"
 c=$(nsx "$SUB1" $PEER udp-client 203.0.113.3 5353 --sport 40000) || fail "no answer from 203.0.113.3"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" tcp-server 8000
 for sub in "$SUB1" "$SUB2"; do
 	nsx "$sub" $PEER udp-send "$SRV" 9 --sport 41000 --count 12
 	nsx "$sub" $PEER tcp-client "$SRV" 8000 10 >/dev/null || fail "tcp from $sub"

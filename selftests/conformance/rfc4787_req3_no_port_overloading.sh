@@ -7,8 +7,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.5
+serve "$SRVNS" udp-server 5353
 a=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 --sport 40000) || fail "sub1: no answer"
 b=$(nsx "$SUB2" $PEER udp-client "$SRV" 5353 --sport 40000) || fail "sub2: no answer"
 log "sub1 seen as $a, sub2 as $b"

@@ -12,9 +12,8 @@ natctl pool show | grep -q "low-block 16 " || fail "low-block not shown: $(natct
 
 low() { in_pool "$1" && [ "$2" -ge 16 ] && [ "$2" -le 1023 ]; }
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-bg_ready "$TMPDIR/tcp.$id" nsx "$SRVNS" $PEER tcp-server 8000
-sleep 0.3
+serve "$SRVNS" udp-server 5353
+serve "$SRVNS" tcp-server 8000
 addr=
 for sport in 123 500; do
 	set -- $(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $sport) ||

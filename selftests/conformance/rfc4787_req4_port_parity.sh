@@ -8,8 +8,8 @@
 setup parity
 natctl pool show | grep -q "parity on" || fail "parity not shown: $(natctl pool show)"
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-bg_ready "$TMPDIR/tcp.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" udp-server 5353
+serve "$SRVNS" tcp-server 8000
 nsx "$SUB1" $PEER udp-send "$SRV" 9 --sport 41000 --count 40
 for sport in 42000 42001 42002 42003 42004 42005 42006 42007 42008 42009; do
 	set -- $(nsx "$SUB1" $PEER tcp-client "$SRV" 8000 10 --sport $sport) ||

@@ -10,8 +10,7 @@ setup
 nsx "$SUB1" $PEER udp-send "$SRV" 9 --sport 6001
 set -- $(ext_of udp 100.64.0.2 6001) || fail "no mapping for sub1:6001"
 ext=$1 port=$2
-bg nsx "$SUB1" $PEER udp-server 6001
-sleep 0.5
+serve "$SUB1" udp-server 6001
 r=$(nsx "$SUB2" $PEER udp-client "$ext" "$port" 3 --sport 43000) ||
 	fail "sub2 got no answer through $ext:$port"
 log "sub1 saw sub2 as $r"

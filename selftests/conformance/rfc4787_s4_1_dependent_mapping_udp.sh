@@ -12,9 +12,8 @@ setup udp-mapping adm
 nsx "$SRVNS" ip addr add 203.0.113.3/24 dev eth0
 natctl pool show | grep -q "tcp-mapping eim udp-mapping adm " || fail "pool: $(natctl pool show)"
 # Each remote answers from the address it was sent to.
-bg nsx "$SRVNS" $PEER udp-server 5353 2 --bind "$SRV" > /dev/null
-bg nsx "$SRVNS" $PEER udp-server 5353 --bind 203.0.113.3 > /dev/null
-sleep 0.3
+serve "$SRVNS" udp-server 5353 2 --bind "$SRV"
+serve "$SRVNS" udp-server 5353 --bind 203.0.113.3
 view() { nsx "$SUB1" $PEER udp-client "$1" "$2" 1 --sport 45000; }
 
 a1=$(view "$SRV" 5353) && a2=$(view "$SRV" 5354) && b=$(view 203.0.113.3 5353) ||

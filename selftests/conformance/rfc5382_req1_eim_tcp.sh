@@ -7,8 +7,8 @@
 setup
 nsx "$SRVNS" ip addr add 203.0.113.3/24 dev eth0
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
-bg_ready "$TMPDIR/tcp8001.$id" nsx "$SRVNS" $PEER tcp-server 8001
+serve "$SRVNS" tcp-server 8000
+serve "$SRVNS" tcp-server 8001
 a=$(nsx "$SUB1" $PEER tcp-client "$SRV" 8000 1000 --sport 40000) || fail "no connection to $SRV:8000"
 b=$(nsx "$SUB1" $PEER tcp-client "$SRV" 8001 1000 --sport 40000) || fail "no connection to $SRV:8001"
 c=$(nsx "$SUB1" $PEER tcp-client 203.0.113.3 8000 1000 --sport 40000) || fail "no connection to 203.0.113.3"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" tcp-server 8000
 a=$(nsx "$SUB1" $PEER tcp-client "$SRV" 8000 1000 --sport 40000) || fail "sub1: no connection"
 b=$(nsx "$SUB2" $PEER tcp-client "$SRV" 8000 1000 --sport 40000) || fail "sub2: no connection"
 log "sub1 seen as $a, sub2 as $b"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" tcp-server 8000
 # sub1's mapping for port 8080: a connection from that port.
 nsx "$SUB1" python3 -c "
 import socket
@@ -17,7 +17,7 @@ s.connect(('$SRV', 8000))
 s.close()" || fail "sub1 could not connect from 8080"
 set -- $(ext_of tcp 100.64.0.2 8080) || fail "no mapping for sub1:8080"
 ext=$1 port=$2
-bg_ready "$TMPDIR/tcp8080.$id" nsx "$SUB1" $PEER tcp-server 8080
+serve "$SUB1" tcp-server 8080
 r=$(nsx "$SUB2" $PEER tcp-client "$ext" "$port" 100000) ||
 	fail "sub2 could not exchange data with $ext:$port"
 log "sub1 saw sub2 as $r"

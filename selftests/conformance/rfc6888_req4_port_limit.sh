@@ -8,8 +8,7 @@ setup block 16 max-blocks 1
 
 ev=$(mktemp)
 monitor "$ev"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 nsx "$SUB1" $PEER udp-send "$SRV" 5353 --sport 43000 --count 16 || fail "send"
 [ "$(stat mappings)" = 16 ] || fail "expected 16 mappings, have $(stat mappings)"
 r=$(nsx "$SUB1" $PEER udp-probe "$SRV" 5353 --sport 43016)

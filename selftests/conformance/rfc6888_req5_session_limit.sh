@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup max-sessions 3
 
-bg_ready "$TMPDIR/server.$id" nsx "$SRVNS" $PEER udp-server 5353 4
+serve "$SRVNS" udp-server 5353 4
 for port in 5353 5354 5355; do
 	r=$(nsx "$SUB1" $PEER udp-probe "$SRV" $port --sport 43000)
 	[ "${r%% *}" = reply ] || fail "session $port of 3: '$r'"

@@ -15,8 +15,7 @@ natctl exempt show | grep -q "203.0.113.3/32" || fail "not listed: $(natctl exem
 err=$(natctl exempt add 198.51.100.1/32 2>&1) && fail "a pool address was exempted"
 echo "$err" | grep -q "pool address cannot be exempt" || fail "unclear refusal: $err"
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.5
+serve "$SRVNS" udp-server 5353
 a=$(nsx "$SUB1" $PEER udp-client 203.0.113.3 5353 --sport 40000) || fail "exempt: no answer"
 b=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 --sport 40001) || fail "translated: no answer"
 log "seen by the exempt destination as $a, by the other as $b"

@@ -58,7 +58,7 @@ set -- $(pcp udp 5002 600 --suggest "$addr:$far")
 [ "$1" = 0 ] && [ "$5" != "$far" ] || fail "suggested $far of another block: $*"
 
 # TCP
-bg_ready "$TMPDIR/tcp.$id" nsx "$SUB1" $PEER tcp-server 8080
+serve "$SUB1" tcp-server 8080
 set -- $(pcp tcp 8080 600)
 [ "$1" = 0 ] || fail "map tcp 8080: $*"
 set -- $(nsx "$SRVNS" $PEER tcp-client "$4" "$5" 2000) ||

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-bg_ready "$TMPDIR/tcp8000.$id" nsx "$SRVNS" $PEER tcp-server 8000
+serve "$SRVNS" tcp-server 8000
 bg_ready "$TMPDIR/client.$id" nsx "$SUB1" python3 -c "
 import socket, struct, time
 s = socket.create_connection(('$SRV', 8000), source_address=('0.0.0.0', 40000))

@@ -11,10 +11,7 @@ natctl pool add "$POOL" ports 2000-2063 block 64 max-blocks 1 overlap || fail "p
 natctl inside add "$INSIDE" || fail "inside add"
 
 sockets=$((200 / KNAT_SCALE)) flows=$((200 / KNAT_SCALE * 50))
-ready=$(mktemp)
-bg nsx "$SRVNS" $PEER udp-server 10000 $flows > "$ready"
-wait_for 120 grep -q ready "$ready" || fail "the server did not start"
-rm -f "$ready"
+serve "$SRVNS" udp-server 10000 $flows
 r=$(nsx "$SUB1" $PEER udp-many "$SRV" 10000 $sockets 50) || fail "udp-many: $r"
 log "$r"
 set -- $r

@@ -13,8 +13,7 @@ monitor "$ev"
 # The mapping must outlive the checks below, however slow the VM; the
 # timeout is shortened once they are done.
 natctl config set udp-timeout 300 interim 1 || fail "config set"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 3 --sport 42000) || fail "no answer"
 set -- $view
 ext=$1 port=$2

@@ -16,8 +16,8 @@ table inet fw {
 	}
 }
 NFT
-bg nsx "$SRVNS" $PEER udp-server 5353
-bg_ready "$TMPDIR/tcp8080.$id" nsx "$SRVNS" $PEER tcp-server 8080
+serve "$SRVNS" udp-server 5353
+serve "$SRVNS" tcp-server 8080
 view=$(nsx "$SUB1" $PEER tcp-client "$SRV" 8080 200000) || fail "tcp through the firewall"
 in_pool ${view% *} || fail "server saw $view"
 nsx "$SUB2" $PEER udp-client "$SRV" 5353 3 >/dev/null || fail "udp through the firewall"

@@ -20,8 +20,7 @@ w=$(natctl whois 100.64.1.2)
 
 ev=$(mktemp)
 monitor "$ev"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 for p in 45000 45001 45002; do
 	view=$(nsx "$SUB2" $PEER udp-client "$SRV" 5353 1 --sport $p) || fail "no answer"
 	set -- $view

@@ -10,8 +10,7 @@ natctl inside add "$INSIDE" || fail "inside add"
 # Long enough for the checks on live flows, however slow the VM; shortened
 # once they are done.
 natctl config set udp-timeout 300 || fail "config set"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 
 view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport 44000) || fail "no answer"
 set -- $view

@@ -8,8 +8,7 @@ setup
 
 natctl config set udp-timeout 6 icmp-timeout 6 || fail "config set"
 natctl config show | grep -qx "udp-timeout 6" || fail "config show: $(natctl config show)"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 for p in 41000 41001 41002; do
 	view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $p) || fail "no answer"
 done

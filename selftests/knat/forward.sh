@@ -23,7 +23,7 @@ for f in json.load(sys.stdin):
 
 # Unsolicited TCP from the outside reaches the inside server.
 natctl forward add tcp 198.51.100.1:80 to 100.64.0.2:8080 || fail "forward add tcp"
-bg_ready "$TMPDIR/web.$id" nsx "$SUB1" $PEER tcp-server 8080
+serve "$SUB1" tcp-server 8080
 view=$(nsx "$SRVNS" $PEER tcp-client 198.51.100.1 80 20000) ||
 	fail "the remote could not connect through the forward"
 [ "${view%% *}" = 203.0.113.2 ] ||
@@ -35,12 +35,10 @@ natctl mapping show | grep -q "100.64.0.2:8080 -> 198.51.100.1:80 .*static" ||
 
 # UDP: the inside endpoint's own flows leave from the forwarded endpoint.
 natctl forward add udp 198.51.100.2:53 to 100.64.1.2:5353 || fail "forward add udp"
-bg nsx "$SRVNS" $PEER udp-server 9000 > /dev/null
-sleep 0.3
+serve "$SRVNS" udp-server 9000
 view=$(nsx "$SUB2" $PEER udp-client "$SRV" 9000 1 --sport 5353) || fail "no answer outbound"
 [ "$view" = "198.51.100.2 53" ] || fail "the forwarded endpoint left as '$view'"
-bg nsx "$SUB2" $PEER udp-server 5354 > /dev/null
-sleep 0.3
+serve "$SUB2" udp-server 5354
 natctl forward add udp 198.51.100.2:54 to 100.64.1.2:5354 || fail "forward add udp 54"
 view=$(nsx "$SRVNS" $PEER udp-client 198.51.100.2 54 3) || fail "no answer through the forward"
 [ "${view%% *}" = 203.0.113.2 ] || fail "the inside server saw '$view'"

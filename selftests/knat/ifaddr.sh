@@ -16,8 +16,7 @@ natctl inside add "$INSIDE" || fail "inside add"
 log "$(natctl pool show)"
 natctl pool show | grep -q " 203.0.113.1/32 dev out " || fail "pool: $(natctl pool show)"
 
-bg nsx "$SRVNS" $PEER udp-server 5353 > /dev/null
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport 44000) || fail "no answer"
 [ "${view%% *}" = 203.0.113.1 ] || fail "left as $view"
 

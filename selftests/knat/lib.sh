@@ -159,7 +159,7 @@ s.sendto(b'x', ('$2', $3))"
 # listens on 40000 too, writing "ADDR PORT DATA" of each connection it
 # accepts to OUT, to which it answers "welcome".
 tcp_punch() {	# tcp_punch OUT
-	bg_ready "$TMPDIR/server.$id" nsx "$SRVNS" $PEER tcp-server 8000
+	serve "$SRVNS" tcp-server 8000
 	bg nsx "$SUB1" python3 -c "
 import socket
 def sock():
@@ -227,6 +227,15 @@ bg_ready() {
 	"$@" > "$f" &
 	BGPIDS+=($!)
 	wait_for 150 grep -q '^ready$' "$f" || fail "$* did not start"
+}
+
+# serve NS KIND ARGS...: a peer.py server (udp-server, tcp-server) in NS,
+# in the background, once it is ready to answer
+serve() {
+	local ns=$1
+	shift
+	SERVED=$((${SERVED:-0} + 1))
+	bg_ready "$TMPDIR/serve$SERVED.$id" nsx "$ns" $PEER "$@"
 }
 
 # heard FILE: what a bg_ready listener printed after "ready"

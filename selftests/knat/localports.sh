@@ -9,8 +9,7 @@ natctl pool add "$POOL" ports 1024-65535 block 256 || fail "pool add"
 natctl inside add "$INSIDE" || fail "inside add"
 nsx "$RTR" sysctl -qw net.ipv4.ip_local_port_range="1280 65535"
 nsx "$RTR" ip addr add 198.51.100.1/32 dev lo || fail "ip addr add"
-bg nsx "$SRVNS" $PEER udp-server 5353
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 
 # Only the block 1024-1279 lies outside the local range.
 for p in 46000 46001 46002; do

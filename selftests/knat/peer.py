@@ -8,17 +8,19 @@
                                      send BYTES random bytes, check the answer's
                                      hash, print the server's view of us
   peer.py udp-server PORT [COUNT] [--bind ADDR]
-                                     echo "<peer addr> <peer port> <payload>"
-                                     (on COUNT ports from PORT on, of ADDR
-                                     only: answers leave from it)
+                                     print "ready" once bound, echo "<peer
+                                     addr> <peer port> <payload>" (on COUNT
+                                     ports from PORT on, of ADDR only:
+                                     answers leave from it)
   peer.py udp-client ADDR PORT [N] [--sport P]
                                      send N datagrams, print the server's view
   peer.py udp-send ADDR PORT [--sport P [--count N]]
                                      one datagram (from each of N ports from P
                                      on), no answer expected
   peer.py udp-listen PORT SECONDS [--hello ADDR:PORT]
-                                     (send one datagram to ADDR:PORT, then)
-                                     print what arrives in SECONDS, if anything
+                                     print "ready" once bound, (send one
+                                     datagram to ADDR:PORT, then) print what
+                                     arrives in SECONDS, if anything
   peer.py udp-probe ADDR PORT --sport P
                                      one datagram; print "reply ADDR PORT", or
                                      "icmp TYPE CODE" for an ICMP error, or
@@ -166,6 +168,7 @@ def udp_listen(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", a.port))
     s.settimeout(a.seconds)
+    print("ready", flush=True)
     if a.hello:
         addr, port = a.hello.rsplit(":", 1)
         s.sendto(b"hello", (addr, int(port)))

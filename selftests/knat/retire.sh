@@ -8,8 +8,7 @@
 setup_net
 natctl pool add 198.51.100.1/32 || fail "pool add"
 natctl inside add "$INSIDE" || fail "inside add"
-bg nsx "$SRVNS" $PEER udp-server 5353 > /dev/null
-sleep 0.3
+serve "$SRVNS" udp-server 5353
 
 for p in 44000 44001; do
 	view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $p) || fail "no answer"

@@ -5,8 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-bg_ready "$TMPDIR/tcp8080.$id" nsx "$SRVNS" $PEER tcp-server 8080
+serve "$SRVNS" udp-server 5353
+serve "$SRVNS" tcp-server 8080
 nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 >/dev/null || fail "udp"
 nsx "$SUB1" $PEER tcp-client "$SRV" 8080 1000 >/dev/null || fail "tcp"
 nsx "$SUB2" ping -c 1 -W 2 "$SRV" >/dev/null || fail "icmp"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-bg_ready "$TMPDIR/tcp8080.$id" nsx "$SRVNS" $PEER tcp-server 8080
+serve "$SRVNS" tcp-server 8080
 
 for sub in "$SUB1" "$SUB2"; do
 	view=$(nsx "$sub" $PEER tcp-client "$SRV" 8080 1048576) || fail "$sub: transfer failed"

@@ -6,9 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-bg nsx "$SRVNS" $PEER udp-server 5353
-bg nsx "$SRVNS" $PEER udp-server 5354
-sleep 0.5
+serve "$SRVNS" udp-server 5353
+serve "$SRVNS" udp-server 5354
 
 a=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 5 --sport 40000) || fail "sub1: no answer"
 b=$(nsx "$SUB1" $PEER udp-client "$SRV" 5354 5 --sport 40001) || fail "sub1: no answer on 5354"

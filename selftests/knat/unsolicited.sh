@@ -7,19 +7,18 @@
 setup
 
 before=$(stat drop-no-mapping)
-bg nsx "$SUB1" $PEER udp-listen 6000 3 > "$TMPDIR/listen.$id"
-sleep 0.3
+bg_ready "$TMPDIR/listen.$id" nsx "$SUB1" $PEER udp-listen 6000 3
 nsx "$SRVNS" $PEER udp-send 198.51.100.1 6000
 nsx "$SRVNS" $PEER udp-send 198.51.100.2 6000
 nsx "$SRVNS" $PEER udp-send 198.51.100.3 6000
 wait
-[ -s "$TMPDIR/listen.$id" ] && fail "unsolicited datagram was delivered: $(cat "$TMPDIR/listen.$id")"
+heard "$TMPDIR/listen.$id" && fail "unsolicited datagram was delivered: $(heard "$TMPDIR/listen.$id")"
 after=$(stat drop-no-mapping)
 [ "$after" -ge $((before + 3)) ] || fail "drop-no-mapping went from $before to $after"
 [ "$(stat mappings)" = 0 ] || fail "unsolicited traffic created a mapping"
 
 # Open a mapping from the inside, then reach it from another remote port.
-bg nsx "$SUB1" $PEER udp-listen 6001 20 --hello "$SRV:9" > "$TMPDIR/listen2.$id"
+bg_ready "$TMPDIR/listen2.$id" nsx "$SUB1" $PEER udp-listen 6001 20 --hello "$SRV:9"
 has_mapping() { natctl mapping show | grep -q "^udp 100.64.0.2:6001 "; }
 wait_for 30 has_mapping || fail "no mapping for port 6001"
 ext=$(natctl -j mapping show | python3 -c "
