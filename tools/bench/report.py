@@ -162,9 +162,10 @@ class Report:
         self.w("Memory per flow", "---------------", "",
                "Kernel memory taken by 200,000 one-packet UDP flows, divided by the flows the",
                "NAT holds: *slab* from /proc/slabinfo (objects of every cache), *all* from",
-               "MemFree (slab, hash tables and everything else).  conntrack's hash table",
-               "(262,144 buckets, allocated at load) is not in either; knat's indexes grow",
-               "with their contents and are.", "",
+               "MemFree (slab, hash tables and everything else), each read once MemFree",
+               "holds still.  conntrack's hash table (262,144 buckets, allocated at load)",
+               "is not in either; knat's indexes grow with their contents and are.  The",
+               "target is judged on the larger of the two.", "",
                table(["configuration", "flows", "slab B/flow", "all B/flow"], rows), "",
                ".. image:: bench/memory.png", "")
         fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -180,9 +181,12 @@ class Report:
         fig.tight_layout()
         fig.savefig(f"{self.docdir}/bench/memory.png", dpi=90)
         plt.close(fig)
+        # All includes slab: a smaller reading of it was disturbed (memory
+        # freed elsewhere meanwhile), and the target is judged on slab.
+        flow = {c: max(v) for c, v in per.items()}
         if "knat" in per:
-            k = per["knat"][1]
-            c = f" against masquerade's {per['nft'][1]:.0f} B" if "nft" in per else ""
+            k = flow["knat"]
+            c = f" against masquerade's {flow['nft']:.0f} B" if "nft" in per else ""
             self.targets.append(("at most 128 bytes per flow",
                                  verdict(k <= 128, f"{k:.0f} B{c}")))
 

@@ -208,6 +208,25 @@ slab_bytes() {
 
 memfree() { awk '$1 == "MemFree:" { print $2 * 1024 }' /proc/meminfo; }
 
+# settle: drop the page cache, then wait (60 s at most) until MemFree
+# holds within 256 KiB for a second.  A namespace's teardown, index
+# resizes and RCU callbacks finish after the commands that started them
+# return: memory they free during a measurement would be taken off the
+# flows' (MemFree below slab), memory they take added to it.
+settle() {
+	local a b
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	b=$(memfree)
+	for _ in $(seq 60); do
+		sleep 1
+		a=$b
+		b=$(memfree)
+		[ $((a > b ? a - b : b - a)) -ge 262144 ] || return 0
+	done
+	log "memory: MemFree did not settle"
+}
+
 flow_count() {
 	case $1 in
 	knat) gauge sessions ;;
@@ -223,16 +242,12 @@ bench_memory() {
 		topo "$cfg"
 		pg_setup
 		flows mem
-		sync
-		echo 3 > /proc/sys/vm/drop_caches
+		settle
 		s0=$(slab_bytes)
 		m0=$(memfree)
 		pg "ratep 15000"
 		send 200000 >/dev/null
-		# Let index resizes and RCU callbacks finish first.
-		sleep 3
-		sync
-		echo 3 > /proc/sys/vm/drop_caches
+		settle
 		s1=$(slab_bytes)
 		m1=$(memfree)
 		n=$(flow_count "$cfg")
