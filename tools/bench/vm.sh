@@ -182,7 +182,14 @@ send() {
 	echo $(( (after - before) * 1000000 / usec ))
 }
 
-gauge() { natctl stats | awk -v n="$1" '$1 == n { print $2 }'; }
+# gauge NAME: one counter of natctl stats; one process (natctl), as
+# observe polls it
+gauge() {
+	local k v
+	while read -r k v; do
+		[ "$k" = "$1" ] && echo "$v"
+	done <<< "$(natctl stats)"
+}
 
 # forwarding: every mix, every configuration, interleaved.
 bench_forward() {
@@ -326,21 +333,18 @@ now_ms() { ms=${EPOCHREALTIME/./}; ms=$((ms / 1000)); }
 # observe SECONDS LIMIT: while pktgen runs, poll the mappings every 0.2 s
 # until at most LIMIT are left or SECONDS have passed; prints snk's
 # packets per second over that time, the milliseconds it took and the
-# mappings left.  A poll starts one process (natctl) and sleeps without
+# mappings left.  A poll execs one process (natctl) and sleeps without
 # one: the CPUs it shares are the router's and the GC's, whose work is
 # measured.  Polling loads the CPU alike in every window compared.
 observe() {
-	local r0 r1 t0 ms left k v tick
+	local r0 r1 t0 ms left tick
 	[ -p /tmp/tick ] || mkfifo /tmp/tick || die "mkfifo"
 	exec {tick}<> /tmp/tick		# never has data: read -t sleeps
 	r0=$(rx)
 	now_ms
 	t0=$ms
 	while :; do
-		natctl stats > /tmp/observe.stats
-		while read -r k v; do
-			[ "$k" = mappings ] && left=$v
-		done < /tmp/observe.stats
+		left=$(gauge mappings)
 		now_ms
 		[ "$left" -gt "$2" ] && [ $((ms - t0)) -lt $(($1 * 1000)) ] ||
 			break
