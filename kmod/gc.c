@@ -16,7 +16,8 @@
  * the run's time in the softirqs between its batches.  Each run first
  * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
  * (syn.c), and comes back at the next tick while more are due.  A
- * complete walk ends the timed forwards whose lifetime is over.
+ * complete walk closes the graves of what it removed (grave.c) and ends
+ * the timed forwards whose lifetime is over.
  */
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
@@ -137,6 +138,7 @@ static void knat_gc_work(struct work_struct *work)
 	} while (!done && (examined < quota || removed) &&
 		 local_clock() < end);
 	if (done) {
+		knat_graves_close(kn);
 		knat_cooling_reap(kn, KNAT_GC_REAP);
 		knat_interim(kn, KNAT_GC_REAP / 4);
 		mutex_lock(&kn->cfg_lock);

@@ -207,7 +207,6 @@ struct knat_mapping {
 	struct knat_subscriber *sub;
 	struct knat_pool_addr *paddr;
 	struct knat_block *block;	/* NULL in deterministic pools */
-	struct rcu_head rcu;
 };
 
 /*
@@ -226,7 +225,6 @@ struct knat_session {
 	__be16 ext_port;
 	u8 tcp;				/* KNAT_TCPF_* bits */
 	bool overlap;			/* a struct knat_osession */
-	struct rcu_head rcu;
 };
 
 /*
@@ -306,6 +304,26 @@ struct knat_sweep {
 	bool active;
 };
 
+/* The caches whose objects wait out their readers in graves (grave.c). */
+enum knat_grave_kind {
+	KNAT_GRAVE_SESSION,
+	KNAT_GRAVE_OSESSION,
+	KNAT_GRAVE_MAPPING,
+	__KNAT_GRAVE_MAX,
+};
+
+/* Objects of @cache, freed together after a grace period. */
+struct knat_grave {
+	struct rcu_head rcu;
+	struct kmem_cache *cache;
+	unsigned int n;			/* under kn->lock, READ_ONCE elsewhere */
+	void *obj[];
+};
+
+#define KNAT_GRAVE_BYTES	1024	/* 124 objects; 3 KiB per namespace */
+#define KNAT_GRAVE_SLOTS \
+	((KNAT_GRAVE_BYTES - sizeof(struct knat_grave)) / sizeof(void *))
+
 typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 			       const struct knat_session *s, void *arg);
 
@@ -319,6 +337,7 @@ struct knat_net {
 	struct rhashtable subs;		/* knat_subscriber by inside address */
 	struct rhashtable perms;	/* knat_perm, ADF pools only */
 	spinlock_t lock;		/* all table writers and allocation */
+	struct knat_grave __rcu *graves[__KNAT_GRAVE_MAX]; /* under lock */
 	struct mutex cfg_lock;		/* configuration writers, reaper */
 	atomic_t nsessions;
 	atomic_t nmappings;
@@ -366,6 +385,12 @@ int knat_tables_init(struct knat_net *kn);
 void knat_tables_destroy(struct knat_net *kn);
 int knat_caches_init(void);
 void knat_caches_destroy(void);
+int knat_graves_init(struct knat_net *kn, struct kmem_cache *const *caches);
+void knat_graves_destroy(struct knat_net *kn, int n);
+bool knat_grave_room(struct knat_net *kn, unsigned int need);
+void knat_bury(struct knat_net *kn, enum knat_grave_kind kind, void *obj);
+void knat_graves_prepare(struct knat_net *kn, unsigned int need);
+void knat_graves_close(struct knat_net *kn);
 struct knat_session *knat_session_create_out(struct knat_net *kn,
 					     const struct knat_tuple *in,
 					     u8 tcp, int *drop_reason);

@@ -129,15 +129,14 @@ static void knat_session_free(struct knat_session *s)
 		kmem_cache_free(knat_session_cache, s);
 }
 
-static void knat_session_free_rcu(struct rcu_head *head)
+/* Under kn->lock, with room in the graves: free @s after readers. */
+static void knat_session_bury(struct knat_net *kn, struct knat_session *s)
 {
-	knat_session_free(container_of(head, struct knat_session, rcu));
-}
-
-static void knat_mapping_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(knat_mapping_cache,
-			container_of(head, struct knat_mapping, rcu));
+	if (s->overlap)
+		knat_bury(kn, KNAT_GRAVE_OSESSION,
+			  container_of(s, struct knat_osession, s));
+	else
+		knat_bury(kn, KNAT_GRAVE_SESSION, s);
 }
 
 static void knat_sub_free_rcu(struct rcu_head *head)
@@ -281,7 +280,7 @@ static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
 	if (knat_mapping_link(kn, m)) {
 		knat_sub_free(kn, sub, m);
 		/* Readers may have found it in the first index already. */
-		call_rcu(&m->rcu, knat_mapping_free_rcu);
+		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_sub;
 	}
@@ -312,7 +311,7 @@ static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
 	knat_sub_put(kn, sub);
 	knat_count(kn, expired ? KNAT_STAT_MAPPINGS_EXPIRED :
 				 KNAT_STAT_MAPPINGS_FLUSHED);
-	call_rcu(&m->rcu, knat_mapping_free_rcu);
+	knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 }
 
 static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
@@ -578,7 +577,7 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	if (s->overlap && knat_osession_insert(kn, s)) {
 		rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				       knat_sess_in_params);
-		call_rcu(&s->rcu, knat_session_free_rcu);
+		knat_session_bury(kn, s);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_perm;
 	}
@@ -593,12 +592,22 @@ put_perm:
 	return NULL;
 }
 
+/*
+ * Under kn->lock: may not a new session be made?  Not beyond max_sessions,
+ * nor without room in the graves for what a failure on the way buries: a
+ * session and a mapping at most.
+ */
 static bool knat_table_full(struct knat_net *kn, int *reason)
 {
-	if (atomic_read(&kn->nsessions) < READ_ONCE(kn->cfg.max_sessions))
-		return false;
-	*reason = KNAT_STAT_DROP_TABLE_FULL;
-	return true;
+	if (atomic_read(&kn->nsessions) >= READ_ONCE(kn->cfg.max_sessions)) {
+		*reason = KNAT_STAT_DROP_TABLE_FULL;
+		return true;
+	}
+	if (!knat_grave_room(kn, 1)) {
+		*reason = KNAT_STAT_DROP_NOMEM;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -716,7 +725,7 @@ static void knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions && !m->pinned)
 		knat_mapping_release(kn, m, expired);
-	call_rcu(&s->rcu, knat_session_free_rcu);
+	knat_session_bury(kn, s);
 }
 
 /**
@@ -725,12 +734,16 @@ static void knat_session_unlink(struct knat_net *kn, struct knat_session *s,
  * @s: a session found under RCU; nothing happens if another writer
  *     removed it first
  * @expired: count the removal as an expiry rather than a flush
+ *
+ * Does not sleep.  Without memory to free it safely later, the session
+ * stays, for the GC.
  */
 void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 			 bool expired)
 {
 	spin_lock_bh(&kn->lock);
-	knat_session_unlink(kn, s, expired);
+	if (knat_grave_room(kn, 1))
+		knat_session_unlink(kn, s, expired);
 	spin_unlock_bh(&kn->lock);
 }
 
@@ -749,6 +762,10 @@ knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 	if (!n)
 		return 0;
 	spin_lock_bh(&kn->lock);
+	if (!knat_grave_room(kn, n)) {
+		spin_unlock_bh(&kn->lock);
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		s = knat_session_find_in(kn, &sw->doomed[i]);
 		if (s && doomed(kn, s, arg)) {
@@ -760,6 +777,29 @@ knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 	sw->ndoomed -= n;
 	memmove(sw->doomed, sw->doomed + n, sw->ndoomed * sizeof(sw->doomed[0]));
 	return removed;
+}
+
+/*
+ * Remove the full batch @sw noted.  Should the graves have no room, and
+ * none be had without sleeping, wait for memory out of the walk's RCU
+ * section (the walk then resumes after the entry it stands on) and try
+ * again.  Return: sessions removed.
+ */
+static unsigned int knat_sweep_batch(struct knat_net *kn,
+				     struct knat_sweep *sw,
+				     knat_doomed_fn doomed, void *arg,
+				     bool expired)
+{
+	unsigned int removed;
+
+	removed = knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg, expired);
+	if (sw->ndoomed < KNAT_SWEEP_BATCH)
+		return removed;
+	rhashtable_walk_stop(&sw->iter);
+	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
+	rhashtable_walk_start(&sw->iter);
+	return removed + knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg,
+					   expired);
 }
 
 /**
@@ -784,11 +824,13 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	unsigned int removed = 0, examined;
 	bool standing = false;	/* the walker is on the last noted entry */
 	struct knat_session *s;
+	struct knat_tuple key;
 
 	if (!sw->active) {
 		rhashtable_walk_enter(&kn->sess_in, &sw->iter);
 		sw->active = true;
 	}
+	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
 	*done = false;
 	rhashtable_walk_start(&sw->iter);
 	for (examined = 0; examined < budget; examined++) {
@@ -802,10 +844,13 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 		}
 		if (!doomed(kn, s, arg))
 			continue;
+		key = s->in;
 		if (sw->ndoomed == KNAT_SWEEP_BATCH)
-			removed += knat_sweep_remove(kn, sw, sw->ndoomed,
-						     doomed, arg, expired);
-		sw->doomed[sw->ndoomed++] = s->in;
+			removed += knat_sweep_batch(kn, sw, doomed, arg,
+						    expired);
+		if (sw->ndoomed == KNAT_SWEEP_BATCH)
+			break;	/* no memory: the next walk takes @key */
+		sw->doomed[sw->ndoomed++] = key;
 		standing = true;
 	}
 	removed += knat_sweep_remove(kn, sw, sw->ndoomed - standing, doomed,
@@ -848,6 +893,7 @@ static unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
 		n += knat_sweep(kn, &sw, 256, doomed, arg, false, &done);
 		cond_resched();
 	}
+	knat_graves_close(kn);
 	return n;
 }
 
@@ -995,8 +1041,21 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	if (!err)
 		return m;
 	/* Readers may have found it in the first index already. */
-	call_rcu(&m->rcu, knat_mapping_free_rcu);
+	synchronize_rcu();
+	kmem_cache_free(knat_mapping_cache, m);
 	return ERR_PTR(err);
+}
+
+/* Process context: take kn->lock with room in the graves for a mapping. */
+static void knat_lock_room(struct knat_net *kn)
+{
+	for (;;) {
+		knat_graves_prepare(kn, 1);
+		spin_lock_bh(&kn->lock);
+		if (knat_grave_room(kn, 1))
+			return;
+		spin_unlock_bh(&kn->lock);
+	}
 }
 
 /**
@@ -1008,7 +1067,7 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
  */
 void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m)
 {
-	spin_lock_bh(&kn->lock);
+	knat_lock_room(kn);
 	m->pinned = false;
 	m->claimed = false;
 	if (!m->nsessions)
@@ -1038,7 +1097,7 @@ void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
 	spin_unlock_bh(&kn->lock);
 	while (READ_ONCE(m->nsessions))
 		knat_sweep_all(kn, knat_of_mapping, m);
-	spin_lock_bh(&kn->lock);
+	knat_lock_room(kn);
 	knat_mapping_put(kn, m, false);
 	spin_unlock_bh(&kn->lock);
 }
@@ -1092,8 +1151,17 @@ int knat_tables_init(struct knat_net *kn)
 	err = rhashtable_init(&kn->map_dep, &knat_map_dep_params);
 	if (err)
 		goto perms;
+	err = knat_graves_init(kn, (struct kmem_cache *[]){
+		[KNAT_GRAVE_SESSION] = knat_session_cache,
+		[KNAT_GRAVE_OSESSION] = knat_osession_cache,
+		[KNAT_GRAVE_MAPPING] = knat_mapping_cache,
+	});
+	if (err)
+		goto map_dep;
 	return 0;
 
+map_dep:
+	rhashtable_destroy(&kn->map_dep);
 perms:
 	rhashtable_destroy(&kn->perms);
 subs:
@@ -1119,6 +1187,7 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->map_dep, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
 	rhashtable_free_and_destroy(&kn->perms, knat_free_perm, NULL);
+	knat_graves_destroy(kn, __KNAT_GRAVE_MAX);
 }
 
 /* Users: the module, and KUnit suites, which run before module init. */
@@ -1143,7 +1212,7 @@ void knat_caches_destroy(void)
 {
 	if (--knat_cache_users)
 		return;
-	/* Objects freed with call_rcu() must be gone first. */
+	/* Objects freed with call_rcu(), and graves, must be gone first. */
 	rcu_barrier();
 	kmem_cache_destroy(knat_sub_cache);
 	kmem_cache_destroy(knat_mapping_cache);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit: sessions and mappings in both indexes, and undoing a failed
- * second insert.
+/* KUnit: sessions and mappings in both indexes, undoing a failed second
+ * insert, and the graves of what is removed.
  */
 #include <linux/in.h>
 #include "util.h"
@@ -14,6 +14,11 @@ static struct knat_session *create_out(struct knat_net *kn,
 	s = knat_session_create_out(kn, t, 0, reason);
 	rcu_read_unlock();
 	return s;
+}
+
+static struct knat_grave *grave(struct knat_net *kn, enum knat_grave_kind kind)
+{
+	return rcu_dereference_protected(kn->graves[kind], true);
 }
 
 static void session_in_both_indexes(struct kunit *test)
@@ -199,6 +204,9 @@ static void flush_by_pool(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_FLUSHED), 600ULL);
+	/* A flush sends its dead on at once. */
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 0U);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_MAPPING)->n, 0U);
 	knat_test_net_free(kn);
 }
 
@@ -538,6 +546,50 @@ static void mapping_apdm(struct kunit *test)
 	knat_test_net_free(kn);		/* frees map_dep's mappings */
 }
 
+/*
+ * Removed sessions and mappings wait in graves for their readers.  A full
+ * grave is closed when a writer needs room, and closing the graves sends
+ * on what they hold, but leaves an empty one be.
+ */
+static void graves_fill_and_close(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 30, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	unsigned int i, n = KNAT_GRAVE_SLOTS + 10;
+	struct knat_grave *first, *empty;
+	struct knat_session **s;
+	int reason = 0;
+
+	s = kunit_kcalloc(test, n, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < n; i++) {
+		in.laddr = htonl(0x64400000 + i);
+		s[i] = create_out(kn, &in, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s[i]);
+	}
+	first = grave(kn, KNAT_GRAVE_SESSION);
+	empty = grave(kn, KNAT_GRAVE_OSESSION);
+	rcu_read_lock();
+	for (i = 0; i < n; i++)
+		knat_session_remove(kn, s[i], true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED),
+			(u64)n);
+	KUNIT_EXPECT_PTR_NE(test, grave(kn, KNAT_GRAVE_SESSION), first);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 10U);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_MAPPING)->n, 10U);
+
+	knat_graves_close(kn);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 0U);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_MAPPING)->n, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, grave(kn, KNAT_GRAVE_OSESSION), empty);
+	KUNIT_EXPECT_NOT_NULL(test, create_out(kn, &in, &reason));
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -551,6 +603,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(forward_map_limits),
 	KUNIT_CASE(mapping_adm),
 	KUNIT_CASE(mapping_apdm),
+	KUNIT_CASE(graves_fill_and_close),
 	{}
 };
 
