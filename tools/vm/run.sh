@@ -6,7 +6,8 @@
 #
 # The host's root is the VM's root, read-only over 9p, with tmpfs on /tmp
 # and /run, so host tools (ip, nft, python3, ...) and this checkout are
-# there at the same paths; CMD runs as root in the current directory.  Its
+# there at the same paths (a checkout under /tmp or /run comes as a share
+# of its own); CMD runs as root in the current directory.  Its
 # output streams to our stdout; the kernel's console and dmesg are kept in
 # the results directory (-r, default a temporary one, printed on failure).
 # A panic, an oops or a hang ends the run (timeout, default 600 s) with a
@@ -31,15 +32,24 @@ main() {
 	[ "${1:-}" = "--" ] && shift
 	[ $# -gt 0 ] || { echo "run.sh: no command" >&2; exit 2; }
 
+	# The VM's tmpfs on /tmp and /run would hide a checkout there: it
+	# gets a share of its own.  Another directory there stays out of reach.
+	local top share=() virtfs=security_model=none,readonly=on,multidevs=remap
+	top=$(cd "$here/../.." && pwd)
+	case "$top/" in
+	/tmp/* | /run/*) share=(-virtfs "local,path=$top,mount_tag=checkout,$virtfs") ;;
+	esac
 	case "$PWD/" in
+	"$top"/*) ;;
 	/tmp/* | /run/*)
-		echo "run.sh: the VM mounts tmpfs over /tmp and /run and cannot see $PWD: work from a checkout elsewhere" >&2
+		echo "run.sh: the VM mounts tmpfs over /tmp and /run and cannot see $PWD: run from the checkout or from elsewhere" >&2
 		exit 2 ;;
 	esac
 	[ -n "$results" ] || results=$(mktemp -d /tmp/knat-vm.XXXXXX)
 	mkdir -p "$results"
 	results=$(cd "$results" && pwd)
-	rm -f "$results"/{rc,output.log,console.log,dmesg.log,job.sh}
+	rm -f "$results"/{rc,output.log,console.log,dmesg.log,job.sh,checkout}
+	[ ${#share[@]} = 0 ] || echo "$top" > "$results/checkout"
 
 	local image kver="" initrd="$results/initramfs.gz"
 	case $kernel in
@@ -66,8 +76,9 @@ main() {
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 printk.devkmsg=on" \
 		-display none -no-reboot -nic none -monitor none \
 		-serial "file:$results/console.log" -serial "file:$results/output.log" \
-		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=/,mount_tag=hostroot,$virtfs" \
 		-virtfs "local,path=$results,mount_tag=results,security_model=none" \
+		"${share[@]+"${share[@]}"}" \
 		</dev/null >"$results/qemu.log" 2>&1 || status=$?
 	sleep 0.5
 	kill "$tailpid" 2>/dev/null || true
@@ -153,6 +164,12 @@ chmod +x /bin/modprobe-host
 echo /bin/modprobe-host > /proc/sys/kernel/modprobe
 mkdir -p /host/run/results
 mount -t 9p -o "$opts" results /host/run/results
+# A checkout the tmpfs above hides is a share of its own, read-only too.
+if [ -f /host/run/results/checkout ]; then
+	top=$(cat /host/run/results/checkout)
+	mkdir -p "/host$top"
+	mount -t 9p -o "$opts,ro,cache=loose" checkout "/host$top"
+fi
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 ip link set lo up 2>/dev/null
 chroot /host /bin/sh /run/results/job.sh > /dev/ttyS1 2>&1 < /dev/null
