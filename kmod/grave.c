@@ -43,15 +43,12 @@ static void knat_grave_free_rcu(struct rcu_head *head)
 	kfree(g);
 }
 
-static unsigned int knat_grave_free_slots(const struct knat_grave *g)
-{
-	return KNAT_GRAVE_SLOTS - READ_ONCE(g->n);
-}
-
 /* Worth closing to make room for @need?  Never when empty. */
 static bool knat_grave_tight(const struct knat_grave *g, unsigned int need)
 {
-	return READ_ONCE(g->n) && knat_grave_free_slots(g) < need;
+	unsigned int n = READ_ONCE(g->n);
+
+	return n && KNAT_GRAVE_SLOTS - n < need;
 }
 
 static struct knat_grave *knat_grave(struct knat_net *kn,
@@ -86,7 +83,7 @@ bool knat_grave_room(struct knat_net *kn, unsigned int need)
 
 	lockdep_assert_held(&kn->lock);
 	for (kind = 0; kind < __KNAT_GRAVE_MAX; kind++) {
-		if (knat_grave_free_slots(knat_grave(kn, kind)) >= need)
+		if (!knat_grave_tight(knat_grave(kn, kind), need))
 			continue;
 		fresh = knat_grave_new(NULL, GFP_ATOMIC | __GFP_NOWARN);
 		if (!fresh)

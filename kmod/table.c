@@ -985,6 +985,19 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	return err;
 }
 
+/* Process context: take kn->lock with room in the graves for a mapping. */
+static void knat_lock_room(struct knat_net *kn)
+	__acquires(&kn->lock)
+{
+	for (;;) {
+		knat_graves_prepare(kn, 1);
+		spin_lock_bh(&kn->lock);
+		if (knat_grave_room(kn, 1))
+			return;
+		spin_unlock_bh(&kn->lock);
+	}
+}
+
 /**
  * knat_mapping_pin - the mapping of a forward, kept without sessions
  * @kn: namespace state
@@ -1016,8 +1029,8 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	m->in = *in;
 	m->pinned = true;
 	m->claimed = how != KNAT_PIN_STATIC;
+	knat_lock_room(kn);
 	rcu_read_lock();
-	spin_lock_bh(&kn->lock);
 	old = rhashtable_lookup(&kn->map_in, in, knat_map_in_params);
 	if (!old) {
 		err = knat_mapping_pin_new(kn, m, ext, how, extack);
@@ -1032,30 +1045,18 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 		err = knat_mapping_adopt(old, ext, how == KNAT_PIN_EXACT,
 					 extack);
 	}
-	spin_unlock_bh(&kn->lock);
+	/* Readers may have found it in the first index already. */
+	if (err)
+		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 	rcu_read_unlock();
-	if (old && !err) {
+	spin_unlock_bh(&kn->lock);
+	if (err)
+		return ERR_PTR(err);
+	if (old) {
 		kmem_cache_free(knat_mapping_cache, m);
 		return old;
 	}
-	if (!err)
-		return m;
-	/* Readers may have found it in the first index already. */
-	synchronize_rcu();
-	kmem_cache_free(knat_mapping_cache, m);
-	return ERR_PTR(err);
-}
-
-/* Process context: take kn->lock with room in the graves for a mapping. */
-static void knat_lock_room(struct knat_net *kn)
-{
-	for (;;) {
-		knat_graves_prepare(kn, 1);
-		spin_lock_bh(&kn->lock);
-		if (knat_grave_room(kn, 1))
-			return;
-		spin_unlock_bh(&kn->lock);
-	}
+	return m;
 }
 
 /**
