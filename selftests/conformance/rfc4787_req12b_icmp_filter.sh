@@ -15,7 +15,7 @@ nsx "$SRVNS" ip route add unreachable 192.0.2.99/32
 natctl config show | grep -qw "icmp-error-filtering 0" || fail "default: $(natctl config show)"
 
 connect() {	# connect SPORT: errno, or "timeout"
-	nsx "$SUB1" python3 -c "
+	nsx "$SUB1" $PY -c "
 import socket
 s = socket.socket()
 s.bind(('0.0.0.0', $1))

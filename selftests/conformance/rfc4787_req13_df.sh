@@ -10,7 +10,7 @@ nsx "$RTR" ip link set out mtu 1280
 
 recv=$TMPDIR/recv.$id
 bg_ready "$recv" nsx "$SRVNS" $PKT udp-recv 5353 15
-mtu=$(nsx "$SUB1" python3 -c "
+mtu=$(nsx "$SUB1" $PY -c "
 import errno, socket, time
 IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -28,7 +28,7 @@ for i in range(100):
     time.sleep(0.1)")
 log "DF set: the inside host learned an MTU of '$mtu'"
 [ "$mtu" = 1280 ] || fail "no fragmentation needed for the inside host"
-nsx "$SUB2" python3 -c "
+nsx "$SUB2" $PY -c "
 import socket
 IP_MTU_DISCOVER, IP_PMTUDISC_DONT = 10, 0
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -40,6 +40,6 @@ set -- $(heard "$recv")
 log "the server got: $*"
 [ $# = 4 ] || fail "nothing reached the server"
 in_pool "$1" && [ "$3" = 1400 ] || fail "the server got $*, not the 1400-byte datagram from the pool"
-[ "$(python3 -c "import hashlib; print(hashlib.sha256(bytes(1400)).hexdigest())")" = "$4" ] ||
+[ "$($PY -c "import hashlib; print(hashlib.sha256(bytes(1400)).hexdigest())")" = "$4" ] ||
 	fail "the datagram arrived corrupted"
 exit $KSFT_PASS

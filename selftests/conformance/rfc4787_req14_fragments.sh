@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../knat/lib.sh"
 setup
 
-want=$(python3 -c "import hashlib; print(hashlib.sha256(bytes(i % 251 for i in range(3000))).hexdigest())")
+want=$($PY -c "import hashlib; print(hashlib.sha256(bytes(i % 251 for i in range(3000))).hexdigest())")
 n=0
 for order in forward reverse; do
 	n=$((n + 1))

@@ -12,7 +12,7 @@ for sub in "$SUB1" "$SUB2"; do
 	nsx "$sub" $PEER tcp-client "$SRV" 8000 10 >/dev/null || fail "tcp from $sub"
 	nsx "$sub" ping -c 1 -W 2 "$SRV" >/dev/null || fail "ping from $sub"
 done
-natctl -j mapping show | python3 -c "
+natctl -j mapping show | $PY -c "
 import json, sys
 ext = {}
 for m in json.load(sys.stdin):

@@ -14,7 +14,7 @@ log "sub1 seen as $a, sub2 as $b"
 [ "$a" != "$b" ] || fail "both subscribers seen as $a"
 nsx "$SUB1" $PEER udp-send "$SRV" 9 --sport 42000 --count 200
 nsx "$SUB2" $PEER udp-send "$SRV" 9 --sport 42000 --count 200
-natctl -j mapping show | python3 -c "
+natctl -j mapping show | $PY -c "
 import collections, json, sys
 maps = json.load(sys.stdin)
 n = collections.Counter((m['proto'], m['external-addr'], m['external-port']) for m in maps)

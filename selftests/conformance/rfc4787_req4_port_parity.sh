@@ -17,7 +17,7 @@ for sport in 42000 42001 42002 42003 42004 42005 42006 42007 42008 42009; do
 	in_pool "$1" && [ $(($2 % 2)) = $((sport % 2)) ] ||
 		fail "tcp from $sport seen as $1:$2"
 done
-natctl -j mapping show | python3 -c "
+natctl -j mapping show | $PY -c "
 import json, sys
 maps = [m for m in json.load(sys.stdin) if m['proto'] == 'udp']
 bad = [m for m in maps if m['inside-port'] % 2 != m['external-port'] % 2]
@@ -31,7 +31,7 @@ natctl pool add id 2 198.51.100.4/30 || fail "pool add"
 natctl inside del 100.64.0.0/10
 natctl inside add 100.64.0.0/10 pool 2 || fail "inside add"
 nsx "$SUB2" $PEER udp-send "$SRV" 9 --sport 43000 --count 40
-natctl -j mapping show | python3 -c "
+natctl -j mapping show | $PY -c "
 import json, sys
 maps = [m for m in json.load(sys.stdin) if m['proto'] == 'udp']
 odd = sum(m['inside-port'] % 2 != m['external-port'] % 2 for m in maps)

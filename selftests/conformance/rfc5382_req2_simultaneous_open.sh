@@ -18,7 +18,7 @@ NFT
 
 got=$TMPDIR/simopen.$id
 bg_ready "$got" nsx "$SRVNS" $PKT tcp-simopen 8000 60
-nsx "$SUB1" python3 -c "
+nsx "$SUB1" $PY -c "
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind(('0.0.0.0', 41000))

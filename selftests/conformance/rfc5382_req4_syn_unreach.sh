@@ -21,7 +21,7 @@ unmapped=$TMPDIR/unmapped.$id filtered=$TMPDIR/filtered.$id go=$TMPDIR/go.$id
 # The inside host will connect to the remote endpoint of the filtered SYN
 # from the port it was sent to (hole punching) as soon as told: started
 # now, it is ready well within the 6 s.  The remote's kernel refuses it.
-bg_ready "$TMPDIR/inside.$id" nsx "$SUB1" python3 -c "
+bg_ready "$TMPDIR/inside.$id" nsx "$SUB1" $PY -c "
 import os, socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -49,7 +49,7 @@ log "filtered, then opened from inside: $(cat "$filtered")"
 read -r what type code from secs rest < "$unmapped"
 [ "$what $type $code $from" = "icmp 3 3 $ext" ] && [ -z "$rest" ] ||
 	fail "an unmapped port's SYN got '$(cat "$unmapped")', not port unreachable from $ext"
-python3 -c "import sys; sys.exit(not 6 <= $secs <= 15)" ||
+$PY -c "import sys; sys.exit(not 6 <= $secs <= 15)" ||
 	fail "port unreachable came after $secs s, not 6 s or a little more"
 [ "$(wc -l < "$unmapped")" = 1 ] || fail "more than one answer: $(cat "$unmapped")"
 grep -q "^icmp" "$filtered" && fail "the SYN the inside host matched was answered: $(cat "$filtered")"

@@ -8,7 +8,7 @@ setup
 natctl config show | grep -qw "tcp-est-timeout 7440" || fail "default: $(natctl config show)"
 natctl config show | grep -qw "tcp-trans-timeout 240" || fail "default: $(natctl config show)"
 serve "$SRVNS" tcp-server 8000
-bg nsx "$SUB1" python3 -c "
+bg nsx "$SUB1" $PY -c "
 import socket, time
 s = socket.create_connection(('$SRV', 8000), source_address=('0.0.0.0', 40000))
 s.send(b'x')

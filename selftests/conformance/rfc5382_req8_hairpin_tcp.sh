@@ -8,7 +8,7 @@ setup
 
 serve "$SRVNS" tcp-server 8000
 # sub1's mapping for port 8080: a connection from that port.
-nsx "$SUB1" python3 -c "
+nsx "$SUB1" $PY -c "
 import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

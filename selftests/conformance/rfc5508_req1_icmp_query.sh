@@ -8,7 +8,7 @@ setup
 
 nsx "$SUB1" ping -c 2 -i 0.2 -W 2 "$SRV" >/dev/null || fail "sub1: no echo reply"
 nsx "$SUB2" ping -c 2 -i 0.2 -W 2 "$SRV" >/dev/null || fail "sub2: no echo reply"
-natctl -j mapping show | python3 -c "
+natctl -j mapping show | $PY -c "
 import json, sys
 m = [m for m in json.load(sys.stdin) if m['proto'] == 'icmp']
 print(m)

@@ -6,7 +6,7 @@ setup
 
 natctl config show | grep -qw "icmp-timeout 60" || fail "default: $(natctl config show)"
 nsx "$SUB1" ping -c 1 -W 2 "$SRV" >/dev/null || fail "no echo reply"
-ms=$(natctl -j session show | python3 -c "
+ms=$(natctl -j session show | $PY -c "
 import json, sys
 print([s for s in json.load(sys.stdin) if s['proto'] == 'icmp'][0]['expires-ms'])") ||
 	fail "no icmp session"

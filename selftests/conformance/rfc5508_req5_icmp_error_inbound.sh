@@ -20,7 +20,7 @@ nsx "$SRVNS" ip route add unreachable 192.0.2.99/32
 nsx "$SRVNS" ip route add prohibit 192.0.2.98/32
 
 # TCP: connect() learns the host is unreachable.
-r=$(nsx "$SUB1" python3 -c "
+r=$(nsx "$SUB1" $PY -c "
 import socket
 s = socket.socket()
 s.settimeout(5)

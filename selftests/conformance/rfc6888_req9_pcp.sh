@@ -13,7 +13,7 @@
 # supported, another protocol and a truncated request get their errors.
 . "$(dirname "$0")/../knat/lib.sh"
 setup tcp-filtering apdf udp-filtering apdf
-PCPC="python3 $TOP/selftests/knat/pcp.py"
+PCPC="$PY $TOP/selftests/knat/pcp.py"
 out=$TMPDIR/pcp.$id
 
 pcp() { nsx "$SUB1" $PCPC map 100.64.0.1 "$@"; }

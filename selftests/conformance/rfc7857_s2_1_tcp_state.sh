@@ -19,7 +19,7 @@ between() {	# between STATE LO HI PORT: the session of PORT is STATE, LO < expir
 }
 
 # Opening: a SYN to an address nobody answers from.
-nsx "$SUB1" python3 -c "
+nsx "$SUB1" $PY -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.settimeout(2)
@@ -32,7 +32,7 @@ between syn-sent 90000 100000 40001 || fail "opening: $(natctl session show)"
 
 # Half-closed, then closed: the server closes when told to.
 go=$TMPDIR/close.$id
-bg_ready "$TMPDIR/server.$id" nsx "$SRVNS" python3 -c "
+bg_ready "$TMPDIR/server.$id" nsx "$SRVNS" $PY -c "
 import os, socket, time
 l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -45,7 +45,7 @@ while c.recv(100):
 while not os.path.exists('$go'):
     time.sleep(0.1)
 c.close()"
-bg nsx "$SUB1" python3 -c "
+bg nsx "$SUB1" $PY -c "
 import socket
 s = socket.create_connection(('$SRV', 8000), source_address=('0.0.0.0', 40002))
 s.sendall(b'x')

@@ -8,7 +8,7 @@
 setup
 
 serve "$SRVNS" tcp-server 8000
-bg_ready "$TMPDIR/client.$id" nsx "$SUB1" python3 -c "
+bg_ready "$TMPDIR/client.$id" nsx "$SUB1" $PY -c "
 import socket, struct, time
 s = socket.create_connection(('$SRV', 8000), source_address=('0.0.0.0', 40000))
 s.send(b'x')

@@ -42,7 +42,7 @@ refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --c
 	--inh-caps=-all --bounding-set=-all "$NATCTL" mapping show
 
 # Raw requests: POOL_ADD (1) with ADDR (2) 192.0.2.0, PREFIXLEN (3) 30 ...
-raw() { nsx "$RTR" python3 "$TOP/selftests/knat/genl.py" "$@"; }
+raw() { nsx "$RTR" $PY "$TOP/selftests/knat/genl.py" "$@"; }
 out=$(raw 1 2:c0000200 3:1e 7:0000012c)	# ... and a TIMEOUT_UDP it does not take
 echo "$out" | grep -q "^error 22 .*nsupported attribute" || fail "unknown attribute: $out"
 out=$(raw 1 2:c000 3:1e)		# ... with a 2-byte address

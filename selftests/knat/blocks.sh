@@ -37,7 +37,7 @@ wait_for 20 has block-active || fail "no interim block-active event: $(cat "$ev"
 natctl config set interim 0 udp-timeout 2 || fail "config set interim 0"
 wait_for 30 has block-release || fail "no block-release event: $(cat "$ev")"
 # Times are the wall clock, in order, and recent.
-python3 - "$ev" <<'PY' || fail "event times: $(cat "$ev")"
+$PY - "$ev" <<'PY' || fail "event times: $(cat "$ev")"
 import datetime, json, sys
 t = [datetime.datetime.strptime(json.loads(l)["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
      for l in open(sys.argv[1])]

@@ -10,11 +10,11 @@
 setup
 
 nforwards() {
-	natctl -j forward show | python3 -c "import json, sys; print(len(json.load(sys.stdin)))"
+	natctl -j forward show | $PY -c "import json, sys; print(len(json.load(sys.stdin)))"
 }
 
 forward_field() {	# forward_field PROTO EXT-PORT KEY
-	natctl -j forward show | python3 -c "
+	natctl -j forward show | $PY -c "
 import json, sys
 for f in json.load(sys.stdin):
     if (f['proto'], f['external-port']) == ('$1', $2):
@@ -44,7 +44,7 @@ view=$(nsx "$SRVNS" $PEER udp-client 198.51.100.2 54 3) || fail "no answer throu
 [ "${view%% *}" = 203.0.113.2 ] || fail "the inside server saw '$view'"
 
 # whois names the forward of a port outside the blocks.
-w=$(natctl -j whois 198.51.100.2:54 | python3 -c "import json,sys; print(json.load(sys.stdin)['forwards'])")
+w=$(natctl -j whois 198.51.100.2:54 | $PY -c "import json,sys; print(json.load(sys.stdin)['forwards'])")
 [ "$w" = "udp:100.64.1.2:5354" ] || fail "whois: $(natctl whois 198.51.100.2:54)"
 
 # Taken endpoints are refused, with the reason.

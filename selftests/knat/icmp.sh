@@ -6,7 +6,7 @@ setup
 
 nsx "$SUB1" ping -c 3 -i 0.2 -W 2 "$SRV" >/dev/null || fail "sub1 ping failed"
 nsx "$SUB2" ping -c 3 -i 0.2 -W 2 "$SRV" >/dev/null || fail "sub2 ping failed"
-n=$(natctl -j session show | python3 -c "
+n=$(natctl -j session show | $PY -c "
 import json, sys
 print(sum(s['proto'] == 'icmp' and s['remote-addr'] == '$SRV' for s in json.load(sys.stdin)))")
 [ "$n" = 2 ] || fail "expected 2 icmp sessions, have $n"

@@ -45,7 +45,7 @@ err=$(natctl pool addr del 1 203.0.113.5/32 2>&1) && fail "pool addr del was acc
 err=$(natctl pool add id 2 dev in1 deterministic 100.64.0.0/24 2>&1) &&
 	fail "a deterministic pool following an interface was accepted"
 log "refused: $err"
-natctl -j pool show | python3 -c "
+natctl -j pool show | $PY -c "
 import json, sys
 p = json.load(sys.stdin)[0]
 assert p['dev'] == 'out', p" || fail "JSON: $(natctl -j pool show)"

@@ -17,8 +17,12 @@ KSFT_SKIP=4
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NATCTL=${NATCTL:-$TOP/tools/natctl/natctl}
-PEER="python3 $TOP/selftests/knat/peer.py"
-PKT="python3 $TOP/selftests/knat/pkt.py"
+# Python without site (-S): on the debug kernel, site's imports alone take
+# two of the seconds each start costs; the helpers need only the standard
+# library (pkt.py loads site itself before scapy).
+PY="python3 -S"
+PEER="$PY $TOP/selftests/knat/peer.py"
+PKT="$PY $TOP/selftests/knat/pkt.py"
 KNAT_KO=${KNAT_KO:-$TOP/build/stock/knat.ko}
 # Heavy tests divide their packet counts by KNAT_SCALE: the debug kernel
 # (KASAN, lockdep, under emulation) runs them at a quarter of the size.
@@ -146,7 +150,7 @@ refused() {
 udp_reaches() {	# udp_reaches INSIDE-PORT EXT-ADDR EXT-PORT FROM-ADDR FROM-PORT SECONDS
 	local got=$TMPDIR/reach.$id
 	bg_ready "$got" nsx "$SUB1" $PKT udp-recv "$1" "$6"
-	nsx "$SRVNS" python3 -c "
+	nsx "$SRVNS" $PY -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('$4', $5))
@@ -160,7 +164,7 @@ s.sendto(b'x', ('$2', $3))"
 # accepts to OUT, to which it answers "welcome".
 tcp_punch() {	# tcp_punch OUT
 	serve "$SRVNS" tcp-server 8000
-	bg nsx "$SUB1" python3 -c "
+	bg nsx "$SUB1" $PY -c "
 import socket
 def sock():
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -178,13 +182,13 @@ while True:
     print(peer[0], peer[1], a.recv(100).decode(), flush=True)
     a.sendall(b'welcome')
     a.close()" > "$1"
-	wait_for 60 grep -q '^ready$' "$1" || fail "the inside host could not connect out"
+	wait_for 60 ready "$1" || fail "the inside host could not connect out"
 }
 
 # From FROM-ADDR:FROM-PORT in $SRVNS, connect to EXT-ADDR:EXT-PORT, say
 # hello and print the answer.
 tcp_hello() {	# tcp_hello FROM-ADDR FROM-PORT EXT-ADDR EXT-PORT
-	nsx "$SRVNS" python3 -c "
+	nsx "$SRVNS" $PY -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.settimeout(10)
@@ -195,14 +199,11 @@ print(s.recv(100).decode())" 2> /dev/null
 }
 
 pool_filtering() {	# the first pool's TCP and UDP filtering
-	natctl -j pool show | python3 -c "
-import json, sys
-p = json.load(sys.stdin)[0]
-print(p['tcp-filtering'], p['udp-filtering'])"
+	natctl -j pool show | jq -r '.[0] | "\(."tcp-filtering") \(."udp-filtering")"'
 }
 
 whois_sub() {
-	natctl -j whois "$1:$2" | python3 -c "import json,sys; print(json.load(sys.stdin)['subscriber'])"
+	natctl -j whois "$1:$2" | jq -r .subscriber
 }
 
 # monitor FILE: natctl -j monitor into FILE until the test ends.
@@ -226,7 +227,7 @@ bg_ready() {
 	: > "$f"
 	"$@" > "$f" &
 	BGPIDS+=($!)
-	wait_for 150 grep -q '^ready$' "$f" || fail "$* did not start"
+	wait_for 150 ready "$f" || fail "$* did not start"
 }
 
 # serve NS KIND ARGS...: a peer.py server (udp-server, tcp-server) in NS,
@@ -248,6 +249,25 @@ stat() {
 	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
 }
 
+# nap SECONDS: sleep without a process (on the debug kernel, starting
+# one takes half a second): a read that times out on a FIFO nobody
+# writes to.
+mkfifo "${TMPDIR:-/tmp}/nap.$id"
+exec {NAP}<> "${TMPDIR:-/tmp}/nap.$id"
+rm -f "${TMPDIR:-/tmp}/nap.$id"
+nap() {
+	read -r -t "$1" -u "$NAP" || :
+}
+
+# ready FILE: FILE has a line "ready" (read without a process, as nap)
+ready() {
+	local l
+	while IFS= read -r l; do
+		[ "$l" = ready ] && return 0
+	done < "$1"
+	return 1
+}
+
 # wait_for SECONDS CMD...: poll until CMD succeeds, for SECONDS of wall
 # clock however slow CMD is (on the debug kernel, very)
 wait_for() {
@@ -256,7 +276,7 @@ wait_for() {
 	while :; do
 		"$@" && return 0
 		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -267,26 +287,16 @@ in_pool() {	# in_pool ADDR: inside 198.51.100.0/30
 
 # ext_of PROTO INSIDE-ADDR INSIDE-PORT: "ADDR PORT" of that mapping
 ext_of() {
-	natctl -j mapping show | python3 -c "
-import json, sys
-for m in json.load(sys.stdin):
-    if (m['proto'], m['inside-addr'], m['inside-port']) == ('$1', '$2', $3):
-        print(m['external-addr'], m['external-port'])
-        break
-else:
-    sys.exit(1)"
+	natctl -j mapping show | jq -e -r --arg p "$1" --arg a "$2" --argjson n "$3" \
+		'first(.[] | select(.proto == $p and ."inside-addr" == $a and ."inside-port" == $n)) |
+		"\(."external-addr") \(."external-port")"'
 }
 
 # expires_of PROTO INSIDE-ADDR INSIDE-PORT: ms left of its first session
 session_of() {	# session_of PROTO INSIDE-ADDR INSIDE-PORT: "STATE EXPIRES-MS"
-	natctl -j session show | python3 -c "
-import json, sys
-for s in json.load(sys.stdin):
-    if (s['proto'], s['inside-addr'], s['inside-port']) == ('$1', '$2', $3):
-        print(s['state'], s['expires-ms'])
-        break
-else:
-    sys.exit(1)"
+	natctl -j session show | jq -e -r --arg p "$1" --arg a "$2" --argjson n "$3" \
+		'first(.[] | select(.proto == $p and ."inside-addr" == $a and ."inside-port" == $n)) |
+		"\(.state) \(."expires-ms")"'
 }
 
 expires_of() {	# expires_of PROTO INSIDE-ADDR INSIDE-PORT

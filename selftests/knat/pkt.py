@@ -45,9 +45,13 @@ import time
 
 def load_scapy():
     """scapy takes seconds to import under emulation: only the commands
-    that craft or sniff packets pay for it."""
+    that craft or sniff packets pay for it.  The tests start python with
+    -S (site, seconds as well on the debug kernel): scapy's directory is
+    added here."""
     global ICMP, IP, TCP, UDP, AsyncSniffer, Raw, defragment, fragment
     global get_if_list, send
+    import site
+    site.main()
     from scapy.all import (ICMP, IP, TCP, UDP, AsyncSniffer, L3RawSocket,
                            Raw, conf, defragment, fragment, get_if_list,
                            send)

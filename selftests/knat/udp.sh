@@ -25,6 +25,6 @@ fi
 	fail "whois $a_addr:$a_port: $(natctl whois "$a_addr:$a_port")"
 [ "$(whois_sub "$c_addr" "$c_port")" = 100.64.1.2 ] ||
 	fail "whois $c_addr:$c_port: $(natctl whois "$c_addr:$c_port")"
-n=$(natctl -j mapping show | python3 -c "import json,sys; print(sum(m['proto']=='udp' for m in json.load(sys.stdin)))")
+n=$(natctl -j mapping show | $PY -c "import json,sys; print(sum(m['proto']=='udp' for m in json.load(sys.stdin)))")
 [ "$n" = 3 ] || fail "expected 3 udp mappings, have $n"
 exit $KSFT_PASS

@@ -21,7 +21,7 @@ after=$(stat drop-no-mapping)
 bg_ready "$TMPDIR/listen2.$id" nsx "$SUB1" $PEER udp-listen 6001 20 --hello "$SRV:9"
 has_mapping() { natctl mapping show | grep -q "^udp 100.64.0.2:6001 "; }
 wait_for 30 has_mapping || fail "no mapping for port 6001"
-ext=$(natctl -j mapping show | python3 -c "
+ext=$(natctl -j mapping show | $PY -c "
 import json, sys
 m = [m for m in json.load(sys.stdin) if m['inside-port'] == 6001][0]
 print(m['external-addr'], m['external-port'])") || fail "no mapping for port 6001"
