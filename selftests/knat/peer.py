@@ -36,20 +36,23 @@
                                      1024-65535, destination ports over PORTS
                                      from 9000), at most RATE a second
 """
-import argparse
 import errno
-import hashlib
 import os
 import resource
 import select
 import socket
 import struct
 import sys
-import threading
 import time
+import types
+
+# hashlib and threading are imported where the TCP commands use them: on
+# the debug kernel an import takes a good part of a second, and most runs
+# are UDP.
 
 
 def tcp_server(a):
+    import threading
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", a.port))
@@ -62,6 +65,7 @@ def tcp_server(a):
 
 
 def tcp_serve(c, peer):
+    import hashlib
     h = hashlib.sha256()
     try:
         while True:
@@ -79,6 +83,7 @@ def tcp_serve(c, peer):
 
 
 def tcp_client(a):
+    import hashlib
     data = os.urandom(a.bytes)
     c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.settimeout(20)
@@ -282,30 +287,74 @@ def udp_churn(a):
     print("sent", a.flows, "in", round(time.time() - start, 1), "s")
 
 
+# Each command's arguments: positional names (with "?" an optional last
+# one) and options, each name with its type and default.  A small parser,
+# not argparse: its imports alone take over a second on the debug kernel,
+# and every test starts this script several times.
+COMMANDS = {
+    "tcp-server": (tcp_server, "port:int", {}),
+    "tcp-client": (tcp_client, "addr port:int bytes:int", {"sport": (int, None)}),
+    "udp-server": (udp_server, "port:int count:int?1", {"bind": (str, "0.0.0.0")}),
+    "udp-client": (udp_client, "addr port:int n:int?1", {"sport": (int, None)}),
+    "udp-send": (udp_send, "addr port:int",
+                 {"sport": (int, None), "count": (int, 1)}),
+    "udp-listen": (udp_listen, "port:int seconds:float", {"hello": (str, None)}),
+    "udp-probe": (udp_probe, "addr port:int", {"sport": (int, None)}),
+    "udp-many": (udp_many, "addr port:int sockets:int dests:int", {}),
+    "udp-churn": (udp_churn, "addr ports:int flows:int rate:float", {}),
+}
+TYPES = {"int": int, "float": float, "str": str}
+
+
+def usage(msg):
+    print(f"usage: peer.py COMMAND ARGS... (see its docstring): {msg}",
+          file=sys.stderr)
+    sys.exit(2)
+
+
+def parse(argv):
+    """(function, namespace) for argv, or exit 2 with a usage message."""
+    if not argv or argv[0] not in COMMANDS:
+        usage(f"commands: {' '.join(COMMANDS)}")
+    fn, spec, opts = COMMANDS[argv[0]]
+    a = types.SimpleNamespace()
+    for name, (_, default) in opts.items():
+        setattr(a, name, default)
+    args = argv[1:]
+    pos = []
+    while args:
+        x = args.pop(0)
+        if not x.startswith("--"):
+            pos.append(x)
+            continue
+        name = x[2:]
+        if name not in opts or not args:
+            usage(f"{argv[0]}: bad option {x}")
+        try:
+            setattr(a, name, opts[name][0](args.pop(0)))
+        except ValueError:
+            usage(f"{argv[0]}: bad value for {x}")
+    for field in spec.split():
+        name, _, rest = field.partition(":")
+        kind, _, default = (rest or "str").partition("?")
+        if pos:
+            value = pos.pop(0)
+        elif default:
+            value = default
+        else:
+            usage(f"{argv[0]}: {spec}")
+        try:
+            setattr(a, name, TYPES[kind](value))
+        except ValueError:
+            usage(f"{argv[0]}: bad {name} {value}")
+    if pos:
+        usage(f"{argv[0]}: too many arguments")
+    return fn, a
+
+
 def main():
-    p = argparse.ArgumentParser()
-    sub = p.add_subparsers(dest="cmd", required=True)
-    x = sub.add_parser("tcp-server"); x.add_argument("port", type=int)
-    x = sub.add_parser("tcp-client"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("bytes", type=int)
-    x.add_argument("--sport", type=int)
-    x = sub.add_parser("udp-server"); x.add_argument("port", type=int)
-    x.add_argument("count", type=int, nargs="?", default=1)
-    x.add_argument("--bind", default="0.0.0.0")
-    x = sub.add_parser("udp-client"); x.add_argument("addr"); x.add_argument("port", type=int)
-    x.add_argument("n", type=int, nargs="?", default=1); x.add_argument("--sport", type=int)
-    x = sub.add_parser("udp-send"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
-    x.add_argument("--count", type=int, default=1, help="from COUNT ports, SPORT on")
-    x = sub.add_parser("udp-listen"); x.add_argument("port", type=int); x.add_argument("seconds", type=float)
-    x.add_argument("--hello", help="ADDR:PORT to send one datagram to first")
-    x = sub.add_parser("udp-probe"); x.add_argument("addr"); x.add_argument("port", type=int); x.add_argument("--sport", type=int)
-    x = sub.add_parser("udp-many"); x.add_argument("addr"); x.add_argument("port", type=int)
-    x.add_argument("sockets", type=int); x.add_argument("dests", type=int)
-    x = sub.add_parser("udp-churn"); x.add_argument("addr"); x.add_argument("ports", type=int)
-    x.add_argument("flows", type=int); x.add_argument("rate", type=float)
-    a = p.parse_args()
-    {"tcp-server": tcp_server, "tcp-client": tcp_client, "udp-server": udp_server,
-     "udp-client": udp_client, "udp-send": udp_send, "udp-listen": udp_listen,
-     "udp-probe": udp_probe, "udp-many": udp_many, "udp-churn": udp_churn}[a.cmd](a)
+    fn, a = parse(sys.argv[1:])
+    fn(a)
 
 
 if __name__ == "__main__":
