@@ -285,21 +285,25 @@ in_pool() {	# in_pool ADDR: inside 198.51.100.0/30
 	return 1
 }
 
+# first_of OBJECT FIELD FIELD PROTO INSIDE-ADDR INSIDE-PORT: the two fields
+# of the first mapping or session natctl shows of that inside endpoint
+first_of() {
+	natctl -j "$1" show | jq -e -r --arg f "$2" --arg g "$3" --arg p "$4" \
+		--arg a "$5" --argjson n "$6" \
+		'first(.[] | select(.proto == $p and ."inside-addr" == $a and ."inside-port" == $n)) |
+		"\(.[$f]) \(.[$g])"'
+}
+
 # ext_of PROTO INSIDE-ADDR INSIDE-PORT: "ADDR PORT" of that mapping
 ext_of() {
-	natctl -j mapping show | jq -e -r --arg p "$1" --arg a "$2" --argjson n "$3" \
-		'first(.[] | select(.proto == $p and ."inside-addr" == $a and ."inside-port" == $n)) |
-		"\(."external-addr") \(."external-port")"'
+	first_of mapping external-addr external-port "$@"
 }
 
-# expires_of PROTO INSIDE-ADDR INSIDE-PORT: ms left of its first session
 session_of() {	# session_of PROTO INSIDE-ADDR INSIDE-PORT: "STATE EXPIRES-MS"
-	natctl -j session show | jq -e -r --arg p "$1" --arg a "$2" --argjson n "$3" \
-		'first(.[] | select(.proto == $p and ."inside-addr" == $a and ."inside-port" == $n)) |
-		"\(.state) \(."expires-ms")"'
+	first_of session state expires-ms "$@"
 }
 
-expires_of() {	# expires_of PROTO INSIDE-ADDR INSIDE-PORT
+expires_of() {	# expires_of PROTO INSIDE-ADDR INSIDE-PORT: ms left of its first session
 	local v
 	v=$(session_of "$@") || return 1
 	echo "${v#* }"
