@@ -292,15 +292,18 @@ struct knat_stats {
 
 /*
  * A resumable walk over the sessions that removes those a predicate
- * dooms.  The walk itself takes no lock: it notes the keys of doomed
- * sessions, and removes them KNAT_SWEEP_BATCH at a time under kn->lock.
- * The entry the walker stands on when a call ends stays noted until the
- * next one: a walk resumes exactly only from an entry still in the table.
+ * dooms.  The walk itself takes no lock: it notes the doomed sessions it
+ * passes, and removes them KNAT_SWEEP_BATCH at a time under kn->lock,
+ * before its RCU section ends.  The entry the walker stands on when a call
+ * ends stays until the next one, which finds it again by @resume: a walk
+ * resumes exactly only from an entry still in the table.
  */
 struct knat_sweep {
 	struct rhashtable_iter iter;
-	struct knat_tuple doomed[KNAT_SWEEP_BATCH];
+	struct knat_session *doomed[KNAT_SWEEP_BATCH];
 	unsigned int ndoomed;
+	struct knat_tuple resume;
+	bool resuming;			/* @resume is noted first */
 	bool active;
 };
 

@@ -705,15 +705,18 @@ unlock:
 	return s;
 }
 
-/* Under kn->lock: unlink @s, and its mapping if it was the last. */
-static void knat_session_unlink(struct knat_net *kn, struct knat_session *s,
+/*
+ * Under kn->lock: unlink @s, and its mapping if it was the last.
+ * Return: false when another writer did first.
+ */
+static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 				bool expired)
 {
 	struct knat_mapping *m = s->map;
 
 	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				   knat_sess_in_params))
-		return;
+		return false;
 	if (s->overlap)
 		rhashtable_remove_fast(&kn->sess_out,
 				       &container_of(s, struct knat_osession, s)->out_node,
@@ -726,6 +729,7 @@ static void knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 	if (!--m->nsessions && !m->pinned)
 		knat_mapping_release(kn, m, expired);
 	knat_session_bury(kn, s);
+	return true;
 }
 
 /**
@@ -748,58 +752,46 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 }
 
 /*
- * Remove the first @n sessions @sw noted, those still doomed, in one
- * critical section; the walker has left them all behind.  Under RCU.
- * Not inlined: make bench times it.
+ * Unlink the first @n sessions @sw noted, those still doomed: the critical
+ * section of a sweep, under kn->lock with bottom halves off and room in
+ * the graves.  Not inlined: make bench times it.
  */
 static noinline unsigned int
-knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
+knat_sweep_unlink(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 		  knat_doomed_fn doomed, void *arg, bool expired)
 {
 	unsigned int i, removed = 0;
 	struct knat_session *s;
 
-	if (!n)
-		return 0;
-	spin_lock_bh(&kn->lock);
-	if (!knat_grave_room(kn, n)) {
-		spin_unlock_bh(&kn->lock);
-		return 0;
-	}
 	for (i = 0; i < n; i++) {
-		s = knat_session_find_in(kn, &sw->doomed[i]);
-		if (s && doomed(kn, s, arg)) {
-			knat_session_unlink(kn, s, expired);
+		s = sw->doomed[i];
+		if (doomed(kn, s, arg) && knat_session_unlink(kn, s, expired))
 			removed++;
-		}
 	}
-	spin_unlock_bh(&kn->lock);
-	sw->ndoomed -= n;
-	memmove(sw->doomed, sw->doomed + n, sw->ndoomed * sizeof(sw->doomed[0]));
 	return removed;
 }
 
 /*
- * Remove the full batch @sw noted.  Should the graves have no room, and
- * none be had without sleeping, wait for memory out of the walk's RCU
- * section (the walk then resumes after the entry it stands on) and try
- * again.  Return: sessions removed.
+ * Remove the first @n sessions @sw noted, in the walk's RCU section, and
+ * add those removed to @removed.  Return: false, having removed none,
+ * when the graves have no room and none is had without sleeping.
  */
-static unsigned int knat_sweep_batch(struct knat_net *kn,
-				     struct knat_sweep *sw,
-				     knat_doomed_fn doomed, void *arg,
-				     bool expired)
+static bool knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw,
+			      unsigned int n, knat_doomed_fn doomed, void *arg,
+			      bool expired, unsigned int *removed)
 {
-	unsigned int removed;
-
-	removed = knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg, expired);
-	if (sw->ndoomed < KNAT_SWEEP_BATCH)
-		return removed;
-	rhashtable_walk_stop(&sw->iter);
-	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
-	rhashtable_walk_start(&sw->iter);
-	return removed + knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg,
-					   expired);
+	if (!n)
+		return true;
+	spin_lock_bh(&kn->lock);
+	if (!knat_grave_room(kn, n)) {
+		spin_unlock_bh(&kn->lock);
+		return false;
+	}
+	*removed += knat_sweep_unlink(kn, sw, n, doomed, arg, expired);
+	spin_unlock_bh(&kn->lock);
+	sw->ndoomed -= n;
+	memmove(sw->doomed, sw->doomed + n, sw->ndoomed * sizeof(sw->doomed[0]));
+	return true;
 }
 
 /**
@@ -807,14 +799,19 @@ static unsigned int knat_sweep_batch(struct knat_net *kn,
  * @kn: namespace state
  * @sw: the walk; resumes where the previous call stopped
  * @budget: entries to examine
- * @doomed: predicate, called under RCU, and again under kn->lock
+ * @doomed: predicate, called under RCU, and again under kn->lock, where
+ *          the session may have been unlinked by another writer since
  * @arg: passed to @doomed
  * @expired: count removals as expiries rather than flushes
  * @done: set when the walk has covered the whole index
  *
  * The walk holds no lock, however many empty buckets it crosses; removals
  * hold kn->lock, bottom halves off, for KNAT_SWEEP_BATCH sessions at most:
- * new flows wait no longer than one batch.  Process context.
+ * new flows wait no longer than one batch.  The sessions noted are
+ * removed through the pointers the walk found, in the same RCU section.
+ * Should the graves have no room for a batch, and none be had without
+ * sleeping, the walk starts over at the next call, which waits for memory
+ * first.  Process context.
  * Return: sessions removed.
  */
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
@@ -824,7 +821,6 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	unsigned int removed = 0, examined;
 	bool standing = false;	/* the walker is on the last noted entry */
 	struct knat_session *s;
-	struct knat_tuple key;
 
 	if (!sw->active) {
 		rhashtable_walk_enter(&kn->sess_in, &sw->iter);
@@ -833,6 +829,12 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
 	*done = false;
 	rhashtable_walk_start(&sw->iter);
+	if (sw->resuming) {
+		s = knat_session_find_in(kn, &sw->resume);
+		if (s)
+			sw->doomed[sw->ndoomed++] = s;
+		sw->resuming = false;
+	}
 	for (examined = 0; examined < budget; examined++) {
 		s = rhashtable_walk_next(&sw->iter);
 		if (IS_ERR(s))		/* -EAGAIN: resized, walk starts over */
@@ -844,20 +846,30 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 		}
 		if (!doomed(kn, s, arg))
 			continue;
-		key = s->in;
-		if (sw->ndoomed == KNAT_SWEEP_BATCH)
-			removed += knat_sweep_batch(kn, sw, doomed, arg,
-						    expired);
-		if (sw->ndoomed == KNAT_SWEEP_BATCH)
-			break;	/* no memory: the next walk takes @key */
-		sw->doomed[sw->ndoomed++] = key;
+		if (sw->ndoomed == KNAT_SWEEP_BATCH &&
+		    !knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg,
+				       expired, &removed))
+			goto restart;
+		sw->doomed[sw->ndoomed++] = s;
 		standing = true;
 	}
-	removed += knat_sweep_remove(kn, sw, sw->ndoomed - standing, doomed,
-				     arg, expired);
+	if (!knat_sweep_remove(kn, sw, sw->ndoomed - standing, doomed, arg,
+			       expired, &removed))
+		goto restart;
+	if (standing) {
+		sw->resume = sw->doomed[0]->in;
+		sw->resuming = true;
+	}
+	sw->ndoomed = 0;
 	rhashtable_walk_stop(&sw->iter);
 	if (*done)
 		knat_sweep_end(sw);
+	return removed;
+
+restart:
+	rhashtable_walk_stop(&sw->iter);
+	knat_sweep_end(sw);
+	*done = false;
 	return removed;
 }
 
@@ -867,6 +879,7 @@ void knat_sweep_end(struct knat_sweep *sw)
 		rhashtable_walk_exit(&sw->iter);
 	sw->active = false;
 	sw->ndoomed = 0;
+	sw->resuming = false;
 }
 
 static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,

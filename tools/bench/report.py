@@ -244,8 +244,9 @@ class Report:
                    "timed by function_graph;",
                    f"forwarding during the sweep {g['pps_during']:,} pps against "
                    f"{g['pps_before']:,} before it.  A batch is one critical section",
-                   f"(knat_sweep_remove(): up to {sweep_batch()} expired sessions removed, kn->lock",
-                   "held, bottom halves off); a run walks the index without the lock",
+                   f"(knat_sweep_unlink(): up to {sweep_batch()} expired sessions removed, kn->lock",
+                   "held, bottom halves off), timed inside the lock: the softirqs that",
+                   "run when it is released are not in it.  A run walks the index without the lock",
                    "and goes on for 0.5 ms while it finds expired flows, and packets",
                    "are forwarded between its batches.", "")
             self.targets.append(("1M expired mappings gone within 10 s",

@@ -383,9 +383,10 @@ bench_scale() {
 
 # gc: with 1M mappings in place and one flow running, make them all
 # expire at once; time until they are gone, the GC runs (knat_gc_work) and
-# the batches of removals they are made of (knat_sweep_remove: one
-# critical section each), and forwarding during the sweep against before
-# it.
+# the batches of removals they are made of (knat_sweep_unlink: one
+# critical section each, timed inside the lock: the softirqs that run when
+# it is released are not in it), and forwarding during the sweep against
+# before it.
 bench_gc() {
 	local n before during runs batches
 	n=$(gauge mappings)
@@ -396,12 +397,12 @@ bench_gc() {
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
 	before=$(observe 10 -1)
-	trace_on knat_gc_work knat_sweep_remove
+	trace_on knat_gc_work knat_sweep_unlink
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
-	batches=$(trace_durations knat_sweep_remove | stats_of)
+	batches=$(trace_durations knat_sweep_unlink | stats_of)
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
 	set -- $before $during $runs $batches
