@@ -11,9 +11,10 @@
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.  The work is unbound: it runs on a CPU
- * that has time, not on the one that queued it, whose packets would take
- * the run's time in the softirqs between its batches.  Each run first
+ * one full walk after it expired.  Each run goes to the CPU that
+ * translated the fewest packets since the one before: off the CPUs the
+ * traffic is on, where there are such, whose softirqs would take the
+ * run's time between its batches and its batches theirs.  Each run first
  * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
  * (syn.c), and comes back at the next tick while more are due.  A
  * complete walk closes the graves of what it removed (grave.c) and ends
@@ -120,6 +121,30 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 			  true, done);
 }
 
+/*
+ * The online CPU that translated the fewest packets since the last call,
+ * this one if none did fewer.  Reads every CPU's counters once.
+ */
+static int knat_gc_cpu(struct knat_net *kn)
+{
+	int cpu, here = raw_smp_processor_id(), best = here;
+	u64 least = U64_MAX, n, d;
+	struct knat_stats *st;
+
+	for_each_online_cpu(cpu) {
+		st = per_cpu_ptr(kn->stats, cpu);
+		n = READ_ONCE(st->c[KNAT_STAT_XLATE_OUT]) +
+		    READ_ONCE(st->c[KNAT_STAT_XLATE_IN]);
+		d = n - st->gc_seen;
+		st->gc_seen = n;
+		if (d < least || (d == least && cpu == here)) {
+			least = d;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
 static void knat_gc_work(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
@@ -151,7 +176,8 @@ static void knat_gc_work(struct work_struct *work)
 	}
 	if (syns)
 		delay = min(delay, 1UL);
-	queue_delayed_work(system_unbound_wq, &kn->gc_work, delay);
+	queue_delayed_work_on(knat_gc_cpu(kn), system_wq, &kn->gc_work,
+			      delay);
 }
 
 void knat_gc_init(struct knat_net *kn)
@@ -163,8 +189,7 @@ void knat_gc_init(struct knat_net *kn)
 
 void knat_gc_start(struct knat_net *kn)
 {
-	queue_delayed_work(system_unbound_wq, &kn->gc_work,
-			   KNAT_GC_INTERVAL);
+	queue_delayed_work(system_wq, &kn->gc_work, KNAT_GC_INTERVAL);
 }
 
 void knat_gc_stop(struct knat_net *kn)

@@ -285,6 +285,8 @@ struct knat_config {
 
 struct knat_stats {
 	u64 c[__KNAT_STAT_MAX];
+	/* The GC's, not the CPU's: its packets when the GC last looked. */
+	u64 gc_seen ____cacheline_aligned_in_smp;
 };
 
 /* Doomed sessions a sweep removes in one critical section, at most. */
