@@ -106,6 +106,35 @@ const struct rhashtable_params knat_map_dep_params = {
 	.obj_cmpfn = knat_map_out_cmp,
 };
 
+/*
+ * The buckets each of the three indexes every flow is in starts with, in
+ * every namespace, as conntrack's hashsize: an operator who knows the
+ * flows to expect spares the first ones the rehashing that growth takes
+ * (on the CPU that crossed its threshold).  Rounded up to a power of two,
+ * at most KNAT_HASHSIZE_MAX.
+ */
+static unsigned int hashsize;
+module_param(hashsize, uint, 0444);
+MODULE_PARM_DESC(hashsize,
+		 "initial buckets of each flow index per namespace, at most 131072 (0: grow from the smallest)");
+
+/*
+ * rhashtable starts with 4/3 of its u16 nelem_hint, rounded up to a power
+ * of two: 131072 buckets at most.
+ */
+#define KNAT_HASHSIZE_MAX	131072
+
+static int knat_flow_index_init(struct rhashtable *ht,
+				const struct rhashtable_params *params)
+{
+	struct rhashtable_params p = *params;
+
+	BUILD_BUG_ON(U16_MAX * 4 / 3 > KNAT_HASHSIZE_MAX ||
+		     U16_MAX * 4 / 3 <= KNAT_HASHSIZE_MAX / 2);
+	p.nelem_hint = min(hashsize / 4 * 3, U16_MAX);
+	return rhashtable_init(ht, &p);
+}
+
 static const struct rhashtable_params knat_sub_params = {
 	.head_offset = offsetof(struct knat_subscriber, node),
 	.key_offset = offsetof(struct knat_subscriber, addr),
@@ -1144,16 +1173,16 @@ int knat_tables_init(struct knat_net *kn)
 	mutex_init(&kn->cfg_lock);
 	atomic_set(&kn->nsessions, 0);
 	atomic_set(&kn->nmappings, 0);
-	err = rhashtable_init(&kn->sess_in, &knat_sess_in_params);
+	err = knat_flow_index_init(&kn->sess_in, &knat_sess_in_params);
 	if (err)
 		return err;
 	err = rhashtable_init(&kn->sess_out, &knat_sess_out_params);
 	if (err)
 		goto sess_in;
-	err = rhashtable_init(&kn->map_in, &knat_map_in_params);
+	err = knat_flow_index_init(&kn->map_in, &knat_map_in_params);
 	if (err)
 		goto sess_out;
-	err = rhashtable_init(&kn->map_out, &knat_map_out_params);
+	err = knat_flow_index_init(&kn->map_out, &knat_map_out_params);
 	if (err)
 		goto map_in;
 	err = rhashtable_init(&kn->subs, &knat_sub_params);

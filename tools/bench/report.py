@@ -87,7 +87,8 @@ class Report:
         self.w("Forwarding", "----------", "",
                "64-byte UDP frames from pktgen, packets per second that reached the sink;",
                "median of the repetitions, with the lowest and the highest.  *Added*",
-               "is the cost of the NAT per packet: 1/pps - 1/pps(plain routing), in ns.", "",
+               "is the cost of the NAT per packet: 1/pps - 1/pps(plain routing), in ns.",
+               *self.sizing(), "",
                table(["traffic", "configuration", "median pps", "min-max", "runs",
                       "x plain", "added ns"], rows), "",
                ".. image:: bench/forward.png", "")
@@ -113,6 +114,15 @@ class Report:
                 "new flows: knat's setup rate at least 2x masquerade's",
                 verdict(k >= 2 * n, f"{k:,.0f} against {n:,.0f} per second "
                         f"({k / n:.2f}x)")))
+
+    def sizing(self):
+        """How the run sized the two NATs' hash tables."""
+        env = self.p["env"][0] if self.p["env"] else {}
+        if "knat_hashsize" not in env:
+            return []
+        return [f"conntrack's hash table has {env['ct_buckets']:,} buckets, fixed; knat's flow",
+                f"indexes start with {env['knat_hashsize']:,} (module parameter hashsize) "
+                "and grow."]
 
     @staticmethod
     def added(med, mix, cfg):

@@ -24,6 +24,7 @@ KNAT_KO=$TOP/build/stock/knat.ko
 OUT=${BENCH_OUT:-/run/results/bench.jsonl}
 REPS=${BENCH_REPS:-5}
 CFGS="plain nft knat"
+KNAT_HASHSIZE=131072
 TRACE=/sys/kernel/tracing
 
 log() { echo "bench: $*" >&2; }
@@ -252,6 +253,7 @@ flow_count() {
 # sustain).
 bench_memory() {
 	local cfg s0 m0 s1 m1 n
+	knat_load 0
 	for cfg in knat nft; do
 		topo "$cfg"
 		pg_setup
@@ -268,6 +270,7 @@ bench_memory() {
 		log "memory $cfg: $n flows, slab $((s1 - s0)) B, kernel $((m1 - m0)) B"
 		res "{\"phase\":\"memory\",\"cfg\":\"$cfg\",\"flows\":$n,\"slab\":$((s1 - s0)),\"kernel\":$((m1 - m0))}"
 	done
+	knat_load "$KNAT_HASHSIZE"
 }
 
 # trace_on FUNCTION... / trace_off / trace_durations FUNCTION: function_graph
@@ -410,17 +413,34 @@ bench_gc() {
 	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"pps_before\":$1,\"pps_during\":$4}"
 }
 
+# knat_load HASHSIZE: (re)load knat.ko, its flow indexes starting with
+# HASHSIZE buckets (0: from the smallest).
+knat_load() {
+	local ns
+	[ "$(cat /sys/module/knat/parameters/hashsize 2>/dev/null)" != "$1" ] ||
+		return 0
+	for ns in cli rtr snk; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rmmod knat 2>/dev/null
+	insmod "$KNAT_KO" hashsize="$1" || die "cannot load $KNAT_KO"
+}
+
 main() {
 	[ "$(id -u)" = 0 ] || die "needs root"
 	modprobe pktgen || die "no pktgen"
 	modprobe nf_conntrack || die "no conntrack"
 	modprobe nf_defrag_ipv4
-	insmod "$KNAT_KO" || die "cannot load $KNAT_KO"
-	# conntrack sized for the flows it is given, as an operator would.
+	# Both NATs sized for the flows they are given, as an operator would:
+	# conntrack's table fixed at 262,144 buckets, knat's indexes starting
+	# at 131,072, the most rhashtable starts with (they grow from there).
+	# The memory phase gives knat indexes that grow from the smallest, so
+	# that their buckets count in the flows' memory.
+	knat_load "$KNAT_HASHSIZE"
 	sysctl -qw net.netfilter.nf_conntrack_max=4194304
 	sysctl -qw net.netfilter.nf_conntrack_buckets=262144
 	: > "$OUT"
-	res "{\"phase\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),\"date\":\"$(date -u +%Y-%m-%d)\"}"
+	res "{\"phase\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),\"date\":\"$(date -u +%Y-%m-%d)\",\"knat_hashsize\":$KNAT_HASHSIZE,\"ct_buckets\":$(cat /proc/sys/net/netfilter/nf_conntrack_buckets)}"
 	if [ -z "${BENCH_COUNT:-}" ]; then
 		topo plain
 		pg_setup
