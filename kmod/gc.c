@@ -11,10 +11,11 @@
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.  Each run goes to the CPU that
- * translated the fewest packets since the one before: off the CPUs the
- * traffic is on, where there are such, whose softirqs would take the
- * run's time between its batches and its batches theirs.  Each run first
+ * one full walk after it expired.  A run that comes back at once goes to
+ * the CPU that translated the fewest packets since the last such choice:
+ * off the CPUs the traffic is on, where there are such, whose softirqs
+ * would take the run's time between its batches and its batches theirs;
+ * a run after a rest stays on the CPU of the one before.  Each run first
  * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
  * (syn.c), and comes back at the next tick while more are due.  A
  * complete walk closes the graves of what it removed (grave.c) and ends
@@ -176,8 +177,15 @@ static void knat_gc_work(struct work_struct *work)
 	}
 	if (syns)
 		delay = min(delay, 1UL);
-	queue_delayed_work_on(knat_gc_cpu(kn), system_wq, &kn->gc_work,
-			      delay);
+	/*
+	 * A timer must not be added on a CPU that may be going offline:
+	 * only a run that comes back at once moves.
+	 */
+	if (delay)
+		queue_delayed_work(system_wq, &kn->gc_work, delay);
+	else
+		queue_delayed_work_on(knat_gc_cpu(kn), system_wq,
+				      &kn->gc_work, 0);
 }
 
 void knat_gc_init(struct knat_net *kn)
