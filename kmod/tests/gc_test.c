@@ -131,10 +131,63 @@ static void gc_walk_is_batched(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/* The sessions of sweep_skips_removed, which the walk meets first. */
+struct racing_writer {
+	unsigned int calls;
+	struct knat_session *first;
+};
+
+/*
+ * Dooms every session.  At the walk's second, while the first is noted
+ * and not yet removed, "another writer" removes the first.  The walk's
+ * calls come first: the sweep's checks under the lock follow them.
+ */
+static bool doom_and_race(struct knat_net *kn, const struct knat_session *s,
+			  void *arg)
+{
+	struct racing_writer *w = arg;
+
+	if (++w->calls == 1)
+		w->first = (struct knat_session *)s;
+	else if (w->calls == 2)
+		knat_session_remove(kn, w->first, false);
+	return true;
+}
+
+/*
+ * The sweep removes the sessions its walk noted through their pointers: one
+ * another writer removed in between is left alone, and not counted.
+ */
+static void sweep_skips_removed(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct racing_writer w = {};
+	struct knat_sweep sw = {};
+	unsigned int removed;
+	bool done;
+
+	KUNIT_ASSERT_NOT_NULL(test, make(kn, IPPROTO_UDP, "100.64.0.2", 5000));
+	KUNIT_ASSERT_NOT_NULL(test, make(kn, IPPROTO_UDP, "100.64.0.3", 5000));
+	KUNIT_ASSERT_NOT_NULL(test, make(kn, IPPROTO_UDP, "100.64.0.4", 5000));
+
+	removed = knat_sweep(kn, &sw, 1024, doom_and_race, &w, true, &done);
+	KUNIT_EXPECT_TRUE(test, done);
+	/* Three in the walk, three under the lock, where one unlink fails. */
+	KUNIT_EXPECT_EQ(test, w.calls, 6U);
+	KUNIT_EXPECT_EQ(test, removed, 2U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED), 2ULL);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_FLUSHED), 1ULL);
+	KUNIT_EXPECT_EQ(test, knat_test_paddr(kn, 0)->ports[1]->nused, 0U);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_gc_cases[] = {
 	KUNIT_CASE(gc_removes_only_expired),
 	KUNIT_CASE(gc_tcp_timeouts_follow_state),
 	KUNIT_CASE(gc_walk_is_batched),
+	KUNIT_CASE(sweep_skips_removed),
 	{}
 };
 
