@@ -39,13 +39,19 @@ nsx() {
 
 natctl() { "$NATCTL" -n rtr "$@"; }
 
+# netns_del: remove the bench's namespaces, those there are.
+netns_del() {
+	local ns
+	for ns in cli rtr snk; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
 # topo CFG [POOL-OPTION...]: fresh namespaces with CFG on rtr.
 topo() {
 	local cfg=$1 ns
 	shift
-	for ns in cli rtr snk; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	netns_del
 	# Namespace teardown is asynchronous; let it finish before counting.
 	sleep 0.5
 	for ns in cli rtr snk; do
@@ -416,12 +422,9 @@ bench_gc() {
 # knat_load HASHSIZE: (re)load knat.ko, its flow indexes starting with
 # HASHSIZE buckets (0: from the smallest).
 knat_load() {
-	local ns
 	[ "$(cat /sys/module/knat/parameters/hashsize 2>/dev/null)" != "$1" ] ||
 		return 0
-	for ns in cli rtr snk; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	netns_del
 	rmmod knat 2>/dev/null
 	insmod "$KNAT_KO" hashsize="$1" || die "cannot load $KNAT_KO"
 }
@@ -452,9 +455,7 @@ main() {
 	for phase in ${BENCH_PHASES:-forward memory alloc scale}; do
 		"bench_$phase"
 	done
-	for ns in cli rtr snk; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	netns_del
 	log "done"
 }
 
