@@ -11,16 +11,16 @@
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
  * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
  * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.  A run that comes back at once goes to
- * the CPU that translated the fewest packets since the last such choice:
- * off the CPUs the traffic is on, where there are such, whose softirqs
- * would take the run's time between its batches and its batches theirs;
- * a run after a rest stays on the CPU of the one before.  Each run first
+ * one full walk after it expired.  Each run queues the next on the CPU
+ * that translated the fewest packets since the run before: off the CPUs
+ * the traffic is on, where there are such, whose softirqs would take the
+ * walk's time between its batches and its batches theirs.  Each run first
  * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
  * (syn.c), and comes back at the next tick while more are due.  A
  * complete walk closes the graves of what it removed (grave.c) and ends
  * the timed forwards whose lifetime is over.
  */
+#include <linux/cpu.h>
 #include <linux/jiffies.h>
 #include <linux/sched/clock.h>
 #include <linux/in.h>
@@ -124,7 +124,8 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 
 /*
  * The online CPU that translated the fewest packets since the last call,
- * this one if none did fewer.  Reads every CPU's counters once.
+ * this one if none did fewer.  Reads every CPU's counters once.  Under
+ * cpus_read_lock().
  */
 static int knat_gc_cpu(struct knat_net *kn)
 {
@@ -178,14 +179,13 @@ static void knat_gc_work(struct work_struct *work)
 	if (syns)
 		delay = min(delay, 1UL);
 	/*
-	 * A timer must not be added on a CPU that may be going offline:
-	 * only a run that comes back at once moves.
+	 * The CPU must stay online until the timer is on it: one going
+	 * offline after that hands its timers on, one going offline before
+	 * would keep this one until it came back.
 	 */
-	if (delay)
-		queue_delayed_work(system_wq, &kn->gc_work, delay);
-	else
-		queue_delayed_work_on(knat_gc_cpu(kn), system_wq,
-				      &kn->gc_work, 0);
+	cpus_read_lock();
+	queue_delayed_work_on(knat_gc_cpu(kn), system_wq, &kn->gc_work, delay);
+	cpus_read_unlock();
 }
 
 void knat_gc_init(struct knat_net *kn)
