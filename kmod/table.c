@@ -9,6 +9,7 @@
  * and every object is freed after an RCU grace period.
  */
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include "knat.h"
 
 /* A flow costs one of each: keep them small (see Documentation/bench.rst). */
@@ -114,15 +115,17 @@ const struct rhashtable_params knat_map_dep_params = {
  * at most KNAT_HASHSIZE_MAX.
  */
 static unsigned int hashsize;
-module_param(hashsize, uint, 0444);
-MODULE_PARM_DESC(hashsize,
-		 "initial buckets of each flow index per namespace, at most 131072 (0: grow from the smallest)");
 
 /*
  * rhashtable starts with 4/3 of its u16 nelem_hint, rounded up to a power
  * of two: 131072 buckets at most.
  */
 #define KNAT_HASHSIZE_MAX	131072
+
+module_param(hashsize, uint, 0444);
+MODULE_PARM_DESC(hashsize,
+		 "initial buckets of each flow index per namespace, at most "
+		 __stringify(KNAT_HASHSIZE_MAX) " (0: grow from the smallest)");
 
 static int knat_flow_index_init(struct rhashtable *ht,
 				const struct rhashtable_params *params)
