@@ -108,6 +108,12 @@ const struct rhashtable_params knat_map_dep_params = {
 };
 
 /*
+ * rhashtable starts with 4/3 of its u16 nelem_hint, rounded up to a power
+ * of two: 131072 buckets at most.
+ */
+#define KNAT_HASHSIZE_MAX	131072
+
+/*
  * The buckets each of the three indexes every flow is in starts with, in
  * every namespace, as conntrack's hashsize: an operator who knows the
  * flows to expect spares the first ones the rehashing that growth takes
@@ -115,13 +121,6 @@ const struct rhashtable_params knat_map_dep_params = {
  * at most KNAT_HASHSIZE_MAX.
  */
 static unsigned int hashsize;
-
-/*
- * rhashtable starts with 4/3 of its u16 nelem_hint, rounded up to a power
- * of two: 131072 buckets at most.
- */
-#define KNAT_HASHSIZE_MAX	131072
-
 module_param(hashsize, uint, 0444);
 MODULE_PARM_DESC(hashsize,
 		 "initial buckets of each flow index per namespace, at most "
