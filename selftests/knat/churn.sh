@@ -24,13 +24,8 @@ table ip knat-churn {
 NFT
 forwarded() { nsx "$RTR" nft list chain ip knat-churn counted | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'; }
 
-flows=$((40000 / KNAT_SCALE)) rate=1500
-bg nsx "$SUB1" $PEER udp-churn "$SRV" 40 $flows $rate
-p1=${BGPIDS[-1]}
-bg nsx "$SUB2" $PEER udp-churn "$SRV" 40 $flows $rate
-p2=${BGPIDS[-1]}
-wait "$p1" || fail "sub1's sender failed"
-wait "$p2" || fail "sub2's sender failed"
+flows=$((40000 / KNAT_SCALE))
+churn $flows 1500
 
 # The senders are done; the router may still be working through its
 # queue.  Under emulation a few datagrams may be lost on a veth before the

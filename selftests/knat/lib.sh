@@ -244,6 +244,19 @@ heard() {
 	grep -v '^ready$' "$1"
 }
 
+# churn FLOWS RATE: both subscribers send FLOWS one-datagram UDP flows
+# each, RATE a second, to ports 9000-9039 of $SRV; returns when both are
+# done.
+churn() {
+	local p1 p2
+	bg nsx "$SUB1" $PEER udp-churn "$SRV" 40 "$1" "$2"
+	p1=${BGPIDS[-1]}
+	bg nsx "$SUB2" $PEER udp-churn "$SRV" 40 "$1" "$2"
+	p2=${BGPIDS[-1]}
+	wait "$p1" || fail "sub1's sender failed"
+	wait "$p2" || fail "sub2's sender failed"
+}
+
 # stat NAME: one counter (natctl stats prints "NAME VALUE" lines)
 stat() {
 	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
