@@ -395,9 +395,11 @@ bench_scale() {
 # the batches of removals they are made of (knat_sweep_unlink: one
 # critical section each, timed inside the lock: the softirqs that run when
 # it is released are not in it), and forwarding during the sweep against
-# before it.
+# before it, with the idle time of the router's CPU (CPU 1) in each: idle
+# while one flow is offered at full speed, it waits for pktgen, which
+# shares CPU 0 with the GC.
 bench_gc() {
-	local n before during runs batches
+	local n before during runs batches over t0 t1 t2 t3
 	n=$(gauge mappings)
 	flows one
 	pg "src_min 100.64.200.1"
@@ -405,18 +407,35 @@ bench_gc() {
 	pg "count 0"
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
+	t0=$(cpu_times 1)
 	before=$(observe 10 -1)
+	t1=$(cpu_times 1)
 	trace_on knat_gc_work knat_sweep_unlink
+	t2=$(cpu_times 1)
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
+	t3=$(cpu_times 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
 	batches=$(trace_durations knat_sweep_unlink | stats_of)
+	over=$(trace_durations knat_sweep_unlink | awk '$1 > 1000 { n++ } END { print n + 0 }')
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
-	set -- $before $during $runs $batches
-	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; batches: ${10} ${11} ${12}; pps $1 -> $4"
-	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"pps_before\":$1,\"pps_during\":$4}"
+	set -- $before $during $runs $batches "$over" "$(idle_pct $t0 $t1)" "$(idle_pct $t2 $t3)"
+	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; batches: ${10} ${11} ${12}, ${13} over 1 ms; pps $1 -> $4; CPU 1 idle ${14}% -> ${15}%"
+	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"batches_over_1ms\":${13},\"pps_before\":$1,\"pps_during\":$4,\"idle_before\":${14},\"idle_during\":${15}}"
+}
+
+# cpu_times CPU: "IDLE TOTAL", the jiffies CPU spent idle (iowait too)
+# and in all, from /proc/stat.
+cpu_times() {
+	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t }' /proc/stat
+}
+
+# idle_pct IDLE0 TOTAL0 IDLE1 TOTAL1: the percentage idle between two
+# cpu_times.
+idle_pct() {
+	echo $(( ($3 - $1) * 100 / ($4 - $2 > 0 ? $4 - $2 : 1) ))
 }
 
 # knat_load HASHSIZE: (re)load knat.ko, its flow indexes starting with
