@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Memory that runs out under load: failslab fails one in five of the
-# allocations knat makes without sleeping (subscribers, mappings,
-# sessions, and the graves removals need) while two subscribers open
-# thousands of short flows and the GC collects them.  Each flow refused
+# allocations from knat's own caches that cannot sleep (subscribers,
+# mappings, sessions) and of the graves removals need, while two
+# subscribers open thousands of short flows and the GC collects them.
+# (Permissions, held SYNs and index growth come from kmalloc caches the
+# whole kernel shares, and are left alone.)  Each flow refused
 # for it counts in drop-nomem, and nothing is left half made: once the
 # failures stop, everything expires back to zero, blocks and subscribers
 # too, and new flows are translated.  Whether anything crashed or leaked,
