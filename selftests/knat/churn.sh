@@ -45,9 +45,5 @@ done
 [ "$(forwarded)" -gt $((2 * 32 * block)) ] && [ "$(stat blocks-released)" -ge 2 ] ||
 	fail "blocks were not recycled"
 
-idle() { [ "$(stat mappings)" = 0 ] && [ "$(stat sessions)" = 0 ]; }
-wait_for 30 idle || fail "mappings left after the churn: $(stat mappings)"
-free() { natctl pool show | grep -q " active 0 cooling-blocks 0 .*mappings 0$"; }
-wait_for 15 free || fail "blocks still held: $(natctl pool show)"
-[ -z "$(natctl subscriber show)" ] || fail "subscribers left: $(natctl subscriber show)"
+all_released
 exit $KSFT_PASS

@@ -49,8 +49,7 @@ log "with failures: $(natctl stats | tr '\n' ' ')"
 [ "$(stat mappings-created)" -gt $((flows / 2)) ] ||
 	fail "only $(stat mappings-created) of $((2 * flows)) flows got a mapping"
 
-idle() { [ "$(stat mappings)" = 0 ] && [ "$(stat sessions)" = 0 ]; }
-wait_for 30 idle || fail "left after the failures: $(stat mappings) mappings, $(stat sessions) sessions"
+all_released
 # A mapping whose first session could not be made is undone at once, and
 # counted as flushed.
 gone=$(($(stat mappings-expired) + $(stat mappings-flushed)))
@@ -58,9 +57,6 @@ gone=$(($(stat mappings-expired) + $(stat mappings-flushed)))
 	fail "$(stat mappings-created) mappings created, $gone removed"
 [ "$(stat sessions-expired)" = "$(stat sessions-created)" ] ||
 	fail "$(stat sessions-created) sessions created, $(stat sessions-expired) expired"
-free() { natctl pool show | grep -q " active 0 cooling-blocks 0 .*mappings 0$"; }
-wait_for 15 free || fail "blocks still held: $(natctl pool show)"
-[ -z "$(natctl subscriber show)" ] || fail "subscribers left: $(natctl subscriber show)"
 
 serve "$SRVNS" udp-server 5353
 for sub in "$SUB1" "$SUB2"; do

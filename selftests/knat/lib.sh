@@ -257,6 +257,22 @@ churn() {
 	wait "$p2" || fail "sub2's sender failed"
 }
 
+# no_flows: no mapping and no session left
+no_flows() { [ "$(stat mappings)" = 0 ] && [ "$(stat sessions)" = 0 ]; }
+
+# blocks_free: the pool holds no block, cooling or not, and counts no
+# mapping
+blocks_free() { natctl pool show | grep -q " active 0 cooling-blocks 0 .*mappings 0$"; }
+
+# all_released: within 30 s no flow is left, within 15 s more the blocks
+# are free, and no subscriber is left; the test fails otherwise.
+all_released() {
+	wait_for 30 no_flows ||
+		fail "left: $(stat mappings) mappings, $(stat sessions) sessions"
+	wait_for 15 blocks_free || fail "blocks still held: $(natctl pool show)"
+	[ -z "$(natctl subscriber show)" ] || fail "subscribers left: $(natctl subscriber show)"
+}
+
 # stat NAME: one counter (natctl stats prints "NAME VALUE" lines)
 stat() {
 	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
