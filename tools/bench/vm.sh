@@ -399,7 +399,7 @@ bench_scale() {
 # while one flow is offered at full speed, it waits for pktgen, which
 # shares CPU 0 with the GC.
 bench_gc() {
-	local n before during runs batches over t0 t1 t2 t3
+	local n before during runs batches over t0 t1 t2 t3 times
 	n=$(gauge mappings)
 	flows one
 	pg "src_min 100.64.200.1"
@@ -417,8 +417,9 @@ bench_gc() {
 	t3=$(cpu_times 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
-	batches=$(trace_durations knat_sweep_unlink | stats_of)
-	over=$(trace_durations knat_sweep_unlink | awk '$1 > 1000 { n++ } END { print n + 0 }')
+	times=$(trace_durations knat_sweep_unlink)
+	batches=$(stats_of <<< "$times")
+	over=$(awk '$1 > 1000 { n++ } END { print n + 0 }' <<< "$times")
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
 	set -- $before $during $runs $batches "$over" "$(idle_pct $t0 $t1)" "$(idle_pct $t2 $t3)"
@@ -427,9 +428,9 @@ bench_gc() {
 }
 
 # cpu_times CPU: "IDLE TOTAL", the jiffies CPU spent idle (iowait too)
-# and in all, from /proc/stat.
+# and in all, from /proc/stat: user to steal; guest time is in user's.
 cpu_times() {
-	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t }' /proc/stat
+	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat
 }
 
 # idle_pct IDLE0 TOTAL0 IDLE1 TOTAL1: the percentage idle between two
