@@ -388,6 +388,7 @@ int knat_state_init(struct knat_net *kn);
 void knat_state_destroy(struct knat_net *kn);
 int knat_tables_init(struct knat_net *kn);
 void knat_tables_destroy(struct knat_net *kn);
+u64 knat_index_buckets(struct knat_net *kn);
 int knat_caches_init(void);
 void knat_caches_destroy(void);
 int knat_graves_init(struct knat_net *kn, struct kmem_cache *const *caches);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * knat: counters.  Per-CPU, incremented without locks on the packet path
- * and summed when read; the two gauges come from the tables' counts.
+ * and summed when read; the gauges come from the tables.
  */
 #include "knat.h"
 
@@ -18,4 +18,5 @@ void knat_stats_read(struct knat_net *kn, u64 *out)
 	}
 	out[KNAT_STAT_MAPPINGS] = atomic_read(&kn->nmappings);
 	out[KNAT_STAT_SESSIONS] = atomic_read(&kn->nsessions);
+	out[KNAT_STAT_INDEX_BUCKETS] = knat_index_buckets(kn);
 }

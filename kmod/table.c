@@ -1235,6 +1235,27 @@ void knat_tables_destroy(struct knat_net *kn)
 	knat_graves_destroy(kn, __KNAT_GRAVE_MAX);
 }
 
+/*
+ * The buckets of the namespace's indexes, 8 bytes each: the memory they
+ * hold apart from their entries, which stays when the entries go.  While
+ * an index is resized, the table being replaced is the one counted.
+ */
+u64 knat_index_buckets(struct knat_net *kn)
+{
+	struct rhashtable *all[] = {
+		&kn->sess_in, &kn->sess_out, &kn->map_in, &kn->map_out,
+		&kn->map_dep, &kn->subs, &kn->perms,
+	};
+	u64 n = 0;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		n += rht_dereference_rcu(all[i]->tbl, all[i])->size;
+	rcu_read_unlock();
+	return n;
+}
+
 /* Users: the module, and KUnit suites, which run before module init. */
 static unsigned int knat_cache_users;
 

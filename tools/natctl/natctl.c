@@ -381,6 +381,7 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_DROP_FILTERED] = "drop-filtered",
 	[KNAT_STAT_SYN_HELD] = "syn-held",
 	[KNAT_STAT_SYN_UNREACH] = "syn-unreachable-sent",
+	[KNAT_STAT_INDEX_BUCKETS] = "index-buckets",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

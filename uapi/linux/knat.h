@@ -283,6 +283,7 @@ enum knat_stat {
 	KNAT_STAT_DROP_FILTERED,	/* inbound refused by the pool's filter */
 	KNAT_STAT_SYN_HELD,		/* unsolicited SYNs held (also dropped) */
 	KNAT_STAT_SYN_UNREACH,		/* ... answered after 6 s, unmatched */
+	KNAT_STAT_INDEX_BUCKETS,	/* gauge: buckets of the indexes now */
 
 	__KNAT_STAT_MAX
 };
