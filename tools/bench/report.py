@@ -174,8 +174,11 @@ class Report:
         for r in recs:
             n = max(r["flows"], 1)
             per[r["cfg"]] = (r["slab"] / n, r["kernel"] / n)
+            # Older results have no bucket readings.
+            bk = [f"{r[k] / n:.0f}" if r.get("buckets") else ""
+                  for k in ("buckets", "bucket_areas")]
             rows.append([NAMES[r["cfg"]], f"{r['flows']:,}",
-                         f"{r['slab'] / n:.0f}", f"{r['kernel'] / n:.0f}"])
+                         f"{r['slab'] / n:.0f}", *bk, f"{r['kernel'] / n:.0f}"])
         self.w("Memory per flow", "---------------", "",
                "Kernel memory taken by 200,000 one-packet UDP flows, divided by the flows the",
                "NAT holds: *slab* from /proc/slabinfo (the objects of every cache), *kernel*",
@@ -183,8 +186,12 @@ class Report:
                "and hash tables' bucket arrays, however kvmalloc() took them), each read once",
                "MemFree holds still.  conntrack's hash table (262,144 buckets, allocated at",
                "load) is in neither; knat's indexes grow with their contents and are in",
-               "*kernel*.  The target is judged on the larger of the two.", "",
-               table(["configuration", "flows", "slab B/flow", "kernel B/flow"], rows), "",
+               "*kernel*.  The target is judged on the larger of the two.  *buckets* is what",
+               "knat's indexes grew by (natctl stats' index-buckets, 8 bytes each), *mapped*",
+               "the vmalloc areas rhashtable put bucket arrays in: beyond 2 MiB, in 2 MiB",
+               "pages.", "",
+               table(["configuration", "flows", "slab B/flow", "buckets B/flow",
+                      "mapped B/flow", "kernel B/flow"], rows), "",
                ".. image:: bench/memory.png", "")
         fig, ax = plt.subplots(figsize=(6, 3.5))
         cfgs = [c for c in ("knat", "nft") if c in per]

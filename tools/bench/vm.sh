@@ -248,6 +248,21 @@ settle() {
 	log "memory: MemFree did not settle"
 }
 
+# bucket_areas: bytes of the vmalloc areas rhashtable's bucket arrays
+# are in, one guard page each left out (kmalloc'd arrays are in Slab).
+bucket_areas() {
+	awk '$3 ~ /^bucket_table_alloc/ { s += $2 - 4096 } END { printf "%d\n", s }' /proc/vmallocinfo
+}
+
+# buckets CFG: the buckets of the NAT's indexes that grow (conntrack's
+# table is allocated at load)
+buckets() {
+	case $1 in
+	knat) gauge index-buckets ;;
+	nft) echo 0 ;;
+	esac
+}
+
 flow_count() {
 	case $1 in
 	knat) gauge sessions ;;
@@ -258,7 +273,7 @@ flow_count() {
 # memory: kernel memory per flow, 200,000 new flows (at a rate the NATs
 # sustain).
 bench_memory() {
-	local cfg s0 m0 s1 m1 n
+	local cfg s0 m0 a0 b0 s1 m1 a1 b1 n
 	knat_load 0
 	for cfg in knat nft; do
 		topo "$cfg"
@@ -267,14 +282,18 @@ bench_memory() {
 		settle
 		s0=$(slab_bytes)
 		m0=$(kmem)
+		a0=$(bucket_areas)
+		b0=$(buckets "$cfg")
 		pg "ratep 15000"
 		send 200000 >/dev/null
 		settle
 		s1=$(slab_bytes)
 		m1=$(kmem)
+		a1=$(bucket_areas)
+		b1=$(buckets "$cfg")
 		n=$(flow_count "$cfg")
-		log "memory $cfg: $n flows, slab $((s1 - s0)) B, kernel $((m1 - m0)) B"
-		res "{\"phase\":\"memory\",\"cfg\":\"$cfg\",\"flows\":$n,\"slab\":$((s1 - s0)),\"kernel\":$((m1 - m0))}"
+		log "memory $cfg: $n flows, slab $((s1 - s0)) B, kernel $((m1 - m0)) B, buckets $((8 * (b1 - b0))) B in $((a1 - a0)) B of vmalloc"
+		res "{\"phase\":\"memory\",\"cfg\":\"$cfg\",\"flows\":$n,\"slab\":$((s1 - s0)),\"kernel\":$((m1 - m0)),\"buckets\":$((8 * (b1 - b0))),\"bucket_areas\":$((a1 - a0))}"
 	done
 	knat_load "$KNAT_HASHSIZE"
 }
