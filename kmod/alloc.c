@@ -20,19 +20,6 @@ u64 knat_alloc_work;
 #define knat_work(n)	do { } while (0)
 #endif
 
-int knat_proto_index(u8 proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return 0;
-	case IPPROTO_UDP:
-		return 1;
-	case IPPROTO_ICMP:
-		return 2;
-	}
-	return -1;
-}
-
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port)
 {
 	return test_bit(port, pm->used);

@@ -29,6 +29,20 @@
 #define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
 #define KNAT_LOW_BLOCK		16	/* default ports per low block */
 
+/* Index of @proto in per-protocol arrays, or -1: on every packet's path. */
+static inline int knat_proto_index(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return 0;
+	case IPPROTO_UDP:
+		return 1;
+	case IPPROTO_ICMP:
+		return 2;
+	}
+	return -1;
+}
+
 /*
  * A flow as one side of the NAT sees it: l = the inside (or external)
  * endpoint, r = the remote endpoint.  16 bytes, hashed as four words and
@@ -458,7 +472,6 @@ int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
 		       int parity);
 void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
-int knat_proto_index(u8 proto);
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);
 struct knat_inside *knat_prefix_find(const struct list_head *list,
 				     __be32 addr);
