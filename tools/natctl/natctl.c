@@ -85,7 +85,7 @@ static const char usage_text[] =
 "                                         the forwards of it\n"
 "  natctl monitor                         block and exhaustion events as they happen\n"
 "  natctl flush [pool ID]                 remove mappings and sessions now (forwards stay)\n"
-"  natctl stats                           counters\n"
+"  natctl stats                           counters and gauges\n"
 "\n"
 "Options:\n"
 "  -j, --json         JSON output\n"
