@@ -1237,8 +1237,9 @@ void knat_tables_destroy(struct knat_net *kn)
 
 /*
  * The buckets of the namespace's indexes, 8 bytes each: the memory they
- * hold apart from their entries, which stays when the entries go.  While
- * an index is resized, the table being replaced is the one counted.
+ * hold apart from their entries, which the flow indexes keep when their
+ * entries go.  While an index is resized, the table being replaced is the
+ * one counted.
  */
 u64 knat_index_buckets(struct knat_net *kn)
 {
