@@ -275,11 +275,11 @@ flow_count() {
 # buckets, and 390,000, just short of the 393,216 at which they double
 # again: the most and the least its buckets cost a flow.
 bench_memory() {
-	local cfg flows
+	local cfg count
 	knat_load 0
-	for flows in 200000 390000; do
+	for count in 200000 390000; do
 		for cfg in knat nft; do
-			memory_of "$cfg" "$flows"
+			memory_of "$cfg" "$count"
 		done
 	done
 	knat_load "$KNAT_HASHSIZE"
