@@ -2,7 +2,7 @@
 # Run a command inside a QEMU VM on Debian's stock kernel or on the knat
 # debug kernel, and return its exit status.
 #
-#   tools/vm/run.sh [-k stock|debug] [-t SECONDS] [-m MEM] [-r DIR] [-e VAR=VAL]... -- CMD [ARGS]
+#   tools/vm/run.sh [-k stock|debug] [-t SECONDS] [-m MEM] [-r DIR] [-e VAR=VAL]... [-i] -- CMD [ARGS]
 #
 # The host's root is the VM's root, read-only over 9p, with tmpfs on /tmp
 # and /run, so host tools (ip, nft, python3, ...) and this checkout are
@@ -12,20 +12,28 @@
 # the results directory (-r, default a temporary one, printed on failure).
 # A panic, an oops or a hang ends the run (timeout, default 600 s) with a
 # failure, never a stuck caller.  No network: -nic none.
+#
+# Two vCPUs, each on a host thread of its own (multi-threaded TCG), unless
+# -i: then one vCPU whose clock counts the instructions it executes
+# (QEMU's -icount, 1 ns each), so what the guest times does not move with
+# the host's load (CMD sees KNAT_VM_ICOUNT=1): make bench runs so.  icount
+# runs every vCPU on one host thread, and QEMU 7.2 does not bring a second
+# one up under it.
 set -euo pipefail
 
 main() {
-	local kernel=stock timeout=600 mem=2G results="" envs=() opt
+	local kernel=stock timeout=600 mem=2G results="" envs=() icount=0 opt
 	local here; here=$(cd "$(dirname "$0")" && pwd)
 
-	while getopts "k:t:m:r:e:" opt; do
+	while getopts "k:t:m:r:e:i" opt; do
 		case $opt in
 		k) kernel=$OPTARG ;;
 		t) timeout=$OPTARG ;;
 		m) mem=$OPTARG ;;
 		r) results=$OPTARG ;;
 		e) envs+=("$OPTARG") ;;
-		*) echo "usage: $0 [-k stock|debug] [-t SECS] [-m MEM] [-r DIR] [-e VAR=VAL] -- CMD" >&2; exit 2 ;;
+		i) icount=1; envs+=(KNAT_VM_ICOUNT=1) ;;
+		*) echo "usage: $0 [-k stock|debug] [-t SECS] [-m MEM] [-r DIR] [-e VAR=VAL] [-i] -- CMD" >&2; exit 2 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
@@ -72,9 +80,11 @@ main() {
 
 	: > "$results/output.log"
 	tail -n +1 -f "$results/output.log" &
-	local tailpid=$! status=0
+	local tailpid=$! status=0 cpus=(-accel "tcg,thread=multi" -smp 2)
+	[ "$icount" = 0 ] ||
+		cpus=(-accel tcg -icount "shift=0,sleep=on,align=off" -smp 1)
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem" \
+		-machine q35 "${cpus[@]}" -cpu max -m "$mem" \
 		-kernel "$image" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 printk.devkmsg=on $cmdline" \
 		-display none -no-reboot -nic none -monitor none \
