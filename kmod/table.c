@@ -684,19 +684,27 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 	bool fresh = false;
 
 	spin_lock_bh(&kn->lock);
-	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
-	if (s || knat_table_full(kn, reason))
-		goto unlock;
+	if (knat_table_full(kn, reason))
+		goto refused;
 	m = knat_mapping_of(kn, in);
 	if (!m) {
 		m = knat_mapping_create(kn, in, reason);
 		if (!m)
-			goto unlock;
+			goto refused;
 		fresh = true;
 	}
 	s = knat_session_link(kn, m, in, tcp, reason);
-	if (!s && fresh)
+	if (s)
+		goto unlock;
+	if (fresh)
 		knat_mapping_release(kn, m, false);
+refused:
+	/*
+	 * Unless the flow's session was made since the caller looked
+	 * (knat_session_link() refuses a second one): then it is the answer.
+	 * Looking for it here rather than first spares new flows a lookup.
+	 */
+	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;

@@ -49,9 +49,12 @@ static void session_in_both_indexes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.raddr, in.raddr);
 	KUNIT_EXPECT_EQ(test, out.rport, in.rport);
 
-	/* The same flow again finds the same session. */
+	/* The same flow again finds the same session, and makes nothing. */
 	again = create_out(kn, &in, &reason);
 	KUNIT_EXPECT_PTR_EQ(test, again, s);
+	KUNIT_EXPECT_EQ(test, s->map->nsessions, 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 1);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_CREATED), 1ULL);
 	/* Another remote: a second session on the same mapping. */
 	in.rport = htons(54);
 	again = create_out(kn, &in, &reason);
@@ -535,7 +538,12 @@ static void mapping_apdm(struct kunit *test)
 	KUNIT_EXPECT_NE(test, s1->ext_port, s2->ext_port);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	/* Again: the mapping it would make for it goes, and its port. */
 	KUNIT_EXPECT_PTR_EQ(test, create_out(kn, &a1, &reason), s1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 2);
+	KUNIT_EXPECT_EQ(test, s1->map->sub->nmappings, 2U);
+	KUNIT_EXPECT_EQ(test, s1->map->block->nmappings, 2U);
 
 	rcu_read_lock();
 	knat_session_out(s1, &out);
