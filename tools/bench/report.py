@@ -126,9 +126,10 @@ class Report:
         env = self.p["env"][0] if self.p["env"] else {}
         if "knat_hashsize" not in env:
             return []
-        return [f"conntrack's hash table has {env['ct_buckets']:,} buckets, fixed; knat's flow",
-                f"indexes start with {env['knat_hashsize']:,} (module parameter hashsize) "
-                "and grow."]
+        lines = [f"conntrack's hash table has {env['ct_buckets']:,} buckets, fixed; knat's flow",
+                 f"indexes start with {env['knat_hashsize']:,} (module parameter hashsize) "
+                 "and grow."]
+        return lines
 
     @staticmethod
     def added(med, mix, cfg):
@@ -276,11 +277,16 @@ class Report:
                    "and goes on for 0.5 ms while it finds expired flows, and packets",
                    "are forwarded between its batches.", "")
             if "batches_over_1ms" in g:
-                self.w(f"{g['batches_over_1ms']} of the {g['batches']} batches took longer than 1 ms.  "
-                       f"The router's CPU (CPU 1) was idle {g['idle_before']}% of the time",
+                self.w(f"{g['batches_over_1ms']} of the {g['batches']} batches took longer than 1 ms.", "")
+            if "idle_before" in g:
+                # Two vCPUs: pktgen's (and the GC's) and the router's.
+                self.w(f"The router's CPU (CPU 1) was idle {g['idle_before']}% of the time",
                        f"before the sweep and {g['idle_during']}% during it: offered one flow at full",
                        "speed, it idles only when pktgen, which shares CPU 0 with the GC, falls",
                        "behind.", "")
+            elif self.icount():
+                self.w("pktgen, the router and the GC share the one CPU: what the GC takes of",
+                       "it, the traffic does not get.", "")
             self.targets.append(("1M expired mappings gone within 10 s",
                                  verdict(g["ms"] <= 10000 and g["left"] <= 1,
                                          f"{g['ms'] / 1000:.1f} s")))
@@ -294,6 +300,10 @@ class Report:
                 self.targets.append(("forwarding during a GC sweep at least 0.9x",
                                      verdict(r >= 0.9, f"{r:.2f}x")))
 
+    def icount(self):
+        env = self.p["env"][0] if self.p["env"] else {}
+        return env.get("icount", 0)
+
     def mem_gib(self):
         env = self.p["env"][0] if self.p["env"] else {}
         return round(env.get("mem_kb", 0) / 1048576, 1)
@@ -302,12 +312,22 @@ class Report:
         env = self.p["env"][0] if self.p["env"] else {}
         head = ["Benchmarks", "==========", "",
                 "Written by ``make bench`` (tools/bench/; raw results in "
-                "bench/results.jsonl); do not edit.  Kernel "
-                f"{env.get('kernel', '?')} in QEMU (TCG software emulation, "
-                f"{env.get('cpus', '?')} vCPUs, {self.mem_gib()} GiB), "
-                f"{env.get('date', '?')}.",
-                "Emulation makes every absolute number small and slow; the ratios",
-                "between configurations measured in the same run are what to read.", ""]
+                "bench/results.jsonl); do not edit."]
+        if self.icount():
+            head += [f"Kernel {env.get('kernel', '?')} in QEMU (TCG software emulation, "
+                     f"{self.mem_gib()} GiB), {env.get('date', '?')}, with one vCPU whose",
+                     "clock counts the instructions it executes (-icount, 1 ns each): a",
+                     "packet, a GC batch or a sweep takes the time its instructions do,",
+                     "whatever else the host runs, and a run repeats to within a fraction of",
+                     "a percent.  No cache or memory latency is in these times (TCG models",
+                     "neither), so a cache miss costs what an addition does.  The ratios",
+                     "between configurations measured in the same run are what to read.", ""]
+        else:
+            head += [f"Kernel {env.get('kernel', '?')} in QEMU (TCG software emulation, "
+                     f"{env.get('cpus', '?')} vCPUs, {self.mem_gib()} GiB), "
+                     f"{env.get('date', '?')}.",
+                     "Emulation makes every absolute number small and slow; the ratios",
+                     "between configurations measured in the same run are what to read.", ""]
         body = self.out
         self.out = []
         if self.targets:

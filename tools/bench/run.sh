@@ -27,7 +27,7 @@ envs=(-e "BENCH_OUT=/run/results/bench.jsonl")
 for v in BENCH_REPS BENCH_PHASES BENCH_MIXES BENCH_COUNT; do
 	[ -z "${!v:-}" ] || envs+=(-e "$v=${!v}")
 done
-tools/vm/run.sh -k stock -m 2G -t 5400 -r "$out" "${envs[@]}" -- tools/bench/vm.sh
+tools/vm/run.sh -k stock -i -m 2G -t 5400 -r "$out" "${envs[@]}" -- tools/bench/vm.sh
 mkdir -p Documentation/bench
 cp "$out/bench.jsonl" Documentation/bench/results.jsonl
 $py tools/bench/report.py Documentation/bench/results.jsonl Documentation

@@ -8,11 +8,15 @@
 # 100.64.0.0/10 to 192.0.2.0/24; rtr routes them to snk by plain routing,
 # by nftables masquerade (conntrack + nf_nat) or by knat; snk has none of
 # the destinations and does not forward, so it drops them right after
-# counting them on s0.  pktgen has CPU 0 to itself; everything else a
-# packet costs is on CPU 1, whose rate is measured.  Each run gets a fresh
-# rtr.  Results are JSON lines
-# in $BENCH_OUT (one object per measurement); tools/bench/report.py turns
-# them into Documentation/bench.rst and its plots.
+# counting them on s0.  The VM has one vCPU, whose clock counts the
+# instructions it executes (tools/vm/run.sh -i): pktgen's transmit runs
+# rtr's and snk's receive before it returns, so a packet is made, routed
+# and counted before the next, the rate is the inverse of all that costs,
+# and 1/pps - 1/pps(plain routing) is what the NAT adds to a packet, in
+# instructions (1 ns each), whatever else the host runs.  Each run gets
+# a fresh rtr.  Results are JSON lines in $BENCH_OUT (one object per
+# measurement); tools/bench/report.py turns them into
+# Documentation/bench.rst and its plots.
 #
 # Environment: BENCH_OUT (file), BENCH_REPS (default 5), BENCH_COUNT
 # (packets per forwarding run, default from a calibration run).
@@ -68,10 +72,6 @@ topo() {
 	nsx snk ip link set s0 up
 	nsx rtr ip route add 192.0.2.0/24 via 203.0.113.2
 	nsx rtr sysctl -qw net.ipv4.ip_forward=1
-	# pktgen runs on CPU 0; rtr (and snk, which rtr's transmit feeds) on
-	# CPU 1, by RPS: the rate is what the router's CPU forwards.
-	nsx rtr sh -c 'echo 2 > /sys/class/net/in/queues/rx-0/rps_cpus' ||
-		die "rps"
 	nsx rtr ping -q -c 1 -W 5 203.0.113.2 >/dev/null || die "no path to snk"
 	case $cfg in
 	plain) ;;
@@ -424,11 +424,9 @@ bench_scale() {
 # the batches of removals they are made of (knat_sweep_unlink: one
 # critical section each, timed inside the lock: the softirqs that run when
 # it is released are not in it), and forwarding during the sweep against
-# before it, with the idle time of the router's CPU (CPU 1) in each: idle
-# while one flow is offered at full speed, it waits for pktgen, which
-# shares CPU 0 with the GC.
+# before it: the CPU the GC takes is the traffic's.
 bench_gc() {
-	local n before during runs batches over t0 t1 t2 t3 times
+	local n before during runs batches over times
 	n=$(gauge mappings)
 	flows one
 	pg "src_min 100.64.200.1"
@@ -436,14 +434,10 @@ bench_gc() {
 	pg "count 0"
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
-	t0=$(cpu_times 1)
 	before=$(observe 10 -1)
-	t1=$(cpu_times 1)
 	trace_on knat_gc_work knat_sweep_unlink
-	t2=$(cpu_times 1)
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
-	t3=$(cpu_times 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
 	times=$(trace_durations knat_sweep_unlink)
@@ -451,21 +445,9 @@ bench_gc() {
 	over=$(awk '$1 > 1000 { n++ } END { print n + 0 }' <<< "$times")
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
 	wait
-	set -- $before $during $runs $batches "$over" "$(idle_pct $t0 $t1)" "$(idle_pct $t2 $t3)"
-	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; batches: ${10} ${11} ${12}, ${13} over 1 ms; pps $1 -> $4; CPU 1 idle ${14}% -> ${15}%"
-	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"batches_over_1ms\":${13},\"pps_before\":$1,\"pps_during\":$4,\"idle_before\":${14},\"idle_during\":${15}}"
-}
-
-# cpu_times CPU: "IDLE TOTAL", the jiffies CPU spent idle (iowait too)
-# and in all, from /proc/stat: user to steal; guest time is in user's.
-cpu_times() {
-	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat
-}
-
-# idle_pct IDLE0 TOTAL0 IDLE1 TOTAL1: the percentage idle between two
-# cpu_times.
-idle_pct() {
-	echo $(( ($3 - $1) * 100 / ($4 - $2 > 0 ? $4 - $2 : 1) ))
+	set -- $before $during $runs $batches "$over"
+	log "gc: $n mappings, gone in $5 ms ($6 left); runs/median/max us: $7 $8 $9; batches: ${10} ${11} ${12}, ${13} over 1 ms; pps $1 -> $4"
+	res "{\"phase\":\"gc\",\"mappings\":$n,\"left\":$6,\"ms\":$5,\"runs\":$7,\"median_us\":$8,\"max_us\":$9,\"batches\":${10},\"batch_median_us\":${11},\"batch_max_us\":${12},\"batches_over_1ms\":${13},\"pps_before\":$1,\"pps_during\":$4}"
 }
 
 # knat_load HASHSIZE: (re)load knat.ko, its flow indexes starting with
@@ -492,7 +474,7 @@ main() {
 	sysctl -qw net.netfilter.nf_conntrack_max=4194304
 	sysctl -qw net.netfilter.nf_conntrack_buckets=262144
 	: > "$OUT"
-	res "{\"phase\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"mem_kb\":$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),\"date\":\"$(date -u +%Y-%m-%d)\",\"knat_hashsize\":$KNAT_HASHSIZE,\"ct_buckets\":$(cat /proc/sys/net/netfilter/nf_conntrack_buckets)}"
+	res "{\"phase\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"icount\":${KNAT_VM_ICOUNT:-0},\"mem_kb\":$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo),\"date\":\"$(date -u +%Y-%m-%d)\",\"knat_hashsize\":$KNAT_HASHSIZE,\"ct_buckets\":$(cat /proc/sys/net/netfilter/nf_conntrack_buckets)}"
 	if [ -z "${BENCH_COUNT:-}" ]; then
 		topo plain
 		pg_setup
