@@ -129,6 +129,11 @@ class Report:
         lines = [f"conntrack's hash table has {env['ct_buckets']:,} buckets, fixed; knat's flow",
                  f"indexes start with {env['knat_hashsize']:,} (module parameter hashsize) "
                  "and grow."]
+        if "new_warm" in env:
+            lines += [f"Every run of new flows first makes {env['new_warm']:,} others, past the 196,608",
+                      "at which knat's indexes double to 524,288 buckets, and lets the rehashing",
+                      "finish: as conntrack's table, they then hold what the measured flows need",
+                      "(up to 390,000 in all) before these are measured."]
         return lines
 
     @staticmethod
