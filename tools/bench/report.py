@@ -323,10 +323,12 @@ class Report:
                      f"{self.mem_gib()} GiB), {env.get('date', '?')}, with one vCPU whose",
                      "clock counts the instructions it executes (-icount, 1 ns each): a",
                      "packet, a GC batch or a sweep takes the time its instructions do,",
-                     "whatever else the host runs, and a run repeats to within a fraction of",
-                     "a percent.  No cache or memory latency is in these times (TCG models",
-                     "neither), so a cache miss costs what an addition does.  The ratios",
-                     "between configurations measured in the same run are what to read.", ""]
+                     "whatever else the host runs, and repetitions agree to within a",
+                     "fraction of a percent, but for the odd one that work in the guest's",
+                     "background slows, which the median leaves out.  No cache or memory",
+                     "latency is in these times (TCG models neither), so a cache miss costs",
+                     "what an addition does.  The ratios between configurations measured in",
+                     "the same run are what to read.", ""]
         else:
             head += [f"Kernel {env.get('kernel', '?')} in QEMU (TCG software emulation, "
                      f"{env.get('cpus', '?')} vCPUs, {self.mem_gib()} GiB), "
