@@ -123,7 +123,7 @@ class Report:
 
     def sizing(self):
         """How the run sized the two NATs' hash tables."""
-        env = self.p["env"][0] if self.p["env"] else {}
+        env = self.env()
         if "knat_hashsize" not in env:
             return []
         lines = [f"conntrack's hash table has {env['ct_buckets']:,} buckets, fixed; knat's flow",
@@ -305,16 +305,18 @@ class Report:
                 self.targets.append(("forwarding during a GC sweep at least 0.9x",
                                      verdict(r >= 0.9, f"{r:.2f}x")))
 
+    def env(self):
+        """What the VM was: kernel, CPUs, clock, memory, table sizes."""
+        return self.p["env"][0] if self.p["env"] else {}
+
     def icount(self):
-        env = self.p["env"][0] if self.p["env"] else {}
-        return env.get("icount", 0)
+        return self.env().get("icount", 0)
 
     def mem_gib(self):
-        env = self.p["env"][0] if self.p["env"] else {}
-        return round(env.get("mem_kb", 0) / 1048576, 1)
+        return round(self.env().get("mem_kb", 0) / 1048576, 1)
 
     def write(self):
-        env = self.p["env"][0] if self.p["env"] else {}
+        env = self.env()
         head = ["Benchmarks", "==========", "",
                 "Written by ``make bench`` (tools/bench/; raw results in "
                 "bench/results.jsonl); do not edit."]

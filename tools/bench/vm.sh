@@ -183,8 +183,8 @@ NEW_WARM=205000
 NEW_MAX=185000
 
 # warm_new: make NEW_WARM flows from the source ports the new mix does
-# not use, at a rate every configuration sustains for new flows, and let
-# the rehashing they start finish.  Conntrack's table was sized at load;
+# not use, at a rate every configuration sustains for new flows, set the
+# mix's own ports again, and let the rehashing the flows start finish.  Conntrack's table was sized at load;
 # this way knat's indexes have grown to what the measured flows need
 # before they are measured, too.
 warm_new() {
@@ -193,8 +193,7 @@ warm_new() {
 	pg "ratep 40000"
 	send "$NEW_WARM" >/dev/null
 	pg "delay 0"
-	pg "udp_src_min 33280"
-	pg "udp_src_max 65535"
+	flows new
 	sleep 1
 }
 
@@ -254,11 +253,11 @@ bench_forward() {
 				n=$COUNT
 				if [ "$mix" = new ]; then
 					[ "$n" -le "$NEW_MAX" ] || n=$NEW_MAX
+					[ "$cfg" != knat ] ||
+						log "new flows: knat's index-buckets $(gauge index-buckets) after warm-up"
 				else
 					random
 				fi
-				[ "$mix$cfg" != newknat ] ||
-					log "new flows: knat's index-buckets $(gauge index-buckets) after warm-up"
 				pps=$(send "$n")
 				log "forward rep $rep $mix $cfg: $pps pps"
 				res "{\"phase\":\"forward\",\"mix\":\"$mix\",\"cfg\":\"$cfg\",\"rep\":$rep,\"pps\":$pps}"
