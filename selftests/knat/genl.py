@@ -5,7 +5,8 @@
   genl.py CMD [TYPE:HEX]...   e.g. genl.py 1 2:c6336400 3:1e 7:0000012c
 
 Prints "error <errno> <extack message>" or "ok", exits 0 either way (1 if
-the exchange itself failed).  Lets tests send what natctl never would.
+the exchange itself failed).  Lets tests send what natctl never would; nlfaults.py builds on its
+request() and answer().
 """
 import os
 import socket
@@ -18,7 +19,8 @@ CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
-NLMSG_ERROR = 2
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_DUMP = 0x300
 NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
@@ -38,10 +40,15 @@ def attrs(buf):
         buf = buf[(n + 3) & ~3:]
 
 
-def talk(sock, family, cmd, payload, seq):
+def request(family, cmd, payload, seq, dump=False):
+    """The bytes of one request, acked (or, @dump, a dump)."""
     body = struct.pack("BBH", cmd, 1, 0) + payload
-    msg = struct.pack("IHHII", 16 + len(body), family, NLM_F_REQUEST | NLM_F_ACK, seq, 0) + body
-    sock.send(msg)
+    flags = NLM_F_REQUEST | (NLM_F_DUMP if dump else NLM_F_ACK)
+    return struct.pack("IHHII", 16 + len(body), family, flags, seq, 0) + body
+
+
+def answer(sock, seq):
+    """(errno or 0, extack message, messages) of request @seq."""
     out = []
     while True:
         data = sock.recv(65536)
@@ -51,30 +58,46 @@ def talk(sock, family, cmd, payload, seq):
             data = data[(ln + 3) & ~3:]
             if mseq != seq:
                 continue
-            if typ != NLMSG_ERROR:
+            if typ not in (NLMSG_ERROR, NLMSG_DONE):
                 out.append(m)
                 continue
             err = struct.unpack_from("i", m)[0]
-            off = 4 + (16 if flags & NLM_F_CAPPED else struct.unpack_from("I", m, 4)[0])
             text = ""
-            if flags & NLM_F_ACK_TLVS:
+            if typ == NLMSG_ERROR:
+                off = 4 + (16 if flags & NLM_F_CAPPED else struct.unpack_from("I", m, 4)[0])
+            if typ == NLMSG_ERROR and flags & NLM_F_ACK_TLVS:
                 for t, v in attrs(m[off:]):
                     if t == NLMSGERR_ATTR_MSG:
                         text = v.rstrip(b"\0").decode()
-            return err, text, out
+            return -err, text, out
 
 
-def main():
+def talk(sock, family, cmd, payload, seq, dump=False):
+    sock.send(request(family, cmd, payload, seq, dump))
+    return answer(sock, seq)
+
+
+def open_socket():
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     s.setsockopt(270, NETLINK_EXT_ACK, 1)
     s.bind((0, 0))
-    err, text, msgs = talk(s, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                           attr(CTRL_ATTR_FAMILY_NAME, b"knat\0"), 1)
-    fam = None
+    return s
+
+
+def family_id(sock):
+    """The knat family's id, or None."""
+    _, _, msgs = talk(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                      attr(CTRL_ATTR_FAMILY_NAME, b"knat\0"), 1)
     for m in msgs:
         for t, v in attrs(m[4:]):
             if t == CTRL_ATTR_FAMILY_ID:
-                fam = struct.unpack("H", v[:2])[0]
+                return struct.unpack("H", v[:2])[0]
+    return None
+
+
+def main():
+    s = open_socket()
+    fam = family_id(s)
     if fam is None:
         sys.exit("knat family not found")
     payload = b""
@@ -82,7 +105,7 @@ def main():
         t, hexval = a.split(":")
         payload += attr(int(t), bytes.fromhex(hexval))
     err, text, _ = talk(s, fam, int(sys.argv[1]), payload, 2)
-    print(f"error {-err} {text}" if err else "ok")
+    print(f"error {err} {text}" if err else "ok")
 
 
 if __name__ == "__main__":
