@@ -7,8 +7,12 @@
  * no rcu_head for that: 16 bytes of each, that is, of every flow.  Its
  * pointer goes in a grave instead, a kilobyte of pointers to objects of
  * one cache with a single rcu_head.  A grave that is closed goes to
- * call_rcu() whole, and its objects are freed in bulk: one callback per
- * hundred objects or so, where there used to be one per object.
+ * call_rcu() whole, and one callback frees its objects: one callback per
+ * hundred objects or so, where there used to be one per object.  It frees
+ * them one at a time: what a sweep removes comes in hash order, each
+ * object from another slab, where kmem_cache_free_bulk() looks for
+ * neighbours in vain: it took the GC 18% more instructions to collect
+ * a million expired flows that way.
  *
  * Writers bury under kn->lock, and a writer must know that there is room
  * before it unlinks anything: it cannot wait for memory there.
@@ -37,9 +41,10 @@ static struct knat_grave *knat_grave_new(struct kmem_cache *cache, gfp_t gfp)
 static void knat_grave_free_rcu(struct rcu_head *head)
 {
 	struct knat_grave *g = container_of(head, struct knat_grave, rcu);
+	unsigned int i;
 
-	if (g->n)
-		kmem_cache_free_bulk(g->cache, g->n, g->obj);
+	for (i = 0; i < g->n; i++)
+		kmem_cache_free(g->cache, g->obj[i]);
 	kfree(g);
 }
 
