@@ -5,8 +5,8 @@
   genl.py CMD [TYPE:HEX]...   e.g. genl.py 1 2:c6336400 3:1e 7:0000012c
 
 Prints "error <errno> <extack message>" or "ok", exits 0 either way (1 if
-the exchange itself failed).  Lets tests send what natctl never would; nlfaults.py builds on its
-request() and answer().
+the exchange itself failed).  Lets tests send what natctl never would;
+nlfaults.py builds on its request() and answer().
 """
 import os
 import socket
@@ -63,9 +63,8 @@ def answer(sock, seq):
                 continue
             err = struct.unpack_from("i", m)[0]
             text = ""
-            if typ == NLMSG_ERROR:
-                off = 4 + (16 if flags & NLM_F_CAPPED else struct.unpack_from("I", m, 4)[0])
             if typ == NLMSG_ERROR and flags & NLM_F_ACK_TLVS:
+                off = 4 + (16 if flags & NLM_F_CAPPED else struct.unpack_from("I", m, 4)[0])
                 for t, v in attrs(m[off:]):
                     if t == NLMSGERR_ATTR_MSG:
                         text = v.rstrip(b"\0").decode()

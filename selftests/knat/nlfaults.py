@@ -71,31 +71,29 @@ def send(cmd, payload=b"", dump=False, fail_nth=0):
     """(errno or 0, messages, whether a fault was injected)."""
     global SEQ
     SEQ += 1
-    s = open_socket()		# a fresh one: a failed dump leaves its own running
+    s = open_socket()  # a fresh one: a failed dump leaves its own running
     s.settimeout(10)
     msg = request(FAMILY, CMD[cmd], payload, SEQ, dump)
     fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
-    injected = False
     try:
         os.write(fd, str(fail_nth).encode())
         try:
             s.send(msg)
-            sent = True
-        except OSError as e:
-            sent, err = False, e.errno
-        left = int(os.pread(fd, 32, 0)) if fail_nth else 1
+            err = None
+        except OSError as e:  # the request's buffer could not be allocated
+            err = e.errno
+        injected = fail_nth > 0 and int(os.pread(fd, 32, 0)) == 0
         os.write(fd, b"0")
-        injected = left == 0
         out = []
-        if sent:
+        if err is None:
             try:
                 err, _, out = answer(s, SEQ)
             except socket.timeout:
                 sys.exit(f"FAIL: {cmd} with fault {fail_nth}: no answer")
-            except OSError as e:	# the ack could not be allocated
+            except OSError as e:  # the ack could not be allocated
                 err = e.errno
     finally:
-        os.write(fd, b"0")
+        os.write(fd, b"0")  # disarmed, whatever happened
         os.close(fd)
         s.close()
     return err, out, injected
@@ -151,9 +149,9 @@ def sweep(name, do, undo, dump_of, dump=False):
                 sys.exit(f"FAIL: {name} failed with no fault: {os.strerror(err)}")
             if undo and not undone(undo, dump_of, before):
                 sys.exit(f"FAIL: {name} not undone")
-            print(f"# {name}: {n - 1} allocations failed in turn; errors "
-                  + " ".join(f"{errno.errorcode.get(e, e)}x{c}"
-                             for e, c in sorted(codes.items())))
+            print(f"# {name}: {n - 1} allocations failed in turn; answers: "
+                  + ", ".join(f"{c} {errno.errorcode.get(e, 'ok')}"
+                              for e, c in sorted(codes.items())))
             break
         codes[err] = codes.get(err, 0) + 1
         now = snapshot(dump_of)
