@@ -29,7 +29,7 @@ from genl import answer, attr, attrs, family_id, open_socket, request
 
 CMD = dict(POOL_ADD=1, POOL_DEL=2, POOL_GET=3, INSIDE_ADD=4, INSIDE_DEL=5,
            INSIDE_GET=6, CONFIG_GET=7, CONFIG_SET=8, MAPPING_GET=9,
-           SESSION_GET=10, FLUSH=11, STATS_GET=12, RANGE_ADD=13,
+           SESSION_GET=10, STATS_GET=12, RANGE_ADD=13,
            RANGE_DEL=14, SUBSCRIBER_GET=15, WHOIS=16, EXEMPT_ADD=18,
            EXEMPT_DEL=19, EXEMPT_GET=20, FORWARD_ADD=21, FORWARD_DEL=22,
            FORWARD_GET=23, FORWARD_MAP=24)
@@ -42,6 +42,8 @@ A_EPOCH = 62
 # knat began in the namespace.
 VOLATILE = {A_EXT_ADDR, A_EXT_PORT, A_EXPIRES, A_EPOCH}
 MAX_FAULTS = 400
+# The reads that answer with one message rather than a dump.
+SINGLE_GETS = {"CONFIG_GET", "STATS_GET"}
 
 FAMILY = None
 SEQ = 100
@@ -67,13 +69,17 @@ def prefix(a, plen):
     return be32(A_ADDR, a) + u8(A_PREFIXLEN, plen)
 
 
-def send(cmd, payload=b"", dump=False, fail_nth=0):
+def is_dump(cmd):
+    return cmd.endswith("_GET") and cmd not in SINGLE_GETS
+
+
+def send(cmd, payload=b"", fail_nth=0):
     """(errno or 0, messages, whether a fault was injected)."""
     global SEQ
     SEQ += 1
     s = open_socket()  # a fresh one: a failed dump leaves its own running
     s.settimeout(10)
-    msg = request(FAMILY, CMD[cmd], payload, SEQ, dump)
+    msg = request(FAMILY, CMD[cmd], payload, SEQ, is_dump(cmd))
     fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
     try:
         os.write(fd, str(fail_nth).encode())
@@ -101,7 +107,7 @@ def send(cmd, payload=b"", dump=False, fail_nth=0):
 
 def snapshot(cmd):
     """What @cmd reads, messages sorted, volatile attributes left out."""
-    err, out, _ = send(cmd, dump=cmd != "CONFIG_GET")
+    err, out, _ = send(cmd)
     if err:
         sys.exit(f"FAIL: {cmd}: {os.strerror(err)}")
     msgs = []
@@ -127,10 +133,10 @@ def undone(undo, dump_of, before):
     return False
 
 
-def sweep(name, do, undo, dump_of, dump=False):
+def sweep(name, do, undo, dump_of):
     """Fail each allocation of request @do; @undo, if any, undoes it."""
     before = snapshot(dump_of)
-    err, _, _ = send(*do, dump=dump)
+    err, _, _ = send(*do)
     if err:
         sys.exit(f"FAIL: {name} without faults: {os.strerror(err)}")
     after = snapshot(dump_of)
@@ -143,7 +149,7 @@ def sweep(name, do, undo, dump_of, dump=False):
         sys.exit(f"FAIL: {name} changed {dump_of}")
     codes = {}
     for n in range(1, MAX_FAULTS + 1):
-        err, _, injected = send(*do, dump=dump, fail_nth=n)
+        err, _, injected = send(*do, fail_nth=n)
         if not injected:
             if err:
                 sys.exit(f"FAIL: {name} failed with no fault: {os.strerror(err)}")
@@ -201,13 +207,14 @@ def main():
           ("FORWARD_MAP", mapreq + u32(A_LIFETIME, 0) + nonce), "FORWARD_GET")
     # Reads, with a forward's mapping and subscriber to show.
     must("FORWARD_ADD", fwd)
-    for cmd in ("POOL_GET", "INSIDE_GET", "EXEMPT_GET", "FORWARD_GET",
-                "MAPPING_GET", "SESSION_GET", "SUBSCRIBER_GET"):
-        sweep(cmd.lower().replace("_", " ") + " dump", (cmd, b""), None,
-              "POOL_GET", dump=True)
-    for cmd, payload in (("CONFIG_GET", b""), ("STATS_GET", b""),
+    for cmd, payload in (("POOL_GET", b""), ("INSIDE_GET", b""),
+                         ("EXEMPT_GET", b""), ("FORWARD_GET", b""),
+                         ("MAPPING_GET", b""), ("SESSION_GET", b""),
+                         ("SUBSCRIBER_GET", b""), ("CONFIG_GET", b""),
+                         ("STATS_GET", b""),
                          ("WHOIS", be32(A_IN_ADDR, "100.64.0.2"))):
-        sweep(cmd.lower().replace("_", " "), (cmd, payload), None, "POOL_GET")
+        name = cmd.lower().replace("_", " ") + (" dump" if is_dump(cmd) else "")
+        sweep(name, (cmd, payload), None, "POOL_GET")
     must("FORWARD_DEL", fwd_ext)
 
 

@@ -184,9 +184,9 @@ NEW_MAX=185000
 
 # warm_new: make NEW_WARM flows from the source ports the new mix does
 # not use, at a rate every configuration sustains for new flows, set the
-# mix's own ports again, and let the rehashing the flows start finish.  Conntrack's table was sized at load;
-# this way knat's indexes have grown to what the measured flows need
-# before they are measured, too.
+# mix's own ports again, and let the rehashing the flows start finish.
+# Conntrack's table was sized at load; this way knat's indexes have grown
+# to what the measured flows need before they are measured, too.
 warm_new() {
 	pg "udp_src_min 1024"
 	pg "udp_src_max 33279"
