@@ -94,8 +94,10 @@ unsigned long knat_session_timeout(const struct knat_net *kn,
 bool knat_session_expired(const struct knat_net *kn,
 			  const struct knat_session *s, unsigned long now)
 {
-	return time_after(now, READ_ONCE(s->last_used) +
-			       knat_session_timeout(kn, s));
+	u32 due = READ_ONCE(s->last_used) + (u32)knat_session_timeout(kn, s);
+
+	BUILD_BUG_ON((u64)KNAT_TIMEOUT_MAX * HZ >= S32_MAX);
+	return (s32)(knat_stamp(now) - due) > 0;
 }
 
 static bool knat_gc_doomed(struct knat_net *kn, const struct knat_session *s,

@@ -28,6 +28,7 @@
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
 #define KNAT_NPROTO		3	/* TCP, UDP, ICMP */
 #define KNAT_LOW_BLOCK		16	/* default ports per low block */
+#define KNAT_TIMEOUT_MAX	(7 * 24 * 3600)	/* seconds: a week */
 
 /* Index of @proto in per-protocol arrays, or -1: on every packet's path. */
 static inline int knat_proto_index(u8 proto)
@@ -212,20 +213,20 @@ struct knat_mapping {
 	struct knat_endpoint in;
 	struct knat_endpoint ext;
 	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
-	bool overlap;			/* port shared: not in map_out */
-	bool pinned;			/* a forward's: outlives its sessions */
-	bool claimed;			/* pinned by a timed forward */
+	bool overlap:1;			/* port shared: not in map_out */
+	bool pinned:1;			/* a forward's: outlives its sessions */
+	bool claimed:1;			/* pinned by a timed forward */
+	bool blocked:1;			/* counted in its port's block */
 	u8 dep;				/* enum knat_mapping_mode; not EIM: in
 					 * map_dep, not map_in
 					 */
 	struct knat_subscriber *sub;
 	struct knat_pool_addr *paddr;
-	struct knat_block *block;	/* NULL in deterministic pools */
 };
 
 /*
  * One remote endpoint of a mapping, found by its inside tuple.  Outside, it
- * is @ext_addr (the mapping's), @ext_port (the mapping's port except in
+ * is the mapping's address, @ext_port (the mapping's port except in
  * port-overlapping pools) and the same remote: see knat_session_out().
  * Inbound packets find it through the mapping (map_out, then sess_in), so
  * a flow costs one session index entry, not two.
@@ -234,12 +235,20 @@ struct knat_session {
 	struct rhash_head in_node;
 	struct knat_tuple in;		/* laddr/lport: inside endpoint */
 	struct knat_mapping *map;
-	unsigned long last_used;	/* jiffies; READ_ONCE/WRITE_ONCE */
-	__be32 ext_addr;		/* the mapping's, at hand outbound */
+	u32 last_used;			/* knat_stamp(); READ_ONCE/WRITE_ONCE */
 	__be16 ext_port;
 	u8 tcp;				/* KNAT_TCPF_* bits */
 	bool overlap;			/* a struct knat_osession */
 };
+
+/*
+ * A session's last use: jiffies in 32 bits, compared modulo 2^32, which
+ * holds timeouts up to KNAT_TIMEOUT_MAX (a week) at any HZ.
+ */
+static inline u32 knat_stamp(unsigned long now)
+{
+	return (u32)now;
+}
 
 /*
  * A session of a port-overlapping pool.  Its mapping is in no outside
@@ -455,7 +464,7 @@ static inline void knat_session_out(const struct knat_session *s,
 				    struct knat_tuple *out)
 {
 	*out = s->in;
-	out->laddr = s->ext_addr;
+	out->laddr = s->map->ext.addr;
 	out->lport = s->ext_port;
 }
 
@@ -501,6 +510,7 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m);
 struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
+struct knat_block *knat_mapping_block(const struct knat_mapping *m);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
 		     struct netlink_ext_ack *extack);

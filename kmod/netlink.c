@@ -17,7 +17,6 @@
 #include "knat.h"
 #include "netlink.h"
 
-#define KNAT_TIMEOUT_MAX	(7 * 24 * 3600)
 #define KNAT_MAX_SESSIONS_MAX	BIT(26)
 
 static struct netlink_range_validation knat_timeout_range = {
@@ -422,8 +421,8 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
 	const struct knat_session *s = obj;
 	struct knat_tuple out;
-	long left = READ_ONCE(s->last_used) + knat_session_timeout(kn, s) -
-		    jiffies;
+	s32 left = READ_ONCE(s->last_used) +
+		   (u32)knat_session_timeout(kn, s) - knat_stamp(jiffies);
 	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
 	u8 state = KNAT_TCP_NONE;
 

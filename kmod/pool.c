@@ -793,7 +793,7 @@ static int knat_sub_alloc_block(struct knat_net *kn,
 	if (port < 0)
 		return knat_refuse(kn, sub, -port, t->proto);
 	b->nmappings++;
-	m->block = b;
+	m->blocked = true;
 	m->paddr = knat_block_addr(b);
 	m->ext.port = htons(port);
 	m->overlap = pool->overlap;
@@ -839,7 +839,7 @@ static void knat_mapping_account(const struct knat_mapping *m,
  * @kn: namespace state
  * @sub: its subscriber
  * @t: the inside tuple of the flow that makes it
- * @m: the mapping: ext, paddr, block and overlap are set
+ * @m: the mapping: ext, paddr, blocked and overlap are set
  *
  * Return: 0, or a KNAT_STAT_DROP_* reason.
  */
@@ -880,6 +880,16 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
 	else
 		return NULL;
 	return &range->blocks[c.base + (pa - range->addrs) * c.per + nth];
+}
+
+/*
+ * The block @m counts in, or NULL: the one of its port, a mapping keeping
+ * no pointer to it: 8 bytes a flow less.
+ */
+struct knat_block *knat_mapping_block(const struct knat_mapping *m)
+{
+	return m->blocked ? knat_port_block(m->paddr, ntohs(m->ext.port)) :
+			    NULL;
 }
 
 /* Is @port of @pa one of the host's own (its local port range)? */
@@ -1018,7 +1028,7 @@ static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
 	knat_port_assign(m, pa, pm, ext);
 	if (b) {
 		b->nmappings++;
-		m->block = b;
+		m->blocked = true;
 	}
 	return true;
 }
@@ -1029,7 +1039,7 @@ static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
  * @sub: the subscriber
  * @ext: the endpoint it would like (port 0: none; address 0: its own)
  * @exact: that one or none
- * @m: the new mapping: ext, paddr and block are set
+ * @m: the new mapping: ext, paddr and blocked are set
  * @extack: the reason of a refusal
  *
  * @ext if it is free in one of @sub's blocks, else a port as a new flow
@@ -1073,7 +1083,7 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m)
 {
-	struct knat_block *b = m->block;
+	struct knat_block *b = knat_mapping_block(m);
 
 	if (!m->overlap)
 		knat_portmap_free(m->paddr->ports[knat_proto_index(m->ext.proto)],
@@ -1106,7 +1116,7 @@ int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		*port = m->ext.port;
 		return 0;
 	}
-	p = knat_overlap_pick(kn, m->block, t);
+	p = knat_overlap_pick(kn, knat_mapping_block(m), t);
 	if (p < 0)
 		return knat_refuse(kn, m->sub, KNAT_STAT_DROP_EXHAUSTED,
 				   t->proto);

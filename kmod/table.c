@@ -13,8 +13,8 @@
 #include "knat.h"
 
 /* A flow costs one of each: keep them small (see Documentation/bench.rst). */
-static_assert(sizeof(struct knat_session) <= 64);
-static_assert(sizeof(struct knat_mapping) <= 80);
+static_assert(sizeof(struct knat_session) <= 40);
+static_assert(sizeof(struct knat_mapping) <= 56);
 
 static struct kmem_cache *knat_session_cache __read_mostly;
 static struct kmem_cache *knat_osession_cache __read_mostly;
@@ -594,10 +594,9 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	s->in.rport = t->rport;
 	s->in.proto = m->in.proto;
 	s->map = m;
-	s->ext_addr = m->ext.addr;
 	s->ext_port = ext_port;
 	s->tcp = tcp;
-	s->last_used = jiffies;
+	s->last_used = knat_stamp(jiffies);
 
 	if (rhashtable_lookup_insert_fast(&kn->sess_in, &s->in_node,
 					  knat_sess_in_params)) {

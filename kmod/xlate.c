@@ -272,7 +272,7 @@ static void knat_tcp_observe(struct knat_session *s, u8 flags, bool outbound)
 void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound,
 			bool refresh)
 {
-	unsigned long now = jiffies;
+	u32 now = knat_stamp(jiffies);
 
 	/* Only write when the tick changed: keeps the line clean. */
 	if (refresh && READ_ONCE(s->last_used) != now)
@@ -327,7 +327,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, true);
 	knat_session_touch(s, pkt.tcp_flags, true, true);
-	if (knat_rewrite(skb, &pkt, true, s->ext_addr, s->ext_port))
+	if (knat_rewrite(skb, &pkt, true, s->map->ext.addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	if (knat_tcp_opening(pkt.tcp_flags))
 		knat_syn_matched(kn, s);

@@ -43,8 +43,8 @@ static void gc_removes_only_expired(struct kunit *test)
 	fresh = make(kn, IPPROTO_UDP, "100.64.0.3", 5000);
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	KUNIT_ASSERT_NOT_NULL(test, fresh);
-	WRITE_ONCE(old->last_used, jiffies - 31 * HZ);
-	WRITE_ONCE(fresh->last_used, jiffies - 29 * HZ);
+	WRITE_ONCE(old->last_used, knat_stamp(jiffies - 31 * HZ));
+	WRITE_ONCE(fresh->last_used, knat_stamp(jiffies - 29 * HZ));
 
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 1);
@@ -52,6 +52,34 @@ static void gc_removes_only_expired(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_EXPIRED), 1ULL);
 	/* The expired mapping's port is free; the live one's is not. */
 	KUNIT_EXPECT_EQ(test, knat_test_paddr(kn, 0)->ports[1]->nused, 1U);
+	knat_test_net_free(kn);
+}
+
+/*
+ * A session's stamp is jiffies in 32 bits: its age holds across the wrap
+ * of those bits, and a stamp newer than the GC's reading of the clock (a
+ * packet on another CPU) is not taken for one four billion ticks old.
+ */
+static void gc_stamp_wraps(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	unsigned long wrap = 1UL << 32;
+	struct knat_session *s;
+
+	kn->cfg.timeout_udp = 30;
+	s = make(kn, IPPROTO_UDP, "100.64.0.2", 5000);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->last_used = knat_stamp(wrap - 5 * HZ);
+	KUNIT_EXPECT_FALSE(test, knat_session_expired(kn, s, wrap + 20 * HZ));
+	KUNIT_EXPECT_TRUE(test, knat_session_expired(kn, s, wrap + 26 * HZ));
+	KUNIT_EXPECT_FALSE(test, knat_session_expired(kn, s, wrap - 6 * HZ));
+	kn->cfg.timeout_udp = KNAT_TIMEOUT_MAX;
+	KUNIT_EXPECT_FALSE(test,
+			   knat_session_expired(kn, s, wrap - 5 * HZ +
+						KNAT_TIMEOUT_MAX * HZ));
+	KUNIT_EXPECT_TRUE(test,
+			  knat_session_expired(kn, s, wrap - 4 * HZ +
+					       KNAT_TIMEOUT_MAX * HZ));
 	knat_test_net_free(kn);
 }
 
@@ -78,8 +106,8 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	knat_session_touch(syn, TCPHDR_SYN, true, true);
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(syn->tcp), KNAT_TCP_SYN_SENT);
-	WRITE_ONCE(est->last_used, jiffies - 11 * HZ);
-	WRITE_ONCE(syn->last_used, jiffies - 11 * HZ);
+	WRITE_ONCE(est->last_used, knat_stamp(jiffies - 11 * HZ));
+	WRITE_ONCE(syn->last_used, knat_stamp(jiffies - 11 * HZ));
 
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
 	rcu_read_lock();
@@ -92,13 +120,13 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	/* A FIN one way: half-closed, on the established timer. */
 	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, true, true);
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_HALF_CLOSED);
-	WRITE_ONCE(est->last_used, jiffies - 21 * HZ);
+	WRITE_ONCE(est->last_used, knat_stamp(jiffies - 21 * HZ));
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 0U);
 	rcu_read_lock();
 	/* FIN the other way: closing, gone on the next walk. */
 	knat_session_touch(est, TCPHDR_FIN | TCPHDR_ACK, false, true);
-	WRITE_ONCE(est->last_used, jiffies - 21 * HZ);
+	WRITE_ONCE(est->last_used, knat_stamp(jiffies - 21 * HZ));
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, knat_tcp_state(est->tcp), KNAT_TCP_FIN);
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 1U);
@@ -121,7 +149,7 @@ static void gc_walk_is_batched(struct kunit *test)
 		snprintf(addr, sizeof(addr), "100.64.%u.%u", i / 250, i % 250 + 1);
 		s = make(kn, IPPROTO_ICMP, addr, 7);
 		KUNIT_ASSERT_NOT_NULL(test, s);
-		WRITE_ONCE(s->last_used, jiffies - 5 * HZ);
+		WRITE_ONCE(s->last_used, knat_stamp(jiffies - 5 * HZ));
 	}
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 16, &batches), n);
 	KUNIT_EXPECT_GE(test, batches, n / 16);
@@ -185,6 +213,7 @@ static void sweep_skips_removed(struct kunit *test)
 
 static struct kunit_case knat_gc_cases[] = {
 	KUNIT_CASE(gc_removes_only_expired),
+	KUNIT_CASE(gc_stamp_wraps),
 	KUNIT_CASE(gc_tcp_timeouts_follow_state),
 	KUNIT_CASE(gc_walk_is_batched),
 	KUNIT_CASE(sweep_skips_removed),

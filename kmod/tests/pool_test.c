@@ -36,7 +36,7 @@ static struct knat_pool *pool_for(struct kunit *test, struct knat_net **kn,
 
 static struct knat_block *block_of(struct knat_session *s)
 {
-	return s->map->block;
+	return knat_mapping_block(s->map);
 }
 
 static void drop_session(struct knat_net *kn, struct knat_session *s)
@@ -413,7 +413,7 @@ static void low_ports_stay_low(struct kunit *test)
 	blk = block_of(lo);
 	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(lo->map->paddr,
 						  ntohs(lo->ext_port)), blk);
-	KUNIT_EXPECT_EQ(test, knat_block_addr(blk)->addr, lo->ext_addr);
+	KUNIT_EXPECT_EQ(test, knat_block_addr(blk)->addr, lo->map->ext.addr);
 
 	hi = out(kn, IPPROTO_TCP, "100.64.0.2", 40000, "203.0.113.9", 443,
 		 &reason);
@@ -423,8 +423,8 @@ static void low_ports_stay_low(struct kunit *test)
 	KUNIT_EXPECT_GE(test, ntohs(hi->ext_port), 1024);
 	KUNIT_EXPECT_GE(test, ntohs(ping->ext_port), 1024);
 	/* Paired: one address for all. */
-	KUNIT_EXPECT_EQ(test, hi->ext_addr, lo->ext_addr);
-	KUNIT_EXPECT_EQ(test, ping->ext_addr, lo->ext_addr);
+	KUNIT_EXPECT_EQ(test, hi->map->ext.addr, lo->map->ext.addr);
+	KUNIT_EXPECT_EQ(test, ping->map->ext.addr, lo->map->ext.addr);
 	sub = lo->map->sub;
 	KUNIT_EXPECT_EQ(test, sub->nblocks, 2);
 

@@ -43,7 +43,7 @@ static void session_in_both_indexes(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, out.laddr, knat_test_addr("198.51.100.1"));
-	KUNIT_EXPECT_PTR_EQ(test, s->map->block->owner, s->map->sub);
+	KUNIT_EXPECT_PTR_EQ(test, knat_mapping_block(s->map)->owner, s->map->sub);
 	KUNIT_EXPECT_GE(test, ntohs(out.lport), 1024);
 	KUNIT_EXPECT_EQ(test, out.lport, s->map->ext.port);
 	KUNIT_EXPECT_EQ(test, out.raddr, in.raddr);
@@ -543,7 +543,7 @@ static void mapping_apdm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 2);
 	KUNIT_EXPECT_EQ(test, s1->map->sub->nmappings, 2U);
-	KUNIT_EXPECT_EQ(test, s1->map->block->nmappings, 2U);
+	KUNIT_EXPECT_EQ(test, knat_mapping_block(s1->map)->nmappings, 2U);
 
 	rcu_read_lock();
 	knat_session_out(s1, &out);

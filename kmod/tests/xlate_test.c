@@ -306,6 +306,18 @@ static struct sk_buff *quote_of(struct kunit *test, struct sk_buff *skb)
 	return q;
 }
 
+/* A session of no table, with a mapping of external address @ext. */
+static struct knat_session *bare_session(struct kunit *test, const char *ext)
+{
+	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->map = kunit_kzalloc(test, sizeof(*s->map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s->map);
+	s->map->ext.addr = knat_test_addr(ext);
+	return s;
+}
+
 /* Translate @skb as an error about the flow of a session with inside
  * endpoint @in:@inport and external endpoint @ext:@extport.
  */
@@ -314,13 +326,11 @@ static unsigned int translate_error(struct kunit *test, struct knat_net *kn,
 				    const char *in, u16 inport, const char *ext,
 				    u16 extport)
 {
-	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct knat_session *s = bare_session(test, ext);
 	struct knat_pkt pkt;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->in.laddr = knat_test_addr(in);
 	s->in.lport = htons(inport);
-	s->ext_addr = knat_test_addr(ext);
 	s->ext_port = htons(extport);
 	KUNIT_ASSERT_EQ(test, knat_parse(skb, outbound, &pkt), 0);
 	KUNIT_EXPECT_NE(test, pkt.inner, 0u);
@@ -534,16 +544,14 @@ static void icmp_error_bad_checksum(struct kunit *test)
 static void icmp_error_filter_by_source(struct kunit *test)
 {
 	static const char *const from[] = { "203.0.113.1", "203.0.113.9" };
-	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct knat_session *s = bare_session(test, "198.51.100.7");
 	struct knat_net *kn = knat_test_net_empty(test);
 	struct knat_pkt pkt;
 	struct sk_buff *skb;
 	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 40000,
 				"203.0.113.9", 53);
-	s->ext_addr = knat_test_addr("198.51.100.7");
 	s->ext_port = htons(1999);
 	kn->cfg.icmp_filter = 1;
 	for (i = 0; i < ARRAY_SIZE(from); i++) {
@@ -582,10 +590,11 @@ static void syn_hold(struct kunit *test, struct knat_net *kn, const char *src,
 static void syn_hold_match_expire(struct kunit *test)
 {
 	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 30, 1024, 65535);
+	struct knat_mapping m = { .ext.addr = knat_test_addr("198.51.100.1") };
 	struct knat_session s = {
 		.in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 40000,
 				      "203.0.113.2", 7200),
-		.ext_addr = knat_test_addr("198.51.100.1"),
+		.map = &m,
 		.ext_port = htons(6000),
 	};
 	unsigned long now = jiffies;
