@@ -59,8 +59,8 @@ static struct knat_forward *knat_forward_new(struct knat_net *kn,
 		kfree(fwd);
 		return ERR_CAST(m);
 	}
-	fwd->in = m->in;
-	fwd->ext = m->ext;
+	fwd->in = knat_mapping_in(m);
+	fwd->ext = knat_mapping_ext(m);
 	fwd->map = m;
 	return fwd;
 }

@@ -131,7 +131,7 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 	if (skb_ensure_writable(skb, skb_network_offset(skb) +
 				     ntohs(ip_hdr(skb)->tot_len)))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
-	addr = outbound ? s->map->ext.addr : s->in.laddr;
+	addr = outbound ? knat_session_map(s)->paddr->addr : s->in.laddr;
 	port = outbound ? s->ext_port : s->in.lport;
 	knat_icmp_rewrite_inner(skb, pkt, outbound, addr, port);
 	knat_icmp_csum_set(skb, pkt);

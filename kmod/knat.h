@@ -206,39 +206,24 @@ struct knat_subscriber {
 	struct rcu_head rcu;
 };
 
-/* (proto, inside endpoint) <-> (proto, external endpoint). */
-struct knat_mapping {
-	struct rhash_head in_node;
-	struct rhash_head out_node;
-	struct knat_endpoint in;
-	struct knat_endpoint ext;
-	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
-	bool overlap:1;			/* port shared: not in map_out */
-	bool pinned:1;			/* a forward's: outlives its sessions */
-	bool claimed:1;			/* pinned by a timed forward */
-	bool blocked:1;			/* counted in its port's block */
-	u8 dep;				/* enum knat_mapping_mode; not EIM: in
-					 * map_dep, not map_in
-					 */
-	struct knat_subscriber *sub;
-	struct knat_pool_addr *paddr;
-};
-
 /*
- * One remote endpoint of a mapping, found by its inside tuple.  Outside, it
- * is the mapping's address, @ext_port (the mapping's port except in
- * port-overlapping pools) and the same remote: see knat_session_out().
- * Inbound packets find it through the mapping (map_out, then sess_in), so
- * a flow costs one session index entry, not two.
+ * What every session has: one remote endpoint of a mapping, found by its
+ * inside tuple.  Outside, it is the mapping's address, @ext_port (the
+ * mapping's port except in port-overlapping pools) and the same remote:
+ * see knat_session_out().  Inbound packets find it through the mapping
+ * (map_out, then the mapping's own session or sess_in).
+ *
+ * A mapping's first session is part of it (KNAT_SESS_OWN): a flow of one
+ * remote costs one object and the mapping's two index entries.  Its
+ * others are struct knat_xsession, in sess_in.
  */
 struct knat_session {
-	struct rhash_head in_node;
+	struct rhash_head in_node;	/* sess_in; own: the mapping's node */
 	struct knat_tuple in;		/* laddr/lport: inside endpoint */
-	struct knat_mapping *map;
 	u32 last_used;			/* knat_stamp(); READ_ONCE/WRITE_ONCE */
 	__be16 ext_port;
 	u8 tcp;				/* KNAT_TCPF_* bits */
-	bool overlap;			/* a struct knat_osession */
+	u8 flags;			/* KNAT_SESS_*; READ_ONCE */
 };
 
 /*
@@ -250,16 +235,75 @@ static inline u32 knat_stamp(unsigned long now)
 	return (u32)now;
 }
 
+#define KNAT_SESS_OWN		BIT(0)	/* a mapping's own: its first */
+#define KNAT_SESS_LIVE		BIT(1)	/* own: a session still, not only the
+					 * mapping's endpoint; cleared under
+					 * kn->lock, never set again
+					 */
+#define KNAT_SESS_OVERLAP	BIT(2)	/* a struct knat_osession */
+
+/* A session of a mapping other than its first: in sess_in. */
+struct knat_xsession {
+	struct knat_session s;
+	struct knat_mapping *map;
+};
+
 /*
  * A session of a port-overlapping pool.  Its mapping is in no outside
  * index (others share the port), so inbound packets find the session by
  * its external tuple in sess_out.
  */
 struct knat_osession {
-	struct knat_session s;
+	struct knat_xsession x;
 	struct rhash_head out_node;
 	struct knat_tuple out;
 };
+
+/*
+ * (proto, inside endpoint) <-> (proto, external endpoint): the inside
+ * endpoint is that of @s, its own session (whose in_node is the mapping's
+ * in map_in or map_dep); the external one @paddr's address, @s.ext_port
+ * and the same protocol.  Its subscriber is that of its inside address
+ * (knat_sub_find()).
+ */
+struct knat_mapping {
+	struct knat_session s;		/* first: a mapping is its session */
+	struct rhash_head out_node;
+	struct knat_pool_addr *paddr;
+	u32 nsessions;			/* under kn->lock, READ_ONCE elsewhere */
+	bool overlap:1;			/* port shared: not in map_out */
+	bool pinned:1;			/* a forward's: outlives its sessions */
+	bool claimed:1;			/* pinned by a timed forward */
+	bool blocked:1;			/* counted in its port's block */
+	u8 dep;				/* enum knat_mapping_mode; not EIM: in
+					 * map_dep, not map_in, and no own
+					 * session
+					 */
+};
+
+static inline struct knat_mapping *knat_session_map(const struct knat_session *s)
+{
+	if (READ_ONCE(s->flags) & KNAT_SESS_OWN)
+		return container_of(s, struct knat_mapping, s);
+	return container_of(s, struct knat_xsession, s)->map;
+}
+
+static inline struct knat_endpoint knat_mapping_in(const struct knat_mapping *m)
+{
+	return (struct knat_endpoint){
+		.addr = m->s.in.laddr, .port = m->s.in.lport,
+		.proto = m->s.in.proto,
+	};
+}
+
+static inline struct knat_endpoint
+knat_mapping_ext(const struct knat_mapping *m)
+{
+	return (struct knat_endpoint){
+		.addr = m->paddr->addr, .port = m->s.ext_port,
+		.proto = m->s.in.proto,
+	};
+}
 
 /*
  * The remote addresses an inside endpoint has sessions with, each counted,
@@ -330,6 +374,7 @@ struct knat_sweep {
 	struct knat_tuple resume;
 	bool resuming;			/* @resume is noted first */
 	bool active;
+	bool own;			/* walking map_in: own sessions */
 };
 
 /* The caches whose objects wait out their readers in graves (grave.c). */
@@ -448,11 +493,8 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
 void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m);
 
-static inline struct knat_session *
-knat_session_find_in(struct knat_net *kn, const struct knat_tuple *t)
-{
-	return rhashtable_lookup(&kn->sess_in, t, knat_sess_in_params);
-}
+struct knat_session *knat_session_find_in(struct knat_net *kn,
+					  const struct knat_tuple *t);
 
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t);
@@ -464,7 +506,7 @@ static inline void knat_session_out(const struct knat_session *s,
 				    struct knat_tuple *out)
 {
 	*out = s->in;
-	out->laddr = s->map->ext.addr;
+	out->laddr = knat_session_map(s)->paddr->addr;
 	out->lport = s->ext_port;
 }
 
@@ -520,7 +562,8 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_endpoint *ext, bool exact,
 		   struct knat_mapping *m, struct netlink_ext_ack *extack);
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
-		      const struct knat_tuple *t, __be16 *port);
+		      struct knat_subscriber *sub, const struct knat_tuple *t,
+		      __be16 *port);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
 void knat_det_range(const struct knat_pool *pool, __be32 inside, u32 *addr_idx,
 		    u16 *lo, u16 *hi);

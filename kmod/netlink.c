@@ -398,9 +398,10 @@ static int knat_mapping_fill(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	const struct knat_mapping *m = obj;
 	struct knat_tuple in = {
-		.laddr = m->in.addr, .lport = m->in.port, .proto = m->in.proto,
+		.laddr = m->s.in.laddr, .lport = m->s.in.lport,
+		.proto = m->s.in.proto,
 	};
-	struct knat_tuple out = { .laddr = m->ext.addr, .lport = m->ext.port };
+	struct knat_tuple out = { .laddr = m->paddr->addr, .lport = m->s.ext_port };
 	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_MAPPING_GET);
 
 	if (!hdr)
@@ -419,13 +420,17 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			     const void *obj)
 {
 	struct knat_net *kn = knat_pernet(sock_net(skb->sk));
-	const struct knat_session *s = obj;
+	const struct knat_session *s = obj;	/* or a mapping: its own */
 	struct knat_tuple out;
 	s32 left = READ_ONCE(s->last_used) +
 		   (u32)knat_session_timeout(kn, s) - knat_stamp(jiffies);
-	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
 	u8 state = KNAT_TCP_NONE;
+	void *hdr;
 
+	if ((READ_ONCE(s->flags) & (KNAT_SESS_OWN | KNAT_SESS_LIVE)) ==
+	    KNAT_SESS_OWN)
+		return 0;		/* a mapping without its first session */
+	hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (s->in.proto == IPPROTO_TCP)
@@ -453,8 +458,9 @@ static int knat_mapping_start(struct netlink_callback *cb)
 
 static int knat_session_start(struct netlink_callback *cb)
 {
-	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->sess_in,
-			       NULL);
+	struct knat_net *kn = knat_pernet(sock_net(cb->skb->sk));
+
+	return knat_walk_start(cb, &kn->sess_in, &kn->map_in);
 }
 
 static int knat_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)

@@ -795,7 +795,7 @@ static int knat_sub_alloc_block(struct knat_net *kn,
 	b->nmappings++;
 	m->blocked = true;
 	m->paddr = knat_block_addr(b);
-	m->ext.port = htons(port);
+	m->s.ext_port = htons(port);
 	m->overlap = pool->overlap;
 	return 0;
 }
@@ -823,7 +823,7 @@ static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
 	knat_bits_take(pm->full, pm->used, port);
 	pm->nused++;
 	m->paddr = pa;
-	m->ext.port = htons(port);
+	m->s.ext_port = htons(port);
 	return 0;
 }
 
@@ -855,8 +855,6 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		err = knat_sub_alloc_block(kn, sub, t, m);
 	if (err)
 		return err;
-	m->ext.addr = m->paddr->addr;
-	m->ext.proto = t->proto;
 	knat_mapping_account(m, pool);
 	return 0;
 }
@@ -888,7 +886,7 @@ struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port)
  */
 struct knat_block *knat_mapping_block(const struct knat_mapping *m)
 {
-	return m->blocked ? knat_port_block(m->paddr, ntohs(m->ext.port)) :
+	return m->blocked ? knat_port_block(m->paddr, ntohs(m->s.ext_port)) :
 			    NULL;
 }
 
@@ -910,8 +908,7 @@ static void knat_port_assign(struct knat_mapping *m, struct knat_pool_addr *pa,
 	knat_bits_take(pm->full, pm->used, ntohs(ext->port));
 	pm->nused++;
 	m->paddr = pa;
-	m->ext = *ext;
-	m->ext.addr = pa->addr;
+	m->s.ext_port = ext->port;
 	knat_mapping_account(m, pa->range->pool);
 }
 
@@ -1051,7 +1048,8 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m, struct netlink_ext_ack *extack)
 {
 	struct knat_tuple t = {
-		.laddr = m->in.addr, .lport = m->in.port, .proto = m->in.proto,
+		.laddr = m->s.in.laddr, .lport = m->s.in.lport,
+		.proto = m->s.in.proto,
 	};
 	int err = knat_claim_ok(sub, extack);
 
@@ -1086,8 +1084,8 @@ void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 	struct knat_block *b = knat_mapping_block(m);
 
 	if (!m->overlap)
-		knat_portmap_free(m->paddr->ports[knat_proto_index(m->ext.proto)],
-				  ntohs(m->ext.port));
+		knat_portmap_free(m->paddr->ports[knat_proto_index(m->s.in.proto)],
+				  ntohs(m->s.ext_port));
 	atomic_dec(&m->paddr->range->nmappings);
 	atomic_dec(&sub->pool->nmappings);
 	if (b && !--b->nmappings)
@@ -1098,6 +1096,7 @@ void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
  * knat_overlap_port - the external port of a new session of a shared mapping
  * @kn: namespace state
  * @m: the mapping, of a pool with port overlapping
+ * @sub: its subscriber
  * @t: the session's inside tuple
  * @port: set to the mapping's port, or another of its block when a session
  *        of another mapping holds that one toward the same remote
@@ -1105,20 +1104,21 @@ void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
  * Return: 0, or KNAT_STAT_DROP_EXHAUSTED.
  */
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
-		      const struct knat_tuple *t, __be16 *port)
+		      struct knat_subscriber *sub, const struct knat_tuple *t,
+		      __be16 *port)
 {
 	struct knat_tuple key = *t;
 	int p;
 
-	key.laddr = m->ext.addr;
-	key.lport = m->ext.port;
+	key.laddr = m->paddr->addr;
+	key.lport = m->s.ext_port;
 	if (!knat_osession_find(kn, &key)) {
-		*port = m->ext.port;
+		*port = m->s.ext_port;
 		return 0;
 	}
 	p = knat_overlap_pick(kn, knat_mapping_block(m), t);
 	if (p < 0)
-		return knat_refuse(kn, m->sub, KNAT_STAT_DROP_EXHAUSTED,
+		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED,
 				   t->proto);
 	*port = htons(p);
 	return 0;

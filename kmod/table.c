@@ -12,18 +12,25 @@
 #include <linux/stringify.h>
 #include "knat.h"
 
-/* A flow costs one of each: keep them small (see Documentation/bench.rst). */
-static_assert(sizeof(struct knat_session) <= 40);
+/*
+ * A flow of one remote costs a mapping; each further remote a session:
+ * keep them small (see Documentation/design.rst, memory).
+ */
+static_assert(sizeof(struct knat_session) == 32);
+static_assert(sizeof(struct knat_xsession) <= 40);
 static_assert(sizeof(struct knat_mapping) <= 56);
+static_assert(offsetof(struct knat_mapping, s) == 0 &&
+	      offsetof(struct knat_xsession, s) == 0 &&
+	      offsetof(struct knat_osession, x) == 0);
 
-static struct kmem_cache *knat_session_cache __read_mostly;
+static struct kmem_cache *knat_xsession_cache __read_mostly;
 static struct kmem_cache *knat_osession_cache __read_mostly;
 static struct kmem_cache *knat_mapping_cache __read_mostly;
 static struct kmem_cache *knat_sub_cache __read_mostly;
 
 /*
- * Keys are 16 (tuple) or 8 (endpoint) bytes with zeroed padding: compare
- * them as words rather than with memcmp().
+ * Tuples are 16 bytes with zeroed padding: compare them as words rather
+ * than with memcmp().
  */
 static int knat_tuple_cmp(struct rhashtable_compare_arg *arg, const void *obj,
 			  size_t off)
@@ -33,18 +40,10 @@ static int knat_tuple_cmp(struct rhashtable_compare_arg *arg, const void *obj,
 	return a[0] != b[0] || a[1] != b[1];
 }
 
-static int knat_endpoint_cmp(struct rhashtable_compare_arg *arg,
-			     const void *obj, size_t off)
-{
-	const u64 *a = arg->key, *b = obj + off;
-
-	return *a != *b;
-}
-
 static int knat_sess_in_cmp(struct rhashtable_compare_arg *arg,
 			    const void *obj)
 {
-	return knat_tuple_cmp(arg, obj, offsetof(struct knat_session, in));
+	return knat_tuple_cmp(arg, obj, offsetof(struct knat_xsession, s.in));
 }
 
 static int knat_sess_out_cmp(struct rhashtable_compare_arg *arg,
@@ -53,15 +52,55 @@ static int knat_sess_out_cmp(struct rhashtable_compare_arg *arg,
 	return knat_tuple_cmp(arg, obj, offsetof(struct knat_osession, out));
 }
 
+/*
+ * A mapping keeps its endpoints in its own session and its address: the
+ * mapping indexes hash and compare endpoints built from them, as
+ * struct knat_endpoint keys, which are hashed the same way.
+ */
+static u32 knat_endpoint_hash(const struct knat_endpoint *ep, u32 seed)
+{
+	return jhash2((const u32 *)ep, sizeof(*ep) / sizeof(u32), seed);
+}
+
+static bool knat_endpoint_eq(const struct knat_endpoint *a,
+			     const struct knat_endpoint *b)
+{
+	return a->addr == b->addr && a->port == b->port &&
+	       a->proto == b->proto;
+}
+
+static u32 knat_endpoint_key_hash(const void *key, u32 len, u32 seed)
+{
+	return knat_endpoint_hash(key, seed);
+}
+
+static u32 knat_map_in_hash(const void *obj, u32 len, u32 seed)
+{
+	struct knat_endpoint ep = knat_mapping_in(obj);
+
+	return knat_endpoint_hash(&ep, seed);
+}
+
+static u32 knat_map_out_hash(const void *obj, u32 len, u32 seed)
+{
+	struct knat_endpoint ep = knat_mapping_ext(obj);
+
+	return knat_endpoint_hash(&ep, seed);
+}
+
 static int knat_map_in_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
-	return knat_endpoint_cmp(arg, obj, offsetof(struct knat_mapping, in));
+	struct knat_endpoint ep = knat_mapping_in(obj);
+
+	return !knat_endpoint_eq(arg->key, &ep);
 }
 
 static int knat_map_out_cmp(struct rhashtable_compare_arg *arg,
 			    const void *obj)
 {
-	return knat_endpoint_cmp(arg, obj, offsetof(struct knat_mapping, ext));
+	struct knat_endpoint ep = knat_mapping_ext(obj);
+
+	return !knat_endpoint_eq(arg->key, &ep);
 }
 
 /*
@@ -72,8 +111,8 @@ static int knat_map_out_cmp(struct rhashtable_compare_arg *arg,
  * bucket, 1.3 to 2.7 buckets for each entry it held at its peak.
  */
 const struct rhashtable_params knat_sess_in_params = {
-	.head_offset = offsetof(struct knat_session, in_node),
-	.key_offset = offsetof(struct knat_session, in),
+	.head_offset = offsetof(struct knat_xsession, s.in_node),
+	.key_offset = offsetof(struct knat_xsession, s.in),
 	.key_len = sizeof(struct knat_tuple),
 	.obj_cmpfn = knat_sess_in_cmp,
 };
@@ -86,24 +125,27 @@ const struct rhashtable_params knat_sess_out_params = {
 };
 
 const struct rhashtable_params knat_map_in_params = {
-	.head_offset = offsetof(struct knat_mapping, in_node),
-	.key_offset = offsetof(struct knat_mapping, in),
+	.head_offset = offsetof(struct knat_mapping, s.in_node),
 	.key_len = sizeof(struct knat_endpoint),
+	.hashfn = knat_endpoint_key_hash,
+	.obj_hashfn = knat_map_in_hash,
 	.obj_cmpfn = knat_map_in_cmp,
 };
 
 const struct rhashtable_params knat_map_out_params = {
 	.head_offset = offsetof(struct knat_mapping, out_node),
-	.key_offset = offsetof(struct knat_mapping, ext),
 	.key_len = sizeof(struct knat_endpoint),
+	.hashfn = knat_endpoint_key_hash,
+	.obj_hashfn = knat_map_out_hash,
 	.obj_cmpfn = knat_map_out_cmp,
 };
 
 /* Dependent mappings: by external endpoint too, through their in_node. */
 const struct rhashtable_params knat_map_dep_params = {
-	.head_offset = offsetof(struct knat_mapping, in_node),
-	.key_offset = offsetof(struct knat_mapping, ext),
+	.head_offset = offsetof(struct knat_mapping, s.in_node),
 	.key_len = sizeof(struct knat_endpoint),
+	.hashfn = knat_endpoint_key_hash,
+	.obj_hashfn = knat_map_out_hash,
 	.obj_cmpfn = knat_map_out_cmp,
 };
 
@@ -151,23 +193,26 @@ static const struct rhashtable_params knat_perm_params = {
 	.automatic_shrinking = true,
 };
 
+/* A session that is not its mapping's own, which goes with the mapping. */
 static void knat_session_free(struct knat_session *s)
 {
-	if (s->overlap)
+	if (s->flags & KNAT_SESS_OVERLAP)
 		kmem_cache_free(knat_osession_cache,
-				container_of(s, struct knat_osession, s));
+				container_of(s, struct knat_osession, x.s));
 	else
-		kmem_cache_free(knat_session_cache, s);
+		kmem_cache_free(knat_xsession_cache,
+				container_of(s, struct knat_xsession, s));
 }
 
 /* Under kn->lock, with room in the graves: free @s after readers. */
 static void knat_session_bury(struct knat_net *kn, struct knat_session *s)
 {
-	if (s->overlap)
+	if (s->flags & KNAT_SESS_OVERLAP)
 		knat_bury(kn, KNAT_GRAVE_OSESSION,
-			  container_of(s, struct knat_osession, s));
+			  container_of(s, struct knat_osession, x.s));
 	else
-		knat_bury(kn, KNAT_GRAVE_SESSION, s);
+		knat_bury(kn, KNAT_GRAVE_SESSION,
+			  container_of(s, struct knat_xsession, s));
 }
 
 static void knat_sub_free_rcu(struct rcu_head *head)
@@ -179,6 +224,18 @@ static void knat_sub_free_rcu(struct rcu_head *head)
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 {
 	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
+}
+
+/* Under kn->lock: the subscriber of @m, which lives while @m does. */
+static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
+					    const struct knat_mapping *m)
+{
+	struct knat_subscriber *sub;
+
+	rcu_read_lock();
+	sub = knat_sub_find(kn, m->s.in.laddr);
+	rcu_read_unlock();
+	return sub;
 }
 
 static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
@@ -231,20 +288,23 @@ static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
  */
 static int knat_map_index_insert(struct knat_net *kn, struct knat_mapping *m)
 {
+	struct knat_endpoint in = knat_mapping_in(m), ext = knat_mapping_ext(m);
+
 	if (m->dep)
-		return rhashtable_lookup_insert_fast(&kn->map_dep, &m->in_node,
-						     knat_map_dep_params);
-	return rhashtable_lookup_insert_fast(&kn->map_in, &m->in_node,
-					     knat_map_in_params);
+		return rhashtable_lookup_insert_key(&kn->map_dep, &ext,
+						    &m->s.in_node,
+						    knat_map_dep_params);
+	return rhashtable_lookup_insert_key(&kn->map_in, &in, &m->s.in_node,
+					    knat_map_in_params);
 }
 
 static void knat_map_index_remove(struct knat_net *kn, struct knat_mapping *m)
 {
 	if (m->dep)
-		rhashtable_remove_fast(&kn->map_dep, &m->in_node,
+		rhashtable_remove_fast(&kn->map_dep, &m->s.in_node,
 				       knat_map_dep_params);
 	else
-		rhashtable_remove_fast(&kn->map_in, &m->in_node,
+		rhashtable_remove_fast(&kn->map_in, &m->s.in_node,
 				       knat_map_in_params);
 }
 
@@ -253,21 +313,24 @@ static void knat_map_index_remove(struct knat_net *kn, struct knat_mapping *m)
  * neither.  A shared port takes no unsolicited traffic: only sessions find
  * it, so it stays out of map_out.
  */
-static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m)
+static int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m,
+			     struct knat_subscriber *sub)
 {
+	struct knat_endpoint ext = knat_mapping_ext(m);
 	int err;
 
 	err = knat_map_index_insert(kn, m);
 	if (err)
 		return err;
 	if (!m->overlap)
-		err = rhashtable_lookup_insert_fast(&kn->map_out, &m->out_node,
-						    knat_map_out_params);
+		err = rhashtable_lookup_insert_key(&kn->map_out, &ext,
+						   &m->out_node,
+						   knat_map_out_params);
 	if (err) {
 		knat_map_index_remove(kn, m);
 		return err;
 	}
-	m->sub->nmappings++;
+	sub->nmappings++;
 	atomic_inc(&kn->nmappings);
 	knat_count(kn, KNAT_STAT_MAPPINGS_CREATED);
 	return 0;
@@ -283,45 +346,6 @@ static u8 knat_pool_mapping(const struct knat_pool *pool, u8 proto)
 	return pool->mapping[i];
 }
 
-static struct knat_mapping *knat_mapping_create(struct knat_net *kn,
-						const struct knat_tuple *t,
-						int *reason)
-{
-	struct knat_subscriber *sub;
-	struct knat_mapping *m;
-
-	sub = knat_sub_get(kn, t->laddr, reason);
-	if (!sub)
-		return NULL;
-	m = kmem_cache_zalloc(knat_mapping_cache, GFP_ATOMIC);
-	if (!m) {
-		*reason = KNAT_STAT_DROP_NOMEM;
-		goto put_sub;
-	}
-	m->in.addr = t->laddr;
-	m->in.port = t->lport;
-	m->in.proto = t->proto;
-	m->dep = knat_pool_mapping(sub->pool, t->proto);
-	m->sub = sub;
-	*reason = knat_sub_alloc(kn, sub, t, m);
-	if (*reason) {
-		kmem_cache_free(knat_mapping_cache, m);
-		goto put_sub;
-	}
-	if (knat_mapping_link(kn, m)) {
-		knat_sub_free(kn, sub, m);
-		/* Readers may have found it in the first index already. */
-		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
-		*reason = KNAT_STAT_DROP_INSERT;
-		goto put_sub;
-	}
-	return m;
-
-put_sub:
-	knat_sub_put(kn, sub);
-	return NULL;
-}
-
 static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 {
 	knat_map_index_remove(kn, m);
@@ -332,10 +356,8 @@ static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 
 /* Free an unlinked mapping's port and its hold on its subscriber. */
 static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
-			     bool expired)
+			     struct knat_subscriber *sub, bool expired)
 {
-	struct knat_subscriber *sub = m->sub;
-
 	knat_sub_free(kn, sub, m);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
@@ -346,10 +368,10 @@ static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
 }
 
 static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
-				 bool expired)
+				 struct knat_subscriber *sub, bool expired)
 {
 	knat_mapping_unlink(kn, m);
-	knat_mapping_put(kn, m, expired);
+	knat_mapping_put(kn, m, sub, expired);
 }
 
 /*
@@ -360,7 +382,7 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
  */
 static u8 knat_filter(const struct knat_mapping *m)
 {
-	int i = knat_proto_index(m->in.proto);
+	int i = knat_proto_index(m->s.in.proto);
 
 	BUILD_BUG_ON((int)KNAT_FILTER_ADF != (int)KNAT_MAPPING_ADM ||
 		     (int)KNAT_FILTER_APDF != (int)KNAT_MAPPING_APDM);
@@ -393,8 +415,8 @@ static struct knat_perm *knat_perm_find(struct knat_net *kn,
 					__be32 raddr, struct knat_perm_key *key)
 {
 	struct knat_tuple t = {
-		.laddr = m->in.addr, .lport = m->in.port,
-		.proto = m->in.proto, .raddr = raddr,
+		.laddr = m->s.in.laddr, .lport = m->s.in.lport,
+		.proto = m->s.in.proto, .raddr = raddr,
 	};
 
 	return knat_perm_lookup(kn, &t, key);
@@ -474,38 +496,55 @@ static bool knat_filter_admits(struct knat_net *kn,
 	return false;
 }
 
-/* The subscriber's session limit, per its pool (RFC 6888 REQ-5). */
-static bool knat_sub_at_limit(struct knat_net *kn, struct knat_mapping *m,
-			      int *reason)
+/*
+ * Under kn->lock: may @sub have a new session of @m toward the remote of
+ * @t?  Not beyond its pool's session limit (RFC 6888 REQ-5); and @m counts
+ * it per remote address if its filtering needs that.  Return: 0, or a
+ * drop reason.
+ */
+static int knat_session_admit(struct knat_net *kn, struct knat_mapping *m,
+			      struct knat_subscriber *sub,
+			      const struct knat_tuple *t)
 {
-	struct knat_subscriber *sub = m->sub;
 	u32 max = READ_ONCE(sub->pool->max_sessions);
 
-	if (!max || sub->nsessions < max)
-		return false;
-	*reason = KNAT_STAT_DROP_LIMIT_SESSIONS;
-	knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS, m->in.proto);
-	return true;
+	if (max && sub->nsessions >= max) {
+		knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS,
+				   m->s.in.proto);
+		return KNAT_STAT_DROP_LIMIT_SESSIONS;
+	}
+	return knat_perm_get(kn, m, t->raddr);
+}
+
+/* Under kn->lock: count a new session of @m, linked. */
+static void knat_session_count(struct knat_net *kn, struct knat_mapping *m,
+			       struct knat_subscriber *sub)
+{
+	m->nsessions++;
+	sub->nsessions++;
+	atomic_inc(&kn->nsessions);
+	knat_count(kn, KNAT_STAT_SESSIONS_CREATED);
 }
 
 static struct knat_session *knat_session_alloc(bool overlap)
 {
 	struct knat_osession *os;
-	struct knat_session *s;
+	struct knat_xsession *x;
 
-	if (!overlap)
-		return kmem_cache_zalloc(knat_session_cache, GFP_ATOMIC);
+	if (!overlap) {
+		x = kmem_cache_zalloc(knat_xsession_cache, GFP_ATOMIC);
+		return x ? &x->s : NULL;
+	}
 	os = kmem_cache_zalloc(knat_osession_cache, GFP_ATOMIC);
 	if (!os)
 		return NULL;
-	s = &os->s;
-	s->overlap = true;
-	return s;
+	os->x.s.flags = KNAT_SESS_OVERLAP;
+	return &os->x.s;
 }
 
 static int knat_osession_insert(struct knat_net *kn, struct knat_session *s)
 {
-	struct knat_osession *os = container_of(s, struct knat_osession, s);
+	struct knat_osession *os = container_of(s, struct knat_osession, x.s);
 
 	knat_session_out(s, &os->out);
 	return rhashtable_lookup_insert_fast(&kn->sess_out, &os->out_node,
@@ -519,7 +558,50 @@ struct knat_session *knat_osession_find(struct knat_net *kn,
 	struct knat_osession *os;
 
 	os = rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
-	return os ? &os->s : NULL;
+	return os ? &os->x.s : NULL;
+}
+
+/*
+ * Under RCU: is @m's own session the one toward the remote of @t?  Its
+ * inside endpoint is @m's.  Once ended it never starts again, so a reader
+ * that saw it live uses at worst a session just ended, as with any other.
+ */
+static bool knat_own_session(const struct knat_mapping *m,
+			     const struct knat_tuple *t)
+{
+	return (READ_ONCE(m->s.flags) & KNAT_SESS_LIVE) &&
+	       m->s.in.raddr == t->raddr && m->s.in.rport == t->rport;
+}
+
+static struct knat_session *knat_sess_in_find(struct knat_net *kn,
+					      const struct knat_tuple *t)
+{
+	struct knat_xsession *x;
+
+	x = rhashtable_lookup(&kn->sess_in, t, knat_sess_in_params);
+	return x ? &x->s : NULL;
+}
+
+/**
+ * knat_session_find_in - the session of an outbound packet
+ * @kn: namespace state
+ * @t: the packet's inside tuple
+ *
+ * The own session of the inside endpoint's mapping, else one in sess_in.
+ * Under RCU.  Return: the session, or NULL.
+ */
+struct knat_session *knat_session_find_in(struct knat_net *kn,
+					  const struct knat_tuple *t)
+{
+	struct knat_endpoint ep = {
+		.addr = t->laddr, .port = t->lport, .proto = t->proto,
+	};
+	struct knat_mapping *m;
+
+	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
+	if (m && knat_own_session(m, t))
+		return &m->s;
+	return knat_sess_in_find(kn, t);
 }
 
 /*
@@ -534,10 +616,12 @@ static struct knat_session *knat_mapping_session(struct knat_net *kn,
 	struct knat_tuple in = *t;
 	struct knat_session *s;
 
-	in.laddr = m->in.addr;
-	in.lport = m->in.port;
-	s = knat_session_find_in(kn, &in);
-	return s && s->map == m ? s : NULL;
+	if (knat_own_session(m, t))
+		return (struct knat_session *)&m->s;
+	in.laddr = m->s.in.laddr;
+	in.lport = m->s.in.lport;
+	s = knat_sess_in_find(kn, &in);
+	return s && knat_session_map(s) == m ? s : NULL;
 }
 
 static struct knat_mapping *knat_mapping_find_out(struct knat_net *kn,
@@ -565,22 +649,28 @@ struct knat_session *knat_session_find_out(struct knat_net *kn,
 	return m ? knat_mapping_session(kn, m, t) : knat_osession_find(kn, t);
 }
 
+/*
+ * Under kn->lock: a new session of existing mapping @m toward the remote
+ * of @t, in sess_in (and sess_out for a shared port).  Return: it, the
+ * one another writer made first, or NULL with @reason set.
+ */
 static struct knat_session *knat_session_link(struct knat_net *kn,
 					      struct knat_mapping *m,
+					      struct knat_subscriber *sub,
 					      const struct knat_tuple *t,
 					      u8 tcp, int *reason)
 {
-	__be16 ext_port = m->ext.port;
+	__be16 ext_port = m->s.ext_port;
 	struct knat_session *s;
 
-	if (knat_sub_at_limit(kn, m, reason))
-		return NULL;
+	if (knat_own_session(m, t))
+		return &m->s;
 	if (m->overlap) {
-		*reason = knat_overlap_port(kn, m, t, &ext_port);
+		*reason = knat_overlap_port(kn, m, sub, t, &ext_port);
 		if (*reason)
 			return NULL;
 	}
-	*reason = knat_perm_get(kn, m, t->raddr);
+	*reason = knat_session_admit(kn, m, sub, t);
 	if (*reason)
 		return NULL;
 	s = knat_session_alloc(m->overlap);
@@ -588,12 +678,12 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		*reason = KNAT_STAT_DROP_NOMEM;
 		goto put_perm;
 	}
-	s->in.laddr = m->in.addr;
-	s->in.lport = m->in.port;
+	s->in.laddr = m->s.in.laddr;
+	s->in.lport = m->s.in.lport;
 	s->in.raddr = t->raddr;
 	s->in.rport = t->rport;
-	s->in.proto = m->in.proto;
-	s->map = m;
+	s->in.proto = m->s.in.proto;
+	container_of(s, struct knat_xsession, s)->map = m;
 	s->ext_port = ext_port;
 	s->tcp = tcp;
 	s->last_used = knat_stamp(jiffies);
@@ -604,17 +694,14 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_perm;
 	}
-	if (s->overlap && knat_osession_insert(kn, s)) {
+	if ((s->flags & KNAT_SESS_OVERLAP) && knat_osession_insert(kn, s)) {
 		rhashtable_remove_fast(&kn->sess_in, &s->in_node,
 				       knat_sess_in_params);
 		knat_session_bury(kn, s);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_perm;
 	}
-	m->nsessions++;
-	m->sub->nsessions++;
-	atomic_inc(&kn->nsessions);
-	knat_count(kn, KNAT_STAT_SESSIONS_CREATED);
+	knat_session_count(kn, m, sub);
 	return s;
 
 put_perm:
@@ -664,6 +751,85 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 	return p ? p->map : NULL;
 }
 
+/*
+ * Under kn->lock: may the first session of new mapping @m be its own?
+ * Not that of a dependent mapping, which is in no index by its inside
+ * endpoint, nor of a shared port, whose sessions need their external
+ * tuples indexed; nor one whose tuple a session of another mapping of
+ * the inside endpoint has (kept unique, as sess_in keeps its own).
+ */
+static bool knat_own_ok(struct knat_net *kn, const struct knat_mapping *m,
+			const struct knat_tuple *t)
+{
+	if (m->dep || m->overlap)
+		return false;
+	return !atomic_read(&kn->sess_in.nelems) || !knat_sess_in_find(kn, t);
+}
+
+/*
+ * Under kn->lock: a new mapping for the inside endpoint of @t, and its
+ * first session toward the remote of @t, its own where it can be.
+ * Return: the session, or NULL with @reason set.
+ */
+static struct knat_session *knat_flow_create(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     u8 tcp, int *reason)
+{
+	struct knat_subscriber *sub;
+	struct knat_session *s;
+	struct knat_mapping *m;
+	bool own;
+
+	sub = knat_sub_get(kn, t->laddr, reason);
+	if (!sub)
+		return NULL;
+	m = kmem_cache_zalloc(knat_mapping_cache, GFP_ATOMIC);
+	if (!m) {
+		*reason = KNAT_STAT_DROP_NOMEM;
+		goto put_sub;
+	}
+	m->s.in = *t;
+	m->s.tcp = tcp;
+	m->s.last_used = knat_stamp(jiffies);
+	m->s.flags = KNAT_SESS_OWN;
+	m->dep = knat_pool_mapping(sub->pool, t->proto);
+	*reason = knat_sub_alloc(kn, sub, t, m);
+	if (*reason)
+		goto free;
+	own = knat_own_ok(kn, m, t);
+	if (own) {
+		*reason = knat_session_admit(kn, m, sub, t);
+		if (*reason)
+			goto free_port;
+		m->s.flags |= KNAT_SESS_LIVE;
+	}
+	if (knat_mapping_link(kn, m, sub)) {
+		if (own)
+			knat_perm_put(kn, m, t->raddr);
+		knat_sub_free(kn, sub, m);
+		/* Readers may have found it in the first index already. */
+		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
+		*reason = KNAT_STAT_DROP_INSERT;
+		goto put_sub;
+	}
+	if (own) {
+		knat_session_count(kn, m, sub);
+		return &m->s;
+	}
+	s = knat_session_link(kn, m, sub, t, tcp, reason);
+	if (!s)
+		knat_mapping_release(kn, m, sub, false);
+	return s;
+
+free_port:
+	knat_sub_free(kn, sub, m);
+free:
+	kmem_cache_free(knat_mapping_cache, m);
+put_sub:
+	knat_sub_put(kn, sub);
+	return NULL;
+}
+
 /**
  * knat_session_create_out - find or make the session of an outbound flow
  * @kn: namespace state
@@ -672,7 +838,7 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
  * @reason: set to a KNAT_STAT_DROP_* counter on failure
  *
  * Makes the flow's mapping too when the inside endpoint has none.
- * Return: the session, or NULL.
+ * Under RCU.  Return: the session, or NULL.
  */
 struct knat_session *knat_session_create_out(struct knat_net *kn,
 					     const struct knat_tuple *in,
@@ -680,30 +846,25 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 {
 	struct knat_mapping *m;
 	struct knat_session *s;
-	bool fresh = false;
 
 	spin_lock_bh(&kn->lock);
 	if (knat_table_full(kn, reason))
 		goto refused;
 	m = knat_mapping_of(kn, in);
-	if (!m) {
-		m = knat_mapping_create(kn, in, reason);
-		if (!m)
-			goto refused;
-		fresh = true;
-	}
-	s = knat_session_link(kn, m, in, tcp, reason);
+	if (m)
+		s = knat_session_link(kn, m, knat_map_sub(kn, m), in, tcp,
+				      reason);
+	else
+		s = knat_flow_create(kn, in, tcp, reason);
 	if (s)
 		goto unlock;
-	if (fresh)
-		knat_mapping_release(kn, m, false);
 refused:
 	/*
 	 * Unless the flow's session was made since the caller looked
 	 * (knat_session_link() refuses a second one): then it is the answer.
 	 * Looking for it here rather than first spares new flows a lookup.
 	 */
-	s = rhashtable_lookup(&kn->sess_in, in, knat_sess_in_params);
+	s = knat_session_find_in(kn, in);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;
@@ -717,8 +878,8 @@ unlock:
  * @reason: set to a KNAT_STAT_DROP_* counter on failure
  *
  * The mapping's pool's filtering says which remotes may reach it.
- * Return: the session, or NULL when the external endpoint has no mapping
- * or the filter refuses the remote.
+ * Under RCU.  Return: the session, or NULL when the external endpoint has
+ * no mapping or the filter refuses the remote.
  */
 struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    const struct knat_tuple *out,
@@ -737,10 +898,34 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 		goto unlock;
 	}
 	if (knat_filter_admits(kn, m, out, reason))
-		s = knat_session_link(kn, m, out, tcp, reason);
+		s = knat_session_link(kn, m, knat_map_sub(kn, m), out, tcp,
+				      reason);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;
+}
+
+/*
+ * Under kn->lock: take @s out of its indexes, or end it if it is its
+ * mapping's own.  Return: false when another writer did first.
+ */
+static bool knat_session_take(struct knat_net *kn, struct knat_session *s)
+{
+	if (s->flags & KNAT_SESS_OWN) {
+		if (!(s->flags & KNAT_SESS_LIVE))
+			return false;
+		WRITE_ONCE(s->flags, s->flags & ~KNAT_SESS_LIVE);
+		return true;
+	}
+	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
+				   knat_sess_in_params))
+		return false;
+	if (s->flags & KNAT_SESS_OVERLAP)
+		rhashtable_remove_fast(&kn->sess_out,
+				       &container_of(s, struct knat_osession, x.s)->out_node,
+				       knat_sess_out_params);
+	knat_session_bury(kn, s);
+	return true;
 }
 
 /*
@@ -750,23 +935,19 @@ unlock:
 static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 				bool expired)
 {
-	struct knat_mapping *m = s->map;
+	struct knat_mapping *m = knat_session_map(s);
+	struct knat_subscriber *sub;
 
-	if (rhashtable_remove_fast(&kn->sess_in, &s->in_node,
-				   knat_sess_in_params))
+	if (!knat_session_take(kn, s))
 		return false;
-	if (s->overlap)
-		rhashtable_remove_fast(&kn->sess_out,
-				       &container_of(s, struct knat_osession, s)->out_node,
-				       knat_sess_out_params);
+	sub = knat_map_sub(kn, m);
 	atomic_dec(&kn->nsessions);
-	m->sub->nsessions--;
+	sub->nsessions--;
 	knat_perm_put(kn, m, s->in.raddr);
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions && !m->pinned)
-		knat_mapping_release(kn, m, expired);
-	knat_session_bury(kn, s);
+		knat_mapping_release(kn, m, sub, expired);
 	return true;
 }
 
@@ -832,6 +1013,26 @@ static bool knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw,
 	return true;
 }
 
+/*
+ * At the end of sess_in: remove what the walk noted there, while its RCU
+ * section lasts, and go on with map_in.  Return: false as
+ * knat_sweep_remove().
+ */
+static bool knat_sweep_next_table(struct knat_net *kn, struct knat_sweep *sw,
+				  knat_doomed_fn doomed, void *arg,
+				  bool expired, unsigned int *removed)
+{
+	if (!knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg, expired,
+			       removed))
+		return false;
+	rhashtable_walk_stop(&sw->iter);
+	rhashtable_walk_exit(&sw->iter);
+	rhashtable_walk_enter(&kn->map_in, &sw->iter);
+	rhashtable_walk_start(&sw->iter);
+	sw->own = true;
+	return true;
+}
+
 /**
  * knat_sweep - examine up to @budget sessions, removing the doomed ones
  * @kn: namespace state
@@ -841,9 +1042,10 @@ static bool knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw,
  *          the session may have been unlinked by another writer since
  * @arg: passed to @doomed
  * @expired: count removals as expiries rather than flushes
- * @done: set when the walk has covered the whole index
+ * @done: set when the walk has covered every session
  *
- * The walk holds no lock, however many empty buckets it crosses; removals
+ * The walk covers sess_in, then map_in for mappings' own sessions.  It
+ * holds no lock, however many empty buckets it crosses; removals
  * hold kn->lock, bottom halves off, for KNAT_SWEEP_BATCH sessions at most:
  * new flows wait no longer than one batch.  The sessions noted are
  * removed through the pointers the walk found, in the same RCU section.
@@ -859,9 +1061,11 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 	unsigned int removed = 0, examined;
 	bool standing = false;	/* the walker is on the last noted entry */
 	struct knat_session *s;
+	void *obj;
 
 	if (!sw->active) {
-		rhashtable_walk_enter(&kn->sess_in, &sw->iter);
+		rhashtable_walk_enter(sw->own ? &kn->map_in : &kn->sess_in,
+				      &sw->iter);
 		sw->active = true;
 	}
 	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
@@ -874,13 +1078,26 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 		sw->resuming = false;
 	}
 	for (examined = 0; examined < budget; examined++) {
-		s = rhashtable_walk_next(&sw->iter);
-		if (IS_ERR(s))		/* -EAGAIN: resized, walk starts over */
+		obj = rhashtable_walk_next(&sw->iter);
+		if (IS_ERR(obj))	/* -EAGAIN: resized, walk starts over */
 			continue;
 		standing = false;
-		if (!s) {
+		if (!obj && !sw->own) {
+			if (!knat_sweep_next_table(kn, sw, doomed, arg,
+						   expired, &removed))
+				goto restart;
+			continue;
+		}
+		if (!obj) {
 			*done = true;
 			break;
+		}
+		if (!sw->own) {
+			s = &((struct knat_xsession *)obj)->s;
+		} else {
+			s = &((struct knat_mapping *)obj)->s;
+			if (!(READ_ONCE(s->flags) & KNAT_SESS_LIVE))
+				continue;
 		}
 		if (!doomed(kn, s, arg))
 			continue;
@@ -918,18 +1135,19 @@ void knat_sweep_end(struct knat_sweep *sw)
 	sw->active = false;
 	sw->ndoomed = 0;
 	sw->resuming = false;
+	sw->own = false;
 }
 
 static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,
 			 void *pool)
 {
-	return !pool || s->map->paddr->range->pool == pool;
+	return !pool || knat_session_map(s)->paddr->range->pool == pool;
 }
 
 static bool knat_on_range(struct knat_net *kn, const struct knat_session *s,
 			  void *range)
 {
-	return s->map->paddr->range == range;
+	return knat_session_map(s)->paddr->range == range;
 }
 
 /* Remove every session @doomed picks.  Process context; yields. */
@@ -983,16 +1201,17 @@ void knat_retire(struct knat_net *kn, struct knat_range *range)
  * mapping its inside endpoint has?  Not a shared port, nor, with @exact,
  * another external endpoint than @ext.
  */
-static int knat_mapping_adopt(struct knat_mapping *old,
+static int knat_mapping_adopt(struct knat_net *kn, struct knat_mapping *old,
 			      const struct knat_endpoint *ext, bool exact,
 			      struct netlink_ext_ack *extack)
 {
-	int err = knat_claim_ok(old->sub, extack);
+	int err = knat_claim_ok(knat_map_sub(kn, old), extack);
 
 	if (err)
 		return err;
-	if (exact && ext->port && (ext->port != old->ext.port ||
-				   (ext->addr && ext->addr != old->ext.addr))) {
+	if (exact && ext->port && (ext->port != old->s.ext_port ||
+				   (ext->addr &&
+				    ext->addr != old->paddr->addr))) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the inside endpoint's mapping has another external endpoint");
 		return -EADDRINUSE;
@@ -1011,13 +1230,12 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	struct knat_subscriber *sub;
 	int err, reason;
 
-	sub = knat_sub_get(kn, m->in.addr, &reason);
+	sub = knat_sub_get(kn, m->s.in.laddr, &reason);
 	if (!sub) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "inside address is not in an inside prefix with a live pool");
 		return reason == KNAT_STAT_DROP_NOMEM ? -ENOMEM : -ENOENT;
 	}
-	m->sub = sub;
 	if (how == KNAT_PIN_STATIC)
 		err = knat_sub_reserve(kn, sub, ext, m, extack);
 	else
@@ -1027,7 +1245,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 		knat_sub_put(kn, sub);
 		return err;
 	}
-	err = knat_mapping_link(kn, m);
+	err = knat_mapping_link(kn, m, sub);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
 		knat_sub_free(kn, sub, m);
@@ -1077,7 +1295,10 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	m = kmem_cache_zalloc(knat_mapping_cache, GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
-	m->in = *in;
+	m->s.in.laddr = in->addr;
+	m->s.in.lport = in->port;
+	m->s.in.proto = in->proto;
+	m->s.flags = KNAT_SESS_OWN;
 	m->pinned = true;
 	m->claimed = how != KNAT_PIN_STATIC;
 	knat_lock_room(kn);
@@ -1093,7 +1314,7 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 				   "the inside endpoint has a mapping: flush it first");
 		err = -EBUSY;
 	} else {
-		err = knat_mapping_adopt(old, ext, how == KNAT_PIN_EXACT,
+		err = knat_mapping_adopt(kn, old, ext, how == KNAT_PIN_EXACT,
 					 extack);
 	}
 	/* Readers may have found it in the first index already. */
@@ -1123,14 +1344,14 @@ void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m)
 	m->pinned = false;
 	m->claimed = false;
 	if (!m->nsessions)
-		knat_mapping_release(kn, m, true);
+		knat_mapping_release(kn, m, knat_map_sub(kn, m), true);
 	spin_unlock_bh(&kn->lock);
 }
 
 static bool knat_of_mapping(struct knat_net *kn, const struct knat_session *s,
 			    void *m)
 {
-	return s->map == m;
+	return knat_session_map(s) == m;
 }
 
 /**
@@ -1145,18 +1366,20 @@ static bool knat_of_mapping(struct knat_net *kn, const struct knat_session *s,
 void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
 {
 	spin_lock_bh(&kn->lock);
+	/* No sweep finds the own session of a mapping out of map_in. */
+	knat_session_unlink(kn, &m->s, false);
 	knat_mapping_unlink(kn, m);
 	spin_unlock_bh(&kn->lock);
 	while (READ_ONCE(m->nsessions))
 		knat_sweep_all(kn, knat_of_mapping, m);
 	knat_lock_room(kn);
-	knat_mapping_put(kn, m, false);
+	knat_mapping_put(kn, m, knat_map_sub(kn, m), false);
 	spin_unlock_bh(&kn->lock);
 }
 
 static void knat_free_session(void *ptr, void *arg)
 {
-	knat_session_free(ptr);
+	knat_session_free(&((struct knat_xsession *)ptr)->s);
 }
 
 static void knat_free_mapping(void *ptr, void *arg)
@@ -1204,7 +1427,7 @@ int knat_tables_init(struct knat_net *kn)
 	if (err)
 		goto perms;
 	err = knat_graves_init(kn, (struct kmem_cache *[]){
-		[KNAT_GRAVE_SESSION] = knat_session_cache,
+		[KNAT_GRAVE_SESSION] = knat_xsession_cache,
 		[KNAT_GRAVE_OSESSION] = knat_osession_cache,
 		[KNAT_GRAVE_MAPPING] = knat_mapping_cache,
 	});
@@ -1271,11 +1494,11 @@ int knat_caches_init(void)
 {
 	if (knat_cache_users++)
 		return 0;
-	knat_session_cache = KMEM_CACHE(knat_session, 0);
+	knat_xsession_cache = KMEM_CACHE(knat_xsession, 0);
 	knat_osession_cache = KMEM_CACHE(knat_osession, 0);
 	knat_mapping_cache = KMEM_CACHE(knat_mapping, 0);
 	knat_sub_cache = KMEM_CACHE(knat_subscriber, 0);
-	if (knat_session_cache && knat_osession_cache && knat_mapping_cache &&
+	if (knat_xsession_cache && knat_osession_cache && knat_mapping_cache &&
 	    knat_sub_cache)
 		return 0;
 	knat_caches_destroy();
@@ -1291,5 +1514,5 @@ void knat_caches_destroy(void)
 	kmem_cache_destroy(knat_sub_cache);
 	kmem_cache_destroy(knat_mapping_cache);
 	kmem_cache_destroy(knat_osession_cache);
-	kmem_cache_destroy(knat_session_cache);
+	kmem_cache_destroy(knat_xsession_cache);
 }

@@ -327,7 +327,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, true);
 	knat_session_touch(s, pkt.tcp_flags, true, true);
-	if (knat_rewrite(skb, &pkt, true, s->map->ext.addr, s->ext_port))
+	if (knat_rewrite(skb, &pkt, true, knat_session_map(s)->paddr->addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	if (knat_tcp_opening(pkt.tcp_flags))
 		knat_syn_matched(kn, s);

@@ -36,7 +36,7 @@ static struct knat_pool *pool_for(struct kunit *test, struct knat_net **kn,
 
 static struct knat_block *block_of(struct knat_session *s)
 {
-	return knat_mapping_block(s->map);
+	return knat_mapping_block(knat_session_map(s));
 }
 
 static void drop_session(struct knat_net *kn, struct knat_session *s)
@@ -134,9 +134,9 @@ static void subscriber_is_paired(struct kunit *test)
 						     80, &reason);
 
 			KUNIT_ASSERT_NOT_NULL(test, s);
-			ext = ext ?: s->map->ext.addr;
-			KUNIT_EXPECT_EQ(test, s->map->ext.addr, ext);
-			sub = s->map->sub;
+			ext = ext ?: knat_session_map(s)->paddr->addr;
+			KUNIT_EXPECT_EQ(test, knat_session_map(s)->paddr->addr, ext);
+			sub = knat_test_sub(kn, s);
 		}
 	}
 	/* 40 ports of each protocol: three blocks of 16, shared. */
@@ -325,7 +325,8 @@ static void deterministic_mappings(struct kunit *test)
 		s = out(kn, IPPROTO_UDP, "100.64.0.77", 1000 + i, "203.0.113.9",
 			53, &reason);
 		KUNIT_ASSERT_NOT_NULL(test, s);
-		KUNIT_EXPECT_EQ(test, s->map->ext.addr, knat_test_paddr(kn, idx)->addr);
+		KUNIT_EXPECT_EQ(test, knat_session_map(s)->paddr->addr,
+				knat_test_paddr(kn, idx)->addr);
 		KUNIT_EXPECT_GE(test, ntohs(s->ext_port), lo);
 		KUNIT_EXPECT_LE(test, ntohs(s->ext_port), hi);
 	}
@@ -361,7 +362,7 @@ static void overlapping_ports(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, a->ext_port, b->ext_port);
-	KUNIT_EXPECT_PTR_NE(test, a->map, b->map);
+	KUNIT_EXPECT_PTR_NE(test, knat_session_map(a), knat_session_map(b));
 	/* Inbound, each remote finds its own session by the shared port. */
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, find_out(kn, a), a);
@@ -411,9 +412,9 @@ static void low_ports_stay_low(struct kunit *test)
 	KUNIT_EXPECT_GE(test, ntohs(lo->ext_port), 16);
 	KUNIT_EXPECT_LE(test, ntohs(lo->ext_port), 1023);
 	blk = block_of(lo);
-	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(lo->map->paddr,
+	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(knat_session_map(lo)->paddr,
 						  ntohs(lo->ext_port)), blk);
-	KUNIT_EXPECT_EQ(test, knat_block_addr(blk)->addr, lo->map->ext.addr);
+	KUNIT_EXPECT_EQ(test, knat_block_addr(blk)->addr, knat_session_map(lo)->paddr->addr);
 
 	hi = out(kn, IPPROTO_TCP, "100.64.0.2", 40000, "203.0.113.9", 443,
 		 &reason);
@@ -423,9 +424,10 @@ static void low_ports_stay_low(struct kunit *test)
 	KUNIT_EXPECT_GE(test, ntohs(hi->ext_port), 1024);
 	KUNIT_EXPECT_GE(test, ntohs(ping->ext_port), 1024);
 	/* Paired: one address for all. */
-	KUNIT_EXPECT_EQ(test, hi->map->ext.addr, lo->map->ext.addr);
-	KUNIT_EXPECT_EQ(test, ping->map->ext.addr, lo->map->ext.addr);
-	sub = lo->map->sub;
+	KUNIT_EXPECT_EQ(test, knat_session_map(hi)->paddr->addr, knat_session_map(lo)->paddr->addr);
+	KUNIT_EXPECT_EQ(test, knat_session_map(ping)->paddr->addr,
+			knat_session_map(lo)->paddr->addr);
+	sub = knat_test_sub(kn, lo);
 	KUNIT_EXPECT_EQ(test, sub->nblocks, 2);
 
 	/* The session and its mapping go; the subscriber stays, with hi. */
@@ -453,7 +455,7 @@ static void low_ports_fall_back(struct kunit *test)
 	s = out(kn, IPPROTO_UDP, "100.64.0.2", 123, "203.0.113.9", 123, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_GE(test, ntohs(s->ext_port), 1024);
-	KUNIT_EXPECT_EQ(test, s->map->sub->nblocks, 1);
+	KUNIT_EXPECT_EQ(test, knat_test_sub(kn, s)->nblocks, 1);
 
 	pool->max_blocks = 8;
 	knat_test_paddr(kn, 0)->local = true;

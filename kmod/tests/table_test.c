@@ -27,6 +27,7 @@ static void session_in_both_indexes(struct kunit *test)
 	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
 					       "203.0.113.9", 53);
 	struct knat_session *s, *again;
+	struct knat_endpoint ep;
 	struct knat_mapping *m;
 	struct knat_tuple out;
 	int reason = 0;
@@ -37,30 +38,37 @@ static void session_in_both_indexes(struct kunit *test)
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &in), s);
 	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_out(kn, &out), s);
-	m = rhashtable_lookup(&kn->map_out, &s->map->ext, knat_map_out_params);
-	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
-	m = rhashtable_lookup(&kn->map_in, &s->map->in, knat_map_in_params);
-	KUNIT_EXPECT_PTR_EQ(test, m, s->map);
+	m = knat_session_map(s);
+	ep = knat_mapping_ext(m);
+	KUNIT_EXPECT_PTR_EQ(test, rhashtable_lookup(&kn->map_out, &ep,
+						    knat_map_out_params), m);
+	ep = knat_mapping_in(m);
+	KUNIT_EXPECT_PTR_EQ(test, rhashtable_lookup(&kn->map_in, &ep,
+						    knat_map_in_params), m);
+	/* Its first session is the mapping's own: no object of its own. */
+	KUNIT_EXPECT_PTR_EQ(test, s, &m->s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->sess_in.nelems), 0);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, out.laddr, knat_test_addr("198.51.100.1"));
-	KUNIT_EXPECT_PTR_EQ(test, knat_mapping_block(s->map)->owner, s->map->sub);
+	KUNIT_EXPECT_PTR_EQ(test, knat_mapping_block(m)->owner,
+			    knat_test_sub(kn, s));
 	KUNIT_EXPECT_GE(test, ntohs(out.lport), 1024);
-	KUNIT_EXPECT_EQ(test, out.lport, s->map->ext.port);
+	KUNIT_EXPECT_EQ(test, out.lport, knat_session_map(s)->s.ext_port);
 	KUNIT_EXPECT_EQ(test, out.raddr, in.raddr);
 	KUNIT_EXPECT_EQ(test, out.rport, in.rport);
 
 	/* The same flow again finds the same session, and makes nothing. */
 	again = create_out(kn, &in, &reason);
 	KUNIT_EXPECT_PTR_EQ(test, again, s);
-	KUNIT_EXPECT_EQ(test, s->map->nsessions, 1U);
+	KUNIT_EXPECT_EQ(test, knat_session_map(s)->nsessions, 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 1);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_CREATED), 1ULL);
 	/* Another remote: a second session on the same mapping. */
 	in.rport = htons(54);
 	again = create_out(kn, &in, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, again);
-	KUNIT_EXPECT_PTR_EQ(test, again->map, s->map);
-	KUNIT_EXPECT_EQ(test, s->map->nsessions, 2U);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(again), knat_session_map(s));
+	KUNIT_EXPECT_EQ(test, knat_session_map(s)->nsessions, 2U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
 	knat_test_net_free(kn);
 }
@@ -71,7 +79,7 @@ static void removing_last_session_frees_mapping(struct kunit *test)
 	struct knat_tuple a = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 7000,
 					      "203.0.113.9", 80);
 	struct knat_tuple b = a;
-	struct knat_session *sa, *sb;
+	struct knat_session *sa, *sb, *sc;
 	struct knat_tuple out;
 	int reason = 0;
 
@@ -81,6 +89,8 @@ static void removing_last_session_frees_mapping(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sa);
 	KUNIT_ASSERT_NOT_NULL(test, sb);
 	knat_session_out(sa, &out);
+	/* The first is the mapping's own, the second apart. */
+	KUNIT_EXPECT_PTR_EQ(test, sa, &knat_session_map(sb)->s);
 
 	rcu_read_lock();
 	knat_session_remove(kn, sa, true);
@@ -89,6 +99,18 @@ static void removing_last_session_frees_mapping(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
 	/* Removing twice is harmless. */
 	knat_session_remove(kn, sa, true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 1);
+
+	/* The flow again: a session apart, the own one having ended. */
+	sc = create_out(kn, &a, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sc);
+	KUNIT_EXPECT_PTR_NE(test, sc, sa);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(sc), knat_session_map(sb));
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_in(kn, &a), sc);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_find_out(kn, &out), sc);
+	knat_session_remove(kn, sc, true);
 	knat_session_remove(kn, sb, true);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
@@ -97,7 +119,7 @@ static void removing_last_session_frees_mapping(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, knat_portmap_test(knat_test_paddr(kn, 0)->ports[0],
 						   ntohs(out.lport)));
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_MAPPINGS_EXPIRED), 1ULL);
-	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED), 2ULL);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED), 3ULL);
 	knat_test_net_free(kn);
 }
 
@@ -117,9 +139,9 @@ static void failed_second_mapping_insert_is_undone(struct kunit *test)
 	int reason = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, squatter);
-	squatter->ext.addr = knat_test_addr("198.51.100.1");
-	squatter->ext.port = htons(6000);	/* the only port */
-	squatter->ext.proto = IPPROTO_UDP;
+	squatter->paddr = knat_test_paddr(kn, 0);	/* 198.51.100.1 */
+	squatter->s.ext_port = htons(6000);	/* the only port */
+	squatter->s.in.proto = IPPROTO_UDP;
 	KUNIT_ASSERT_EQ(test, rhashtable_insert_fast(&kn->map_out, &squatter->out_node,
 						     knat_map_out_params), 0);
 
@@ -167,7 +189,7 @@ static void inbound_needs_a_mapping(struct kunit *test)
 	out.lport = s->ext_port;
 	t = knat_session_create_in(kn, &out, 0, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	KUNIT_EXPECT_PTR_EQ(test, t->map, s->map);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(t), knat_session_map(s));
 	KUNIT_EXPECT_EQ(test, t->in.laddr, in.laddr);
 	KUNIT_EXPECT_EQ(test, t->in.lport, in.lport);
 	rcu_read_unlock();
@@ -251,7 +273,7 @@ static void forward_is_reserved_and_static(struct kunit *test)
 	s = knat_session_create_in(kn, &out, 0, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->in.lport, in.port);
-	KUNIT_EXPECT_TRUE(test, s->map->pinned);
+	KUNIT_EXPECT_TRUE(test, knat_session_map(s)->pinned);
 	knat_session_remove(kn, s, true);
 	KUNIT_EXPECT_NOT_NULL(test, rhashtable_lookup(&kn->map_out, &ext,
 						      knat_map_out_params));
@@ -370,7 +392,7 @@ static void forward_map_timed(struct kunit *test)
 					       NULL), 0);
 	KUNIT_EXPECT_EQ(test, ext.port, s->ext_port);
 	KUNIT_EXPECT_EQ(test, ext.addr, out.laddr);
-	KUNIT_EXPECT_TRUE(test, s->map->pinned);
+	KUNIT_EXPECT_TRUE(test, knat_session_map(s)->pinned);
 	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 0, other,
 					       NULL), -EPERM);
 	mutex_unlock(&kn->cfg_lock);
@@ -384,8 +406,8 @@ static void forward_map_timed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, false, 0, nonce,
 					       NULL), 0);
 	mutex_unlock(&kn->cfg_lock);
-	KUNIT_EXPECT_FALSE(test, s->map->pinned);
-	KUNIT_EXPECT_EQ(test, s->map->nsessions, 2U);
+	KUNIT_EXPECT_FALSE(test, knat_session_map(s)->pinned);
+	KUNIT_EXPECT_EQ(test, knat_session_map(s)->nsessions, 2U);
 	out.raddr = knat_test_addr("192.0.2.2");
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
@@ -409,7 +431,7 @@ static void forward_map_timed(struct kunit *test)
 					       NULL), 0);
 	KUNIT_EXPECT_EQ(test, ntohs(ext.port), port);
 	KUNIT_EXPECT_PTR_EQ(test, knat_port_block(knat_test_paddr(kn, 0),
-						  port)->owner, s->map->sub);
+						  port)->owner, knat_test_sub(kn, s));
 	in.port = htons(6001);
 	ext.port = htons(port ^ 1);
 	KUNIT_EXPECT_EQ(test, knat_forward_map(kn, &in, &ext, true, 60, nonce,
@@ -486,9 +508,9 @@ static void mapping_adm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s1);
 	KUNIT_ASSERT_NOT_NULL(test, s2);
 	KUNIT_ASSERT_NOT_NULL(test, s3);
-	KUNIT_EXPECT_PTR_EQ(test, s1->map, s2->map);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(s1), knat_session_map(s2));
 	KUNIT_EXPECT_EQ(test, s1->ext_port, s2->ext_port);
-	KUNIT_EXPECT_PTR_NE(test, s1->map, s3->map);
+	KUNIT_EXPECT_PTR_NE(test, knat_session_map(s1), knat_session_map(s3));
 	KUNIT_EXPECT_NE(test, s1->ext_port, s3->ext_port);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_in.nelems), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
@@ -499,7 +521,7 @@ static void mapping_adm(struct kunit *test)
 	out.rport = htons(99);
 	t = knat_session_create_in(kn, &out, 0, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	KUNIT_EXPECT_PTR_EQ(test, t->map, s1->map);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(t), knat_session_map(s1));
 	/* ... but not the second, whose sessions are with another address. */
 	knat_session_out(s3, &out);
 	out.raddr = a1.raddr;
@@ -534,7 +556,7 @@ static void mapping_apdm(struct kunit *test)
 	s2 = create_out(kn, &a2, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, s1);
 	KUNIT_ASSERT_NOT_NULL(test, s2);
-	KUNIT_EXPECT_PTR_NE(test, s1->map, s2->map);
+	KUNIT_EXPECT_PTR_NE(test, knat_session_map(s1), knat_session_map(s2));
 	KUNIT_EXPECT_NE(test, s1->ext_port, s2->ext_port);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
@@ -542,8 +564,8 @@ static void mapping_apdm(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, create_out(kn, &a1, &reason), s1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->map_dep.nelems), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 2);
-	KUNIT_EXPECT_EQ(test, s1->map->sub->nmappings, 2U);
-	KUNIT_EXPECT_EQ(test, knat_mapping_block(s1->map)->nmappings, 2U);
+	KUNIT_EXPECT_EQ(test, knat_test_sub(kn, s1)->nmappings, 2U);
+	KUNIT_EXPECT_EQ(test, knat_mapping_block(knat_session_map(s1))->nmappings, 2U);
 
 	rcu_read_lock();
 	knat_session_out(s1, &out);
@@ -576,8 +598,9 @@ static void graves_fill_and_close(struct kunit *test)
 		s[i] = create_out(kn, &in, &reason);
 		KUNIT_ASSERT_NOT_NULL(test, s[i]);
 	}
-	first = grave(kn, KNAT_GRAVE_SESSION);
-	empty = grave(kn, KNAT_GRAVE_OSESSION);
+	/* Each flow is a mapping and its own session: one object to bury. */
+	first = grave(kn, KNAT_GRAVE_MAPPING);
+	empty = grave(kn, KNAT_GRAVE_SESSION);
 	rcu_read_lock();
 	for (i = 0; i < n; i++)
 		knat_session_remove(kn, s[i], true);
@@ -586,14 +609,13 @@ static void graves_fill_and_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SESSIONS_EXPIRED),
 			(u64)n);
-	KUNIT_EXPECT_PTR_NE(test, grave(kn, KNAT_GRAVE_SESSION), first);
-	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 10U);
+	KUNIT_EXPECT_PTR_NE(test, grave(kn, KNAT_GRAVE_MAPPING), first);
 	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_MAPPING)->n, 10U);
+	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 0U);
 
 	knat_graves_close(kn);
-	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_SESSION)->n, 0U);
 	KUNIT_EXPECT_EQ(test, grave(kn, KNAT_GRAVE_MAPPING)->n, 0U);
-	KUNIT_EXPECT_PTR_EQ(test, grave(kn, KNAT_GRAVE_OSESSION), empty);
+	KUNIT_EXPECT_PTR_EQ(test, grave(kn, KNAT_GRAVE_SESSION), empty);
 	KUNIT_EXPECT_NOT_NULL(test, create_out(kn, &in, &reason));
 	knat_test_net_free(kn);
 }

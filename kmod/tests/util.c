@@ -104,6 +104,18 @@ u64 knat_test_stat(struct knat_net *kn, enum knat_stat which)
 	return v[which];
 }
 
+/* The subscriber of the inside address of @s. */
+struct knat_subscriber *knat_test_sub(struct knat_net *kn,
+				      const struct knat_session *s)
+{
+	struct knat_subscriber *sub;
+
+	rcu_read_lock();
+	sub = knat_sub_find(kn, s->in.laddr);
+	rcu_read_unlock();
+	return sub;
+}
+
 int knat_test_suite_init(struct kunit_suite *suite)
 {
 	return knat_caches_init();

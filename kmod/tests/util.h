@@ -22,6 +22,8 @@ __be32 knat_test_addr(const char *dotted);
 struct knat_tuple knat_test_tuple(u8 proto, const char *l, u16 lport,
 				  const char *r, u16 rport);
 u64 knat_test_stat(struct knat_net *kn, enum knat_stat which);
+struct knat_subscriber *knat_test_sub(struct knat_net *kn,
+				      const struct knat_session *s);
 /* Suites run when the module is loaded, before its init: bring up what
  * they need themselves.
  */

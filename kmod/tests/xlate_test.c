@@ -306,16 +306,17 @@ static struct sk_buff *quote_of(struct kunit *test, struct sk_buff *skb)
 	return q;
 }
 
-/* A session of no table, with a mapping of external address @ext. */
+/* The own session of a mapping of no table, on external address @ext. */
 static struct knat_session *bare_session(struct kunit *test, const char *ext)
 {
-	struct knat_session *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct knat_mapping *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->map = kunit_kzalloc(test, sizeof(*s->map), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s->map);
-	s->map->ext.addr = knat_test_addr(ext);
-	return s;
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->paddr = kunit_kzalloc(test, sizeof(*m->paddr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->paddr);
+	m->paddr->addr = knat_test_addr(ext);
+	m->s.flags = KNAT_SESS_OWN | KNAT_SESS_LIVE;
+	return &m->s;
 }
 
 /* Translate @skb as an error about the flow of a session with inside
@@ -590,16 +591,13 @@ static void syn_hold(struct kunit *test, struct knat_net *kn, const char *src,
 static void syn_hold_match_expire(struct kunit *test)
 {
 	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 30, 1024, 65535);
-	struct knat_mapping m = { .ext.addr = knat_test_addr("198.51.100.1") };
-	struct knat_session s = {
-		.in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 40000,
-				      "203.0.113.2", 7200),
-		.map = &m,
-		.ext_port = htons(6000),
-	};
+	struct knat_session *s = bare_session(test, "198.51.100.1");
 	unsigned long now = jiffies;
 	int i;
 
+	s->in = knat_test_tuple(IPPROTO_TCP, "100.64.0.2", 40000,
+				"203.0.113.2", 7200);
+	s->ext_port = htons(6000);
 	syn_hold(test, kn, "203.0.113.2", 7100, 5555);
 	syn_hold(test, kn, "203.0.113.2", 7100, 5555);	/* retransmitted */
 	syn_hold(test, kn, "203.0.113.2", 7200, 6000);
@@ -608,9 +606,9 @@ static void syn_hold_match_expire(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SYN_HELD), 3);
 
 	/* The inside host opens 203.0.113.2:7200 <-> 198.51.100.1:6000. */
-	knat_syn_matched(kn, &s);
+	knat_syn_matched(kn, s);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
-	knat_syn_matched(kn, &s);
+	knat_syn_matched(kn, s);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
 
 	KUNIT_EXPECT_FALSE(test, knat_syn_expire(kn, now + 5 * HZ, 64));
