@@ -402,7 +402,7 @@ typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 
 struct knat_net {
 	struct net *net;
-	struct rhashtable sess_in;	/* knat_session by inside tuple */
+	struct rhashtable sess_in;	/* knat_xsession by inside tuple */
 	struct rhashtable sess_out;	/* knat_osession by external tuple */
 	struct rhashtable map_in;	/* knat_mapping by inside endpoint */
 	struct rhashtable map_out;	/* knat_mapping by external endpoint */

@@ -17,7 +17,7 @@ SLAB=/sys/kernel/slab
 # The caches the debug VM's kernel command line marks for failslab
 # (tools/vm/run.sh), of those the packet path and the GC allocate from
 # without sleeping; 6.1 marks caches only at boot.
-CACHES="knat_subscriber knat_mapping knat_session knat_osession kmalloc-1k"
+CACHES="knat_subscriber knat_mapping knat_xsession knat_osession kmalloc-1k"
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [ -d "$FS" ] || skip "no failslab: the kernel was built without CONFIG_FAILSLAB"
