@@ -288,12 +288,18 @@ static inline struct knat_mapping *knat_session_map(const struct knat_session *s
 	return container_of(s, struct knat_xsession, s)->map;
 }
 
-static inline struct knat_endpoint knat_mapping_in(const struct knat_mapping *m)
+/* The local endpoint of @t: the inside one, or the external one outside. */
+static inline struct knat_endpoint
+knat_tuple_endpoint(const struct knat_tuple *t)
 {
 	return (struct knat_endpoint){
-		.addr = m->s.in.laddr, .port = m->s.in.lport,
-		.proto = m->s.in.proto,
+		.addr = t->laddr, .port = t->lport, .proto = t->proto,
 	};
+}
+
+static inline struct knat_endpoint knat_mapping_in(const struct knat_mapping *m)
+{
+	return knat_tuple_endpoint(&m->s.in);
 }
 
 static inline struct knat_endpoint

@@ -593,9 +593,7 @@ static struct knat_session *knat_sess_in_find(struct knat_net *kn,
 struct knat_session *knat_session_find_in(struct knat_net *kn,
 					  const struct knat_tuple *t)
 {
-	struct knat_endpoint ep = {
-		.addr = t->laddr, .port = t->lport, .proto = t->proto,
-	};
+	struct knat_endpoint ep = knat_tuple_endpoint(t);
 	struct knat_mapping *m;
 
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
@@ -627,9 +625,7 @@ static struct knat_session *knat_mapping_session(struct knat_net *kn,
 static struct knat_mapping *knat_mapping_find_out(struct knat_net *kn,
 						  const struct knat_tuple *t)
 {
-	struct knat_endpoint ep = {
-		.addr = t->laddr, .port = t->lport, .proto = t->proto,
-	};
+	struct knat_endpoint ep = knat_tuple_endpoint(t);
 
 	return rhashtable_lookup(&kn->map_out, &ep, knat_map_out_params);
 }
@@ -737,9 +733,7 @@ static bool knat_table_full(struct knat_net *kn, int *reason)
 static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 					    const struct knat_tuple *t)
 {
-	struct knat_endpoint ep = {
-		.addr = t->laddr, .port = t->lport, .proto = t->proto,
-	};
+	struct knat_endpoint ep = knat_tuple_endpoint(t);
 	struct knat_perm_key key;
 	struct knat_mapping *m;
 	struct knat_perm *p;
