@@ -582,24 +582,39 @@ static struct knat_session *knat_sess_in_find(struct knat_net *kn,
 	return x ? &x->s : NULL;
 }
 
-/**
- * knat_session_find_in - the session of an outbound packet
- * @kn: namespace state
- * @t: the packet's inside tuple
- *
- * The own session of the inside endpoint's mapping, else one in sess_in.
- * Under RCU.  Return: the session, or NULL.
- */
-struct knat_session *knat_session_find_in(struct knat_net *kn,
+/* Under RCU: the own session of the mapping of @t's inside endpoint. */
+static struct knat_session *knat_own_find(struct knat_net *kn,
 					  const struct knat_tuple *t)
 {
 	struct knat_endpoint ep = knat_tuple_endpoint(t);
 	struct knat_mapping *m;
 
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
-	if (m && knat_own_session(m, t))
-		return &m->s;
-	return knat_sess_in_find(kn, t);
+	return m && knat_own_session(m, t) ? &m->s : NULL;
+}
+
+/**
+ * knat_session_find_in - the session of an outbound packet
+ * @kn: namespace state
+ * @t: the packet's inside tuple
+ *
+ * The own session of the inside endpoint's mapping, or one in sess_in:
+ * first where more sessions are, so that a packet takes one lookup where
+ * most sessions are their mapping's first, and where most are not.
+ * Under RCU.  Return: the session, or NULL.
+ */
+struct knat_session *knat_session_find_in(struct knat_net *kn,
+					  const struct knat_tuple *t)
+{
+	struct knat_session *s;
+
+	if (atomic_read(&kn->sess_in.nelems) >
+	    atomic_read(&kn->map_in.nelems)) {
+		s = knat_sess_in_find(kn, t);
+		return s ?: knat_own_find(kn, t);
+	}
+	s = knat_own_find(kn, t);
+	return s ?: knat_sess_in_find(kn, t);
 }
 
 /*
