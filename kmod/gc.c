@@ -9,14 +9,19 @@
  * KNAT_GC_BATCH), so a quiet table costs a small, steady share of a CPU
  * however big it is.  A run that finds expired flows goes on until
  * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
- * speed of one CPU.  No run lasts longer than KNAT_GC_MAX_NS and a batch;
- * a complete walk rests KNAT_GC_INTERVAL.  An entry is collected at most
- * one full walk after it expired.  Each run queues the next on the CPU
- * that translated the fewest packets since the run before: off the CPUs
- * the traffic is on, where there are such, whose softirqs would take the
- * walk's time between its batches and its batches theirs.  Each run first
- * answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is over
- * (syn.c), and comes back at the next tick while more are due.  A
+ * speed of one CPU.  A complete walk rests KNAT_GC_INTERVAL, unless its
+ * last run was collecting: a backlog goes on where the walk began.  An
+ * entry is collected at most one full walk after it expired.  Each run
+ * queues the next on the CPU that translated the fewest packets since the
+ * run before: off the CPUs the traffic is on, where there are such, whose
+ * softirqs would take the walk's time between its batches and its batches
+ * theirs.  Where every CPU carries traffic, the GC's time is the
+ * traffic's: the next run then waits for a tick at least, and lasts
+ * KNAT_GC_SHARE percent of the time since this one (KNAT_GC_BUSY_MAX_NS at
+ * most), so a backlog takes longer and forwarding loses about that share
+ * of a CPU to it.  No run lasts longer than that and a batch.  Each run
+ * first answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is
+ * over (syn.c), and comes back at the next tick while more are due.  A
  * complete walk closes the graves of what it removed (grave.c) and ends
  * the timed forwards whose lifetime is over.
  */
@@ -32,6 +37,8 @@
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
 #define KNAT_GC_SYNS		64	/* held SYNs answered per run */
+#define KNAT_GC_SHARE		7	/* percent of a CPU with traffic */
+#define KNAT_GC_BUSY_MAX_NS	NSEC_PER_MSEC
 
 /*
  * The TCP state of RFC 7857 section 2.1 (after RFC 6146), from what the
@@ -126,10 +133,10 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 
 /*
  * The online CPU that translated the fewest packets since the last call,
- * this one if none did fewer.  Reads every CPU's counters once.  Under
- * cpus_read_lock().
+ * this one if none did fewer; @busy says whether it translated any.
+ * Reads every CPU's counters once.  Under cpus_read_lock().
  */
-static int knat_gc_cpu(struct knat_net *kn)
+static int knat_gc_cpu(struct knat_net *kn, bool *busy)
 {
 	int cpu, here = raw_smp_processor_id(), best = here;
 	u64 least = U64_MAX, n, d;
@@ -146,7 +153,25 @@ static int knat_gc_cpu(struct knat_net *kn)
 			best = cpu;
 		}
 	}
+	*busy = least;
 	return best;
+}
+
+/*
+ * How long a run starting at @now may go on.  On a CPU with traffic, the
+ * share of KNAT_GC_SHARE percent in the time since the last run ended:
+ * measured, as the timer that brings a run rounds its tick up.
+ */
+static u64 knat_gc_budget(const struct knat_net *kn, u64 now)
+{
+	s64 rest = now - kn->gc_ended;
+
+	if (!kn->gc_busy)
+		return KNAT_GC_MAX_NS;
+	if (rest <= 0)
+		return 0;
+	return min_t(u64, KNAT_GC_BUSY_MAX_NS,
+		     div_u64(rest * KNAT_GC_SHARE, 100 - KNAT_GC_SHARE));
 }
 
 static void knat_gc_work(struct work_struct *work)
@@ -155,10 +180,11 @@ static void knat_gc_work(struct work_struct *work)
 					   struct knat_net, gc_work);
 	unsigned int quota = atomic_read(&kn->nsessions) /
 			     (KNAT_GC_WALK_SECS * HZ);
-	u64 end = local_clock() + KNAT_GC_MAX_NS;
+	u64 now = local_clock(), end = now + knat_gc_budget(kn, now);
 	unsigned int removed = 0, examined = 0;
 	unsigned long delay;
 	bool done, syns;
+	int cpu;
 
 	syns = knat_syn_expire(kn, jiffies, KNAT_GC_SYNS);
 	do {
@@ -174,7 +200,7 @@ static void knat_gc_work(struct work_struct *work)
 		knat_forwards_expire(kn, jiffies);
 		knat_pools_reap(kn);
 		mutex_unlock(&kn->cfg_lock);
-		delay = KNAT_GC_INTERVAL;
+		delay = removed ? 0 : KNAT_GC_INTERVAL;
 	} else {
 		delay = removed ? 0 : 1;
 	}
@@ -186,7 +212,11 @@ static void knat_gc_work(struct work_struct *work)
 	 * would keep this one until it came back.
 	 */
 	cpus_read_lock();
-	queue_delayed_work_on(knat_gc_cpu(kn), system_wq, &kn->gc_work, delay);
+	cpu = knat_gc_cpu(kn, &kn->gc_busy);
+	if (kn->gc_busy)
+		delay = max(delay, 1UL);
+	kn->gc_ended = local_clock();
+	queue_delayed_work_on(cpu, system_wq, &kn->gc_work, delay);
 	cpus_read_unlock();
 }
 

@@ -436,6 +436,8 @@ struct knat_net {
 	struct knat_stats __percpu *stats;
 	struct delayed_work gc_work;
 	struct knat_sweep gc_sweep;
+	bool gc_busy;			/* its CPU had traffic: see gc.c */
+	u64 gc_ended;			/* local_clock() */
 	struct ratelimit_state event_rs;	/* refusal events */
 	struct rhashtable_iter interim_iter;
 	bool interim_active;
