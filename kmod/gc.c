@@ -3,27 +3,26 @@
  * knat: expiry.
  *
  * The packet path only stores a timestamp.  A per-namespace delayed_work
- * walks the session index and removes the sessions whose time is up (and
- * with the last one, their mapping and its port).  Each tick it examines
- * enough entries to cover the index in KNAT_GC_WALK_SECS (at least
- * KNAT_GC_BATCH), so a quiet table costs a small, steady share of a CPU
+ * walks the session index and removes the sessions whose time is up (and with
+ * the last one, their mapping and its port).  Each run examines enough
+ * entries to cover the index in KNAT_GC_WALK_SECS at the pace runs come (at
+ * least KNAT_GC_BATCH), so a quiet table costs a small, steady share of a CPU
  * however big it is.  A run that finds expired flows goes on until
- * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the
- * speed of one CPU.  A complete walk rests KNAT_GC_INTERVAL, unless its
- * last run was collecting: a backlog goes on where the walk began.  An
- * entry is collected at most one full walk after it expired.  Each run
- * queues the next on the CPU that translated the fewest packets since the
- * run before: off the CPUs the traffic is on, where there are such, whose
- * softirqs would take the walk's time between its batches and its batches
- * theirs.  Where every CPU carries traffic, the GC's time is the
- * traffic's: the next run then waits for a tick at least, and lasts
- * KNAT_GC_SHARE percent of the time since this one (KNAT_GC_BUSY_MAX_NS at
- * most), so a backlog takes longer and forwarding loses about that share
- * of a CPU to it.  No run lasts longer than that and a batch.  Each run
- * first answers up to KNAT_GC_SYNS of the unsolicited SYNs whose wait is
- * over (syn.c), and comes back at the next tick while more are due.  A
- * complete walk closes the graves of what it removed (grave.c) and ends
- * the timed forwards whose lifetime is over.
+ * KNAT_GC_MAX_NS and comes back at once: a backlog is collected at the speed
+ * of one CPU.  A complete walk rests KNAT_GC_INTERVAL, unless its last run
+ * was collecting: a backlog goes on where the walk began.  An entry is
+ * collected at most one full walk after it expired.  Each run queues the next
+ * on the CPU that translated the fewest packets since the run before: off the
+ * CPUs the traffic is on, where there are such, whose softirqs would take the
+ * walk's time between its batches and its batches theirs.  Where every CPU
+ * carries traffic, the GC's time is the traffic's: the next run then waits
+ * for a tick at least, and lasts KNAT_GC_SHARE percent of the time since this
+ * one (KNAT_GC_BUSY_MAX_NS at most), so a backlog takes longer and forwarding
+ * loses about that share of a CPU to it.  No run lasts longer than that and a
+ * batch.  Each run first answers up to KNAT_GC_SYNS of the unsolicited SYNs
+ * whose wait is over (syn.c), and comes back at the next tick while more are
+ * due.  A complete walk closes the graves of what it removed (grave.c) and
+ * ends the timed forwards whose lifetime is over.
  */
 #include <linux/cpu.h>
 #include <linux/jiffies.h>
@@ -39,6 +38,7 @@
 #define KNAT_GC_SYNS		64	/* held SYNs answered per run */
 #define KNAT_GC_SHARE		7	/* percent of a CPU with traffic */
 #define KNAT_GC_BUSY_MAX_NS	NSEC_PER_MSEC
+#define KNAT_GC_REST_MAX_NS	(4 * TICK_NSEC)
 
 /*
  * The TCP state of RFC 7857 section 2.1 (after RFC 6146), from what the
@@ -153,34 +153,45 @@ static int knat_gc_cpu(struct knat_net *kn, bool *busy)
 			best = cpu;
 		}
 	}
-	*busy = least;
+	*busy = least > 0;
 	return best;
 }
 
 /*
- * How long a run starting at @now may go on.  On a CPU with traffic, the
- * share of KNAT_GC_SHARE percent in the time since the last run ended:
- * measured, as the timer that brings a run rounds its tick up.
+ * The time since the last run ended, as much of it as counts: measured,
+ * as the timer that brings a run rounds its tick up (one jiffy of delay
+ * ends on the second tick).
  */
-static u64 knat_gc_budget(const struct knat_net *kn, u64 now)
+static u64 knat_gc_rest(const struct knat_net *kn, u64 now)
 {
 	s64 rest = now - kn->gc_ended;
 
+	return clamp_t(s64, rest, 0, KNAT_GC_REST_MAX_NS);
+}
+
+/* How long a run may go on: on a CPU with traffic, its share of @rest. */
+static u64 knat_gc_budget(const struct knat_net *kn, u64 rest)
+{
 	if (!kn->gc_busy)
 		return KNAT_GC_MAX_NS;
-	if (rest <= 0)
-		return 0;
 	return min_t(u64, KNAT_GC_BUSY_MAX_NS,
 		     div_u64(rest * KNAT_GC_SHARE, 100 - KNAT_GC_SHARE));
+}
+
+/* The entries to examine after @rest, to cover the index in time. */
+static unsigned int knat_gc_quota(const struct knat_net *kn, u64 rest)
+{
+	return div64_u64((u64)atomic_read(&kn->nsessions) * rest,
+			 KNAT_GC_WALK_SECS * NSEC_PER_SEC);
 }
 
 static void knat_gc_work(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
 					   struct knat_net, gc_work);
-	unsigned int quota = atomic_read(&kn->nsessions) /
-			     (KNAT_GC_WALK_SECS * HZ);
-	u64 now = local_clock(), end = now + knat_gc_budget(kn, now);
+	u64 now = local_clock(), rest = knat_gc_rest(kn, now);
+	u64 end = now + knat_gc_budget(kn, rest);
+	unsigned int quota = knat_gc_quota(kn, rest);
 	unsigned int removed = 0, examined = 0;
 	unsigned long delay;
 	bool done, syns;
