@@ -1077,12 +1077,10 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 	}
 }
 
-/* Undo knat_sub_alloc(). */
+/* Undo knat_sub_alloc(); @b is the block @m counts in (knat_mapping_block()). */
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
-		   struct knat_mapping *m)
+		   struct knat_mapping *m, struct knat_block *b)
 {
-	struct knat_block *b = knat_mapping_block(m);
-
 	if (!m->overlap)
 		knat_portmap_free(m->paddr->ports[knat_proto_index(m->s.in.proto)],
 				  ntohs(m->s.ext_port));

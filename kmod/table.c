@@ -227,14 +227,15 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 }
 
 /*
- * Under kn->lock: the subscriber of @m, which lives while @m does.  The
- * block @m counts in stays its subscriber's while it does: reading its
- * owner spares an expiry a lookup, a fifth of its cost.
+ * Under kn->lock: the subscriber of @m, which lives while @m does, given
+ * @b, the block @m counts in (knat_mapping_block()).  That block stays its
+ * subscriber's while @m does: reading its owner spares an expiry a lookup,
+ * a fifth of its cost.
  */
-static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
-					    const struct knat_mapping *m)
+static struct knat_subscriber *knat_block_sub(struct knat_net *kn,
+					      const struct knat_mapping *m,
+					      const struct knat_block *b)
 {
-	struct knat_block *b = knat_mapping_block(m);
 	struct knat_subscriber *sub;
 
 	if (b)
@@ -243,6 +244,13 @@ static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
 	sub = knat_sub_find(kn, m->s.in.laddr);
 	rcu_read_unlock();
 	return sub;
+}
+
+/* Under kn->lock: the subscriber of @m. */
+static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
+					    const struct knat_mapping *m)
+{
+	return knat_block_sub(kn, m, knat_mapping_block(m));
 }
 
 static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
@@ -361,11 +369,15 @@ static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 				       knat_map_out_params);
 }
 
-/* Free an unlinked mapping's port and its hold on its subscriber. */
+/*
+ * Free an unlinked mapping's port and its hold on its subscriber @sub;
+ * @b is the block it counts in (knat_mapping_block()).
+ */
 static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
-			     struct knat_subscriber *sub, bool expired)
+			     struct knat_subscriber *sub, struct knat_block *b,
+			     bool expired)
 {
-	knat_sub_free(kn, sub, m);
+	knat_sub_free(kn, sub, m, b);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
 	knat_sub_put(kn, sub);
@@ -375,10 +387,11 @@ static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
 }
 
 static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
-				 struct knat_subscriber *sub, bool expired)
+				 struct knat_subscriber *sub,
+				 struct knat_block *b, bool expired)
 {
 	knat_mapping_unlink(kn, m);
-	knat_mapping_put(kn, m, sub, expired);
+	knat_mapping_put(kn, m, sub, b, expired);
 }
 
 /*
@@ -822,7 +835,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	if (knat_mapping_link(kn, m, sub)) {
 		if (own)
 			knat_perm_put(kn, m, t->raddr);
-		knat_sub_free(kn, sub, m);
+		knat_sub_free(kn, sub, m, knat_mapping_block(m));
 		/* Readers may have found it in the first index already. */
 		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 		*reason = KNAT_STAT_DROP_INSERT;
@@ -834,11 +847,11 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	}
 	s = knat_session_link(kn, m, sub, t, tcp, reason);
 	if (!s)
-		knat_mapping_release(kn, m, sub, false);
+		knat_mapping_release(kn, m, sub, knat_mapping_block(m), false);
 	return s;
 
 free_port:
-	knat_sub_free(kn, sub, m);
+	knat_sub_free(kn, sub, m, knat_mapping_block(m));
 free:
 	kmem_cache_free(knat_mapping_cache, m);
 put_sub:
@@ -953,17 +966,19 @@ static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 {
 	struct knat_mapping *m = knat_session_map(s);
 	struct knat_subscriber *sub;
+	struct knat_block *b;
 
 	if (!knat_session_take(kn, s))
 		return false;
-	sub = knat_map_sub(kn, m);
+	b = knat_mapping_block(m);
+	sub = knat_block_sub(kn, m, b);
 	atomic_dec(&kn->nsessions);
 	sub->nsessions--;
 	knat_perm_put(kn, m, s->in.raddr);
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions && !m->pinned)
-		knat_mapping_release(kn, m, sub, expired);
+		knat_mapping_release(kn, m, sub, b, expired);
 	return true;
 }
 
@@ -1264,7 +1279,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	err = knat_mapping_link(kn, m, sub);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
-		knat_sub_free(kn, sub, m);
+		knat_sub_free(kn, sub, m, knat_mapping_block(m));
 		knat_sub_put(kn, sub);
 	}
 	return err;
@@ -1360,7 +1375,8 @@ void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m)
 	m->pinned = false;
 	m->claimed = false;
 	if (!m->nsessions)
-		knat_mapping_release(kn, m, knat_map_sub(kn, m), true);
+		knat_mapping_release(kn, m, knat_map_sub(kn, m),
+				     knat_mapping_block(m), true);
 	spin_unlock_bh(&kn->lock);
 }
 
@@ -1389,7 +1405,8 @@ void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
 	while (READ_ONCE(m->nsessions))
 		knat_sweep_all(kn, knat_of_mapping, m);
 	knat_lock_room(kn);
-	knat_mapping_put(kn, m, knat_map_sub(kn, m), false);
+	knat_mapping_put(kn, m, knat_map_sub(kn, m), knat_mapping_block(m),
+			 false);
 	spin_unlock_bh(&kn->lock);
 }
 
