@@ -1004,9 +1004,12 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 /*
  * Unlink the first @n sessions @sw noted, those still doomed: the critical
  * section of a sweep, under kn->lock with bottom halves off and room in
- * the graves.  Not inlined: make bench times it.
+ * the graves.  Not inlined: make bench times it.  Flattened: each index
+ * removal is compiled for its index, calling its hash function directly,
+ * not through a pointer in the one out-of-line copy the compiler would
+ * otherwise make for all indexes.
  */
-static noinline unsigned int
+static noinline __flatten unsigned int
 knat_sweep_unlink(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 		  knat_doomed_fn doomed, void *arg, bool expired)
 {
