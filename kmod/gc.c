@@ -179,9 +179,9 @@ static u64 knat_gc_budget(const struct knat_net *kn, u64 rest)
 }
 
 /* The entries to examine after @rest, to cover the index in time. */
-static unsigned int knat_gc_quota(const struct knat_net *kn, u64 rest)
+static unsigned int knat_gc_quota(struct knat_net *kn, u64 rest)
 {
-	return div64_u64((u64)atomic_read(&kn->nsessions) * rest,
+	return div64_u64(knat_sweep_size(kn) * rest,
 			 KNAT_GC_WALK_SECS * NSEC_PER_SEC);
 }
 

@@ -365,21 +365,26 @@ struct knat_stats {
 /* Doomed sessions a sweep removes in one critical section, at most. */
 #define KNAT_SWEEP_BATCH	32
 
+/* Empty buckets a sweep crosses for the cost of examining one entry. */
+#define KNAT_SWEEP_SPAN		8
+
 /*
  * A resumable walk over the sessions that removes those a predicate
  * dooms.  The walk itself takes no lock: it notes the doomed sessions it
  * passes, and removes them KNAT_SWEEP_BATCH at a time under kn->lock,
- * before its RCU section ends.  The entry the walker stands on when a call
- * ends stays until the next one, which finds it again by @resume: a walk
- * resumes exactly only from an entry still in the table.
+ * before its RCU section ends.  It resumes at a bucket, which it goes
+ * through whole: a bucket's chain is short, whatever the index holds.
  */
 struct knat_sweep {
-	struct rhashtable_iter iter;
 	struct knat_session *doomed[KNAT_SWEEP_BATCH];
 	unsigned int ndoomed;
-	struct knat_tuple resume;
-	bool resuming;			/* @resume is noted first */
-	bool active;
+	unsigned long tbl;		/* the bucket table walked: compared,
+					 * never followed
+					 */
+	u32 rnd;			/* its hash_rnd, to tell it from a
+					 * table at the same address later
+					 */
+	unsigned int slot;		/* its next bucket */
 	bool own;			/* walking map_in: own sessions */
 };
 
@@ -485,6 +490,7 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done);
 void knat_sweep_end(struct knat_sweep *sw);
+u64 knat_sweep_size(struct knat_net *kn);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
 void knat_retire(struct knat_net *kn, struct knat_range *range);
 enum {

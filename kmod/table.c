@@ -1025,151 +1025,183 @@ knat_sweep_unlink(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 }
 
 /*
- * Remove the first @n sessions @sw noted, in the walk's RCU section, and
- * add those removed to @removed.  Return: false, having removed none,
- * when the graves have no room and none is had without sleeping.
+ * Remove the sessions @sw noted, in the walk's RCU section, and add those
+ * removed to @removed.  Return: false, having removed none, when the
+ * graves have no room and none is had without sleeping.
  */
 static bool knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw,
-			      unsigned int n, knat_doomed_fn doomed, void *arg,
-			      bool expired, unsigned int *removed)
+			      knat_doomed_fn doomed, void *arg, bool expired,
+			      unsigned int *removed)
 {
-	if (!n)
+	if (!sw->ndoomed)
 		return true;
 	spin_lock_bh(&kn->lock);
-	if (!knat_grave_room(kn, n)) {
+	if (!knat_grave_room(kn, sw->ndoomed)) {
 		spin_unlock_bh(&kn->lock);
 		return false;
 	}
-	*removed += knat_sweep_unlink(kn, sw, n, doomed, arg, expired);
+	*removed += knat_sweep_unlink(kn, sw, sw->ndoomed, doomed, arg,
+				      expired);
 	spin_unlock_bh(&kn->lock);
-	sw->ndoomed -= n;
-	memmove(sw->doomed, sw->doomed + n, sw->ndoomed * sizeof(sw->doomed[0]));
+	sw->ndoomed = 0;
 	return true;
+}
+
+/* Under RCU: walk @tbl from its first bucket on. */
+static struct bucket_table *knat_sweep_begin(struct knat_sweep *sw,
+					     struct bucket_table *tbl)
+{
+	sw->tbl = (unsigned long)tbl;
+	sw->rnd = tbl->hash_rnd;
+	sw->slot = 0;
+	return tbl;
 }
 
 /*
- * At the end of sess_in: remove what the walk noted there, while its RCU
- * section lasts, and go on with map_in.  Return: false as
- * knat_sweep_remove().
+ * Under RCU: the bucket table @sw walks.  While an index is rehashed, its
+ * entries are in its table or in the future one, which the walk goes
+ * through next.  Once the table walked is replaced (the rehash done), the
+ * walk begins again on the current one, as an rhashtable walker does: it
+ * may meet an entry twice, and meets every one.
  */
-static bool knat_sweep_next_table(struct knat_net *kn, struct knat_sweep *sw,
-				  knat_doomed_fn doomed, void *arg,
-				  bool expired, unsigned int *removed)
+static struct bucket_table *knat_sweep_table(struct knat_net *kn,
+					     struct knat_sweep *sw)
 {
-	if (!knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg, expired,
-			       removed))
-		return false;
-	rhashtable_walk_stop(&sw->iter);
-	rhashtable_walk_exit(&sw->iter);
-	rhashtable_walk_enter(&kn->map_in, &sw->iter);
-	rhashtable_walk_start(&sw->iter);
-	sw->own = true;
-	return true;
+	struct rhashtable *ht = sw->own ? &kn->map_in : &kn->sess_in;
+	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht), *t;
+
+	for (t = tbl; t; t = rht_dereference_rcu(t->future_tbl, ht))
+		if ((unsigned long)t == sw->tbl && t->hash_rnd == sw->rnd)
+			return t;
+	return knat_sweep_begin(sw, tbl);
+}
+
+/*
+ * Under RCU: the table after the one @sw finished, or NULL at the end of
+ * the index.
+ */
+static struct bucket_table *knat_sweep_next(struct knat_net *kn,
+					    struct knat_sweep *sw,
+					    struct bucket_table *tbl)
+{
+	struct rhashtable *ht = sw->own ? &kn->map_in : &kn->sess_in;
+	struct bucket_table *next = rht_dereference_rcu(tbl->future_tbl, ht);
+
+	return next ? knat_sweep_begin(sw, next) : NULL;
+}
+
+/* The session of index node @pos, if a sweep is to look at it. */
+static struct knat_session *knat_sweep_session(const struct knat_sweep *sw,
+					       struct rhash_head *pos)
+{
+	struct knat_session *s = container_of(pos, struct knat_session,
+					      in_node);
+
+	if (sw->own && !(READ_ONCE(s->flags) & KNAT_SESS_LIVE))
+		return NULL;
+	return s;
 }
 
 /**
- * knat_sweep - examine up to @budget sessions, removing the doomed ones
+ * knat_sweep - examine sessions, removing the doomed ones
  * @kn: namespace state
- * @sw: the walk; resumes where the previous call stopped
- * @budget: entries to examine
+ * @sw: the walk; resumes at the bucket where the previous call stopped
+ * @budget: entries to examine; KNAT_SWEEP_SPAN empty buckets cost one
  * @doomed: predicate, called under RCU, and again under kn->lock, where
  *          the session may have been unlinked by another writer since
  * @arg: passed to @doomed
  * @expired: count removals as expiries rather than flushes
  * @done: set when the walk has covered every session
  *
- * The walk covers sess_in, then map_in for mappings' own sessions.  It
- * holds no lock, however many empty buckets it crosses; removals
- * hold kn->lock, bottom halves off, for KNAT_SWEEP_BATCH sessions at most:
- * new flows wait no longer than one batch.  The sessions noted are
- * removed through the pointers the walk found, in the same RCU section.
- * Should the graves have no room for a batch, and none be had without
- * sleeping, the walk starts over at the next call, which waits for memory
- * first.  Process context.
+ * The walk goes through the buckets of sess_in, then those of map_in for
+ * mappings' own sessions, a whole bucket at a time.  It holds no lock, and
+ * its budget bounds the buckets it crosses as well as the entries:
+ * an index that emptied, which keeps its size, costs a bounded share.
+ * Removals hold kn->lock, bottom halves off, for KNAT_SWEEP_BATCH sessions
+ * at most: new flows wait no longer than one batch.  The sessions noted
+ * are removed through the pointers the walk found, in the same RCU
+ * section.  Should the graves have no room for a batch, and none be had
+ * without sleeping, the call ends, and the next one, which waits for
+ * memory first, goes back to the bucket of the first session not removed.
+ * Process context.
  * Return: sessions removed.
  */
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done)
 {
-	unsigned int removed = 0, examined;
-	bool standing = false;	/* the walker is on the last noted entry */
+	unsigned int removed = 0, cost = 0, from = 0;
+	struct bucket_table *tbl;
+	struct rhash_head *pos;
 	struct knat_session *s;
-	void *obj;
 
-	if (!sw->active) {
-		rhashtable_walk_enter(sw->own ? &kn->map_in : &kn->sess_in,
-				      &sw->iter);
-		sw->active = true;
-	}
 	knat_graves_prepare(kn, KNAT_SWEEP_BATCH);
 	*done = false;
-	rhashtable_walk_start(&sw->iter);
-	if (sw->resuming) {
-		s = knat_session_find_in(kn, &sw->resume);
-		if (s)
-			sw->doomed[sw->ndoomed++] = s;
-		sw->resuming = false;
-	}
-	for (examined = 0; examined < budget; examined++) {
-		obj = rhashtable_walk_next(&sw->iter);
-		if (IS_ERR(obj))	/* -EAGAIN: resized, walk starts over */
-			continue;
-		standing = false;
-		if (!obj && !sw->own) {
-			if (!knat_sweep_next_table(kn, sw, doomed, arg,
-						   expired, &removed))
-				goto restart;
-			continue;
-		}
-		if (!obj) {
-			*done = true;
-			break;
-		}
-		if (!sw->own) {
-			s = &((struct knat_xsession *)obj)->s;
-		} else {
-			s = &((struct knat_mapping *)obj)->s;
-			if (!(READ_ONCE(s->flags) & KNAT_SESS_LIVE))
+	rcu_read_lock();
+	tbl = knat_sweep_table(kn, sw);
+	while (cost < budget * KNAT_SWEEP_SPAN) {
+		if (sw->slot >= tbl->size) {
+			/* What is noted is removed on the table it was on. */
+			if (!knat_sweep_remove(kn, sw, doomed, arg, expired,
+					       &removed))
+				goto stop;
+			tbl = knat_sweep_next(kn, sw, tbl);
+			if (tbl)
 				continue;
-		}
-		if (!doomed(kn, s, arg))
+			if (sw->own) {
+				*done = true;
+				break;
+			}
+			sw->own = true;
+			sw->tbl = 0;
+			tbl = knat_sweep_table(kn, sw);
 			continue;
-		if (sw->ndoomed == KNAT_SWEEP_BATCH &&
-		    !knat_sweep_remove(kn, sw, sw->ndoomed, doomed, arg,
-				       expired, &removed))
-			goto restart;
-		sw->doomed[sw->ndoomed++] = s;
-		standing = true;
+		}
+		cost++;
+		rht_for_each_rcu(pos, tbl, sw->slot) {
+			cost += KNAT_SWEEP_SPAN;
+			s = knat_sweep_session(sw, pos);
+			if (!s || !doomed(kn, s, arg))
+				continue;
+			if (sw->ndoomed == KNAT_SWEEP_BATCH &&
+			    !knat_sweep_remove(kn, sw, doomed, arg, expired,
+					       &removed))
+				goto stop;
+			if (!sw->ndoomed)
+				from = sw->slot;
+			sw->doomed[sw->ndoomed++] = s;
+		}
+		sw->slot++;
 	}
-	if (!knat_sweep_remove(kn, sw, sw->ndoomed - standing, doomed, arg,
-			       expired, &removed))
-		goto restart;
-	if (standing) {
-		sw->resume = sw->doomed[0]->in;
-		sw->resuming = true;
-	}
-	sw->ndoomed = 0;
-	rhashtable_walk_stop(&sw->iter);
+	if (!knat_sweep_remove(kn, sw, doomed, arg, expired, &removed))
+		goto stop;
+	rcu_read_unlock();
 	if (*done)
 		knat_sweep_end(sw);
 	return removed;
 
-restart:
-	rhashtable_walk_stop(&sw->iter);
-	knat_sweep_end(sw);
-	*done = false;
+stop:
+	rcu_read_unlock();
+	sw->slot = from;
+	sw->ndoomed = 0;
 	return removed;
 }
 
 void knat_sweep_end(struct knat_sweep *sw)
 {
-	if (sw->active)
-		rhashtable_walk_exit(&sw->iter);
-	sw->active = false;
-	sw->ndoomed = 0;
-	sw->resuming = false;
-	sw->own = false;
+	memset(sw, 0, sizeof(*sw));
+}
+
+/* The cost of a whole walk, in entries: the sessions, and their buckets. */
+u64 knat_sweep_size(struct knat_net *kn)
+{
+	u64 buckets;
+
+	rcu_read_lock();
+	buckets = rht_dereference_rcu(kn->sess_in.tbl, &kn->sess_in)->size +
+		  rht_dereference_rcu(kn->map_in.tbl, &kn->map_in)->size;
+	rcu_read_unlock();
+	return atomic_read(&kn->nsessions) + buckets / KNAT_SWEEP_SPAN;
 }
 
 static bool knat_on_pool(struct knat_net *kn, const struct knat_session *s,

@@ -134,12 +134,14 @@ static void gc_tcp_timeouts_follow_state(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
-/* A bounded batch: many runs, each examining at most the budget. */
-static void gc_walk_is_batched(struct kunit *test)
+/*
+ * @n ICMP flows of as many subscribers, expired: 500 subscribers need 500
+ * blocks, which a /28 pool (16 addresses of 252) has.
+ */
+static struct knat_net *expired_flows(struct kunit *test, unsigned int n)
 {
-	/* 500 subscribers need 500 blocks: 16 addresses of 252. */
 	struct knat_net *kn = knat_test_net(test, "198.51.100.0", 28, 1024, 65535);
-	unsigned int i, batches, n = 500;
+	unsigned int i;
 	char addr[16];
 
 	kn->cfg.timeout_icmp = 1;
@@ -151,11 +153,38 @@ static void gc_walk_is_batched(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, s);
 		WRITE_ONCE(s->last_used, knat_stamp(jiffies - 5 * HZ));
 	}
+	return kn;
+}
+
+/* A bounded batch: many runs, each examining at most the budget. */
+static void gc_walk_is_batched(struct kunit *test)
+{
+	unsigned int batches, n = 500;
+	struct knat_net *kn = expired_flows(test, n);
+
 	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 16, &batches), n);
 	KUNIT_EXPECT_GE(test, batches, n / 16);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 0);
 	KUNIT_EXPECT_EQ(test, knat_test_paddr(kn, 0)->ports[2]->nused, 0U);
+	knat_test_net_free(kn);
+}
+
+/*
+ * An index keeps its size when it empties: a walk crosses its empty
+ * buckets KNAT_SWEEP_SPAN for an entry of budget, not all in one call.
+ */
+static void gc_walk_bounds_empty_buckets(struct kunit *test)
+{
+	struct knat_net *kn = expired_flows(test, 500);
+	unsigned int batches, buckets;
+
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1024, &batches), 500U);
+	rcu_read_lock();
+	buckets = rht_dereference_rcu(kn->map_in.tbl, &kn->map_in)->size;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, gc_full_walk(kn, 1, &batches), 0U);
+	KUNIT_EXPECT_GE(test, batches, buckets / KNAT_SWEEP_SPAN);
 	knat_test_net_free(kn);
 }
 
@@ -216,6 +245,7 @@ static struct kunit_case knat_gc_cases[] = {
 	KUNIT_CASE(gc_stamp_wraps),
 	KUNIT_CASE(gc_tcp_timeouts_follow_state),
 	KUNIT_CASE(gc_walk_is_batched),
+	KUNIT_CASE(gc_walk_bounds_empty_buckets),
 	KUNIT_CASE(sweep_skips_removed),
 	{}
 };
