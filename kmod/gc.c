@@ -16,7 +16,7 @@
  * CPUs the traffic is on, where there are such, whose softirqs would take the
  * walk's time between its batches and its batches theirs.  Where every CPU
  * carries traffic, the GC's time is the traffic's: the next run then waits
- * for a tick at least, and lasts KNAT_GC_SHARE percent of the time since this
+ * for a tick at least, and lasts KNAT_GC_SHARE per mille of the time since this
  * one (KNAT_GC_BUSY_MAX_NS at most), so a backlog takes longer and forwarding
  * loses about that share of a CPU to it.  No run lasts longer than that and a
  * batch.  Each run first answers up to KNAT_GC_SYNS of the unsolicited SYNs
@@ -36,7 +36,7 @@
 #define KNAT_GC_REAP		1024	/* blocks and subscribers per walk */
 #define KNAT_GC_INTERVAL	HZ
 #define KNAT_GC_SYNS		64	/* held SYNs answered per run */
-#define KNAT_GC_SHARE		7	/* percent of a CPU with traffic */
+#define KNAT_GC_SHARE		75	/* per mille of a CPU with traffic */
 #define KNAT_GC_BUSY_MAX_NS	NSEC_PER_MSEC
 #define KNAT_GC_REST_MAX_NS	(4 * TICK_NSEC)
 
@@ -175,7 +175,7 @@ static u64 knat_gc_budget(const struct knat_net *kn, u64 rest)
 	if (!kn->gc_busy)
 		return KNAT_GC_MAX_NS;
 	return min_t(u64, KNAT_GC_BUSY_MAX_NS,
-		     div_u64(rest * KNAT_GC_SHARE, 100 - KNAT_GC_SHARE));
+		     div_u64(rest * KNAT_GC_SHARE, 1000 - KNAT_GC_SHARE));
 }
 
 /* The entries to examine after @rest, to cover the index in time. */

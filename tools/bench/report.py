@@ -280,7 +280,7 @@ class Report:
                    "held, bottom halves off), timed inside the lock: the softirqs that",
                    "run when it is released are not in it.  A run walks the index without the lock",
                    "and, while it finds expired flows, goes on for 0.5 ms, or, on a CPU",
-                   "that carries traffic as this one does, for 7% of the time since the",
+                   "that carries traffic as this one does, for 7.5% of the time since the",
                    "run before (1 ms at most); packets are forwarded between its batches",
                    "and between its runs.", "")
             if "batches_over_1ms" in g:
