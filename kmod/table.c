@@ -1047,6 +1047,13 @@ static bool knat_sweep_remove(struct knat_net *kn, struct knat_sweep *sw,
 	return true;
 }
 
+/* The index @sw walks: sess_in, then map_in for own sessions. */
+static struct rhashtable *knat_sweep_index(struct knat_net *kn,
+					   const struct knat_sweep *sw)
+{
+	return sw->own ? &kn->map_in : &kn->sess_in;
+}
+
 /* Under RCU: walk @tbl from its first bucket on. */
 static struct bucket_table *knat_sweep_begin(struct knat_sweep *sw,
 					     struct bucket_table *tbl)
@@ -1067,7 +1074,7 @@ static struct bucket_table *knat_sweep_begin(struct knat_sweep *sw,
 static struct bucket_table *knat_sweep_table(struct knat_net *kn,
 					     struct knat_sweep *sw)
 {
-	struct rhashtable *ht = sw->own ? &kn->map_in : &kn->sess_in;
+	struct rhashtable *ht = knat_sweep_index(kn, sw);
 	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht), *t;
 
 	for (t = tbl; t; t = rht_dereference_rcu(t->future_tbl, ht))
@@ -1084,7 +1091,7 @@ static struct bucket_table *knat_sweep_next(struct knat_net *kn,
 					    struct knat_sweep *sw,
 					    struct bucket_table *tbl)
 {
-	struct rhashtable *ht = sw->own ? &kn->map_in : &kn->sess_in;
+	struct rhashtable *ht = knat_sweep_index(kn, sw);
 	struct bucket_table *next = rht_dereference_rcu(tbl->future_tbl, ht);
 
 	return next ? knat_sweep_begin(sw, next) : NULL;
