@@ -16,13 +16,13 @@
  * CPUs the traffic is on, where there are such, whose softirqs would take the
  * walk's time between its batches and its batches theirs.  Where every CPU
  * carries traffic, the GC's time is the traffic's: the next run then waits
- * for a tick at least, and lasts KNAT_GC_SHARE per mille of the time since this
- * one (KNAT_GC_BUSY_MAX_NS at most), so a backlog takes longer and forwarding
- * loses about that share of a CPU to it.  No run lasts longer than that and a
- * batch.  Each run first answers up to KNAT_GC_SYNS of the unsolicited SYNs
- * whose wait is over (syn.c), and comes back at the next tick while more are
- * due.  A complete walk closes the graves of what it removed (grave.c) and
- * ends the timed forwards whose lifetime is over.
+ * for a tick at least, and lasts KNAT_GC_SHARE per mille of the time since
+ * this one (KNAT_GC_BUSY_MAX_NS at most), so a backlog takes longer and
+ * forwarding loses about that share of a CPU to it.  No run lasts longer
+ * than that and a batch.  Each run first answers up to KNAT_GC_SYNS of the
+ * unsolicited SYNs whose wait is over (syn.c), and comes back at the next
+ * tick while more are due.  A complete walk closes the graves of what it
+ * removed (grave.c) and ends the timed forwards whose lifetime is over.
  */
 #include <linux/cpu.h>
 #include <linux/jiffies.h>
