@@ -151,7 +151,11 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 	if (proto == IPPROTO_TCP) {
 		const struct tcphdr *th = l4;
 
-		if (th->doff < sizeof(*th) / 4)
+		/* The data offset stays within the segment (ip_rcv() trimmed
+		 * the skb to the datagram's length).
+		 */
+		if (th->doff < sizeof(*th) / 4 ||
+		    th->doff * 4 > skb->len - skb_network_offset(skb) - ihl)
 			return -EINVAL;
 		pkt->tcp_flags = tcp_flag_byte(th);
 	} else if (proto == IPPROTO_ICMP &&
