@@ -312,17 +312,22 @@ knat_mapping_ext(const struct knat_mapping *m)
 }
 
 /*
- * The remote addresses an inside endpoint has sessions with, each counted,
- * with the mapping they use: what address-dependent filtering admits, and
- * how address-dependent mapping finds the mapping of a new remote port.
- * Only mappings that filter ADF or map ADM have them.
+ * The remote addresses a mapping has sessions with, each counted: what
+ * address-dependent filtering admits, and how address-dependent mapping
+ * finds the mapping of a new remote port.  Only mappings that filter ADF or
+ * map ADM have them.  The key is the inside endpoint, the remote address
+ * and the mapping's external port, or 0 for an ADM mapping, the one of
+ * its inside endpoint toward that address: entries of two mappings of one
+ * inside endpoint (an ADM one and a forward made later) never mix, and
+ * none outlives its mapping.
  */
 struct knat_perm_key {
 	__be32 laddr;
 	__be32 raddr;
 	__be16 lport;
+	__be16 eport;
 	u8 proto;
-	u8 pad;
+	u8 pad[3];
 };
 
 struct knat_perm {

@@ -417,14 +417,19 @@ static bool knat_perm_kept(const struct knat_mapping *m)
 	return knat_filter(m) == KNAT_FILTER_ADF || m->dep == KNAT_MAPPING_ADM;
 }
 
-/* Under RCU or kn->lock: the entry of inside endpoint @t to @raddr. */
+/*
+ * Under RCU or kn->lock: the entry of inside endpoint @t to its remote
+ * address, of the mapping with external port @eport (0: the ADM one).
+ */
 static struct knat_perm *knat_perm_lookup(struct knat_net *kn,
 					  const struct knat_tuple *t,
+					  __be16 eport,
 					  struct knat_perm_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	key->laddr = t->laddr;
 	key->lport = t->lport;
+	key->eport = eport;
 	key->proto = t->proto;
 	key->raddr = t->raddr;
 	return rhashtable_lookup(&kn->perms, key, knat_perm_params);
@@ -439,7 +444,9 @@ static struct knat_perm *knat_perm_find(struct knat_net *kn,
 		.proto = m->s.in.proto, .raddr = raddr,
 	};
 
-	return knat_perm_lookup(kn, &t, key);
+	return knat_perm_lookup(kn, &t,
+				m->dep == KNAT_MAPPING_ADM ? 0 : m->s.ext_port,
+				key);
 }
 
 /* Count a session of @m with @raddr.  Return: 0 or a drop reason. */
@@ -504,7 +511,10 @@ static bool knat_filter_admits(struct knat_net *kn,
 	case KNAT_FILTER_EIF:
 		return true;
 	case KNAT_FILTER_ADF: {
-		/* Of this mapping: an ADM one has a mapping per address. */
+		/* Of this mapping: an ADM one's key names its inside endpoint
+		 * and the address, and another ADM mapping of the same
+		 * endpoint may hold that address.
+		 */
 		struct knat_perm *p = knat_perm_find(kn, m, t->raddr, &key);
 
 		if (p && p->map == m)
@@ -761,9 +771,9 @@ static bool knat_table_full(struct knat_net *kn, int *reason)
 /*
  * Under kn->lock: the mapping a new flow of @t uses, if it has one: the
  * inside endpoint's (EIM, in map_in), or the one toward the flow's remote
- * address (ADM).  Outside map_in, only an ADM mapping has a perms entry
- * (an EIM one filtering ADF is in map_in; APDM keeps none): no need to
- * know the pool to look.  APDM makes a mapping per session.
+ * address (ADM), whose perms entries alone have external port 0: no need
+ * to know the pool to look.  APDM makes a mapping per session.  A mapping
+ * unlinked from map_in (a forward being removed) is found by neither.
  */
 static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 					    const struct knat_tuple *t)
@@ -776,7 +786,7 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
 	if (m || !atomic_read(&kn->perms.nelems))
 		return m;
-	p = knat_perm_lookup(kn, t, &key);
+	p = knat_perm_lookup(kn, t, 0, &key);
 	return p ? p->map : NULL;
 }
 

@@ -620,6 +620,68 @@ static void graves_fill_and_close(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * An ADM mapping and a forward made later on the same inside endpoint keep
+ * apart the remotes they count: once the ADM mapping is gone (and freed),
+ * a new flow to the same remote address goes through the forward, and
+ * with the forward gone, through a new ADM mapping, never through a
+ * mapping that no longer exists (or one being removed).
+ */
+static void forward_over_adm_mapping(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple t = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					      "203.0.113.9", 53);
+	struct knat_endpoint in = { .addr = t.laddr, .port = t.lport,
+				    .proto = IPPROTO_UDP };
+	struct knat_endpoint ext = { .addr = knat_test_addr("198.51.100.1"),
+				     .port = htons(6001), .proto = IPPROTO_UDP };
+	struct knat_session *sa, *sf, *sn;
+	struct knat_mapping *fwd;
+	int reason = 0;
+
+	knat_test_pool(kn)->mapping[1] = KNAT_MAPPING_ADM;
+	knat_test_pool(kn)->filter[1] = KNAT_FILTER_ADF;
+	sa = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_forward_add(kn, &in, &ext, NULL), 0);
+	mutex_unlock(&kn->cfg_lock);
+	t.rport = htons(54);
+	sf = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sf);
+	fwd = knat_session_map(sf);
+	KUNIT_EXPECT_TRUE(test, fwd->pinned);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 2);
+
+	/* The ADM mapping goes, and its memory with it. */
+	rcu_read_lock();
+	knat_session_remove(kn, sa, true);
+	rcu_read_unlock();
+	knat_graves_close(kn);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 1);
+	t.rport = htons(55);
+	sn = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sn);
+	KUNIT_EXPECT_PTR_EQ(test, knat_session_map(sn), fwd);
+
+	/* The forward goes with its sessions; the next flow makes a mapping. */
+	mutex_lock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, knat_forward_del(kn, &ext), 0);
+	mutex_unlock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->perms.nelems), 0);
+	t.rport = htons(56);
+	sn = create_out(kn, &t, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, sn);
+	KUNIT_EXPECT_EQ(test, knat_session_map(sn)->dep, KNAT_MAPPING_ADM);
+	KUNIT_EXPECT_EQ(test, knat_session_map(sn)->nsessions, 1U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nmappings), 1);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -634,6 +696,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(mapping_adm),
 	KUNIT_CASE(mapping_apdm),
 	KUNIT_CASE(graves_fill_and_close),
+	KUNIT_CASE(forward_over_adm_mapping),
 	{}
 };
 
