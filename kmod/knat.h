@@ -570,6 +570,8 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_tuple *t, struct knat_mapping *m);
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m, struct knat_block *b);
+void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
+		      struct knat_mapping *m);
 struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
 struct knat_block *knat_mapping_block(const struct knat_mapping *m);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,

@@ -443,8 +443,13 @@ static void knat_block_free(struct knat_block *b)
 	range->bmap.nused--;
 }
 
-/* The last mapping of @b is gone: it cools before anyone takes it again. */
-static void knat_block_release(struct knat_net *kn, struct knat_block *b)
+/*
+ * The last mapping of @b is gone: it cools before anyone takes it again,
+ * unless none of its mappings was ever @used (linked, so that a packet
+ * could have left from it): then it is free at once.
+ */
+static void knat_block_release(struct knat_net *kn, struct knat_block *b,
+			       bool used)
 {
 	struct knat_subscriber *sub = b->owner;
 	struct knat_range *range = b->range;
@@ -456,7 +461,7 @@ static void knat_block_release(struct knat_net *kn, struct knat_block *b)
 	range->nactive--;
 	knat_count(kn, KNAT_STAT_BLOCKS_RELEASED);
 	knat_event_block(kn, KNAT_EVENT_BLOCK_RELEASE, b, sub->addr);
-	if (!pool->cooling_secs || range->draining) {
+	if (!used || !pool->cooling_secs || range->draining) {
 		knat_block_free(b);
 		return;
 	}
@@ -765,7 +770,7 @@ static int knat_block_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 	port = knat_block_use(kn, b, t, pool->overlap);
 	if (port < 0) {
 		/* Only a host port range covering the block gets here. */
-		knat_block_release(kn, b);
+		knat_block_release(kn, b, false);
 		return -KNAT_STAT_DROP_EXHAUSTED;
 	}
 found:
@@ -1077,9 +1082,9 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 	}
 }
 
-/* Undo knat_sub_alloc(); @b is the block @m counts in (knat_mapping_block()). */
-void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
-		   struct knat_mapping *m, struct knat_block *b)
+static void knat_sub_release(struct knat_net *kn, struct knat_subscriber *sub,
+			     struct knat_mapping *m, struct knat_block *b,
+			     bool used)
 {
 	if (!m->overlap)
 		knat_portmap_free(m->paddr->ports[knat_proto_index(m->s.in.proto)],
@@ -1087,7 +1092,29 @@ void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 	atomic_dec(&m->paddr->range->nmappings);
 	atomic_dec(&sub->pool->nmappings);
 	if (b && !--b->nmappings)
-		knat_block_release(kn, b);
+		knat_block_release(kn, b, used);
+}
+
+/*
+ * Undo knat_sub_alloc() for a mapping that was linked; @b is the block @m
+ * counts in (knat_mapping_block()).
+ */
+void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
+		   struct knat_mapping *m, struct knat_block *b)
+{
+	knat_sub_release(kn, sub, m, b, true);
+}
+
+/*
+ * Undo knat_sub_alloc() for a mapping that never was linked: a block taken
+ * for it alone is free again at once.  Nothing left from it, so nothing
+ * needs cooling, and refused flows cannot park an address's free blocks
+ * in cooling one after another.
+ */
+void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
+		      struct knat_mapping *m)
+{
+	knat_sub_release(kn, sub, m, knat_mapping_block(m), false);
 }
 
 /**

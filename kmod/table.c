@@ -527,6 +527,21 @@ static bool knat_filter_admits(struct knat_net *kn,
 }
 
 /*
+ * Under kn->lock: is @sub below its pool's session limit (RFC 6888
+ * REQ-5)?  Return: 0, or KNAT_STAT_DROP_LIMIT_SESSIONS, said as an event.
+ */
+static int knat_session_limit(struct knat_net *kn,
+			      struct knat_subscriber *sub, u8 proto)
+{
+	u32 max = READ_ONCE(sub->pool->max_sessions);
+
+	if (!max || sub->nsessions < max)
+		return 0;
+	knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS, proto);
+	return KNAT_STAT_DROP_LIMIT_SESSIONS;
+}
+
+/*
  * Under kn->lock: may @sub have a new session of @m toward the remote of
  * @t?  Not beyond its pool's session limit (RFC 6888 REQ-5); and @m counts
  * it per remote address if its filtering needs that.  Return: 0, or a
@@ -536,14 +551,9 @@ static int knat_session_admit(struct knat_net *kn, struct knat_mapping *m,
 			      struct knat_subscriber *sub,
 			      const struct knat_tuple *t)
 {
-	u32 max = READ_ONCE(sub->pool->max_sessions);
+	int reason = knat_session_limit(kn, sub, m->s.in.proto);
 
-	if (max && sub->nsessions >= max) {
-		knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS,
-				   m->s.in.proto);
-		return KNAT_STAT_DROP_LIMIT_SESSIONS;
-	}
-	return knat_perm_get(kn, m, t->raddr);
+	return reason ?: knat_perm_get(kn, m, t->raddr);
 }
 
 /* Under kn->lock: count a new session of @m, linked. */
@@ -822,6 +832,10 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	sub = knat_sub_get(kn, t->laddr, reason);
 	if (!sub)
 		return NULL;
+	/* Refused before anything is taken: a refused flow takes no block. */
+	*reason = knat_session_limit(kn, sub, t->proto);
+	if (*reason)
+		goto put_sub;
 	m = kmem_cache_zalloc(knat_mapping_cache, GFP_ATOMIC);
 	if (!m) {
 		*reason = KNAT_STAT_DROP_NOMEM;
@@ -837,21 +851,25 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 		goto free;
 	own = knat_own_ok(kn, m, t);
 	if (own) {
-		*reason = knat_session_admit(kn, m, sub, t);
+		*reason = knat_perm_get(kn, m, t->raddr);
 		if (*reason)
 			goto free_port;
-		m->s.flags |= KNAT_SESS_LIVE;
 	}
 	if (knat_mapping_link(kn, m, sub)) {
 		if (own)
 			knat_perm_put(kn, m, t->raddr);
-		knat_sub_free(kn, sub, m, knat_mapping_block(m));
+		knat_sub_unalloc(kn, sub, m);
 		/* Readers may have found it in the first index already. */
 		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 		*reason = KNAT_STAT_DROP_INSERT;
 		goto put_sub;
 	}
 	if (own) {
+		/* Live only once linked: a sweep never ends a session that
+		 * was not counted (readers that find the mapping before wait
+		 * for kn->lock and find it then).
+		 */
+		WRITE_ONCE(m->s.flags, m->s.flags | KNAT_SESS_LIVE);
 		knat_session_count(kn, m, sub);
 		return &m->s;
 	}

@@ -211,6 +211,41 @@ static void session_limit(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * A subscriber at its session limit whose blocks are full: a flow from a
+ * new inside port is refused before a block is taken, so none goes
+ * through cooling for it, however often it comes.
+ */
+static void refused_flow_takes_no_block(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32, 1024,
+					  65535, 16);
+	struct knat_range *range = list_first_entry(&pool->ranges,
+						    struct knat_range, list);
+	struct knat_session *s = NULL;
+	unsigned int i;
+	int reason;
+
+	pool->max_sessions = 16;
+	for (i = 0; i < 16; i++) {
+		s = out(kn, IPPROTO_UDP, "100.64.0.2", 3000 + i, "203.0.113.9",
+			53, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+	}
+	for (i = 0; i < 100; i++) {
+		KUNIT_EXPECT_NULL(test, out(kn, IPPROTO_UDP, "100.64.0.2",
+					    4000 + i, "203.0.113.9", 53,
+					    &reason));
+		KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_LIMIT_SESSIONS);
+	}
+	KUNIT_EXPECT_EQ(test, knat_test_sub(kn, s)->nblocks, 1);
+	KUNIT_EXPECT_EQ(test, range->nactive, 1U);
+	KUNIT_EXPECT_EQ(test, range->ncooling, 0U);
+	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_BLOCKS_ALLOCATED), 1ULL);
+	knat_test_net_free(kn);
+}
+
 /* Two blocks in all: the third subscriber is refused, the first two go on. */
 static void exhaustion(struct kunit *test)
 {
@@ -471,6 +506,7 @@ static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(subscriber_is_paired),
 	KUNIT_CASE(block_limit),
 	KUNIT_CASE(session_limit),
+	KUNIT_CASE(refused_flow_takes_no_block),
 	KUNIT_CASE(exhaustion),
 	KUNIT_CASE(every_block_once),
 	KUNIT_CASE(deterministic_both_ways),
