@@ -19,10 +19,11 @@ PREFIX ?= /usr/local
 
 SRCS := Kbuild $(wildcard kmod/*.[ch] kmod/tests/*.[ch]) uapi/linux/knat.h
 NATCTL := tools/natctl/natctl
+FLOOD := $(BUILD)/flood
 
 .PHONY: all module natctl module-debug install check conformance demo bench clean
 
-all: module natctl
+all: module natctl $(FLOOD)
 
 module: $(BUILD)/stock/knat.ko
 
@@ -34,6 +35,11 @@ natctl: $(NATCTL)
 
 $(NATCTL): $(wildcard tools/natctl/*.[ch]) uapi/linux/knat.h
 	$(MAKE) -C tools/natctl
+
+# The selftests' packet sender.
+$(FLOOD): tools/flood/flood.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # knat.ko with its KUnit suites, for the debug kernel (built on demand and
 # cached outside the repository).

@@ -95,6 +95,11 @@ unsigned long knat_session_timeout(const struct knat_net *kn,
 		secs = READ_ONCE(kn->cfg.timeout_icmp);
 		break;
 	}
+	/* Opened from outside and not answered: short-lived, as conntrack's
+	 * unreplied entries, so a flood's sessions make room soon.
+	 */
+	if (READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED)
+		secs = min(secs, READ_ONCE(kn->cfg.timeout_unanswered));
 	return (unsigned long)secs * HZ;
 }
 

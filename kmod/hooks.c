@@ -16,15 +16,58 @@
  * at PREROUTING, so it is routed, filtered and seen by conntrack with the
  * sender's external endpoint as source: strict reverse-path filtering
  * (rp_filter=1) on inside interfaces would drop it.
+ *
+ * Which side a packet came from is decided by the route back to its
+ * source, as strict reverse-path filtering does (inside-rpf, on by
+ * default): a packet with an inside source is inside traffic only if the
+ * route to that source leaves through the interface it arrived on.  The
+ * check runs where knat would take a packet's word for it: before a flow
+ * of an inside address makes state, and on every hairpinned packet.  A
+ * packet from outside that claims an inside source is dropped there
+ * (drop-spoofed): it never makes a subscriber, a block or a mapping, nor
+ * reaches another subscriber as hairpinned traffic.  The router's own
+ * packets are inside traffic.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/ip.h>
+#include <net/ip_fib.h>
+#include <net/route.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include "knat.h"
 
 #define KNAT_PRI_IN	(NF_IP_PRI_RAW + 50)		/* -250 */
 #define KNAT_PRI_OUT	(NF_IP_PRI_NAT_SRC + 150)	/* 250 */
+
+/**
+ * knat_from_inside - did a packet with an inside source come from the inside?
+ * @kn: namespace state
+ * @skb: an IPv4 packet, at PREROUTING or POSTROUTING
+ *
+ * It did if the router sent it, or if the route back to its source leaves
+ * through the interface it arrived on (any of a multipath route's), or if
+ * the operator turned the check off (inside-rpf 0).  Under RCU.
+ */
+bool knat_from_inside(struct knat_net *kn, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.daddr = iph->saddr,
+		.flowi4_iif = LOOPBACK_IFINDEX,
+		.flowi4_scope = RT_SCOPE_UNIVERSE,
+		.flowi4_tos = iph->tos & IPTOS_RT_MASK,
+		.flowi4_mark = skb->mark,
+	};
+	struct net_device *dev;
+	struct fib_result res;
+
+	if (!skb->skb_iif || !READ_ONCE(kn->cfg.inside_rpf))
+		return true;
+	dev = dev_get_by_index_rcu(kn->net, skb->skb_iif);
+	if (!dev || fib_lookup(kn->net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE))
+		return false;
+	return res.type == RTN_UNICAST && fib_info_nh_uses_dev(res.fi, dev);
+}
 
 static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -34,9 +77,11 @@ static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
 
 	if (!READ_ONCE(kn->npool_addrs) || !knat_is_pool_addr(kn, iph->daddr))
 		return NF_ACCEPT;
-	if (knat_is_inside_addr(kn, iph->saddr))
-		return knat_hairpin(kn, skb);
-	return knat_inbound(kn, skb, false);
+	if (!knat_is_inside_addr(kn, iph->saddr))
+		return knat_inbound(kn, skb, false);
+	if (!knat_from_inside(kn, skb))
+		return knat_drop(kn, KNAT_STAT_DROP_SPOOFED);
+	return knat_hairpin(kn, skb);
 }
 
 static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,

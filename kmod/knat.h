@@ -151,6 +151,8 @@ struct knat_pool {
 	u32 nlow;			/* low blocks per address */
 	u16 max_blocks;			/* per subscriber */
 	u32 max_sessions;		/* per subscriber, 0: unlimited */
+	u16 inbound_limit;		/* unanswered sessions a mapping, 0: any */
+	u32 inbound_sub_limit;		/* ... a subscriber, 0: any */
 	u32 cooling_secs;
 	__be32 det_prefix;		/* deterministic: inside prefix */
 	u8 det_plen;
@@ -196,6 +198,7 @@ struct knat_subscriber {
 	__be32 addr;
 	u32 nmappings;			/* under kn->lock */
 	u32 nsessions;			/* under kn->lock */
+	u32 nunanswered;		/* under kn->lock */
 	u16 nblocks;
 	u16 det_lo;			/* deterministic: the port range */
 	u16 det_hi;
@@ -241,6 +244,10 @@ static inline u32 knat_stamp(unsigned long now)
 					 * kn->lock, never set again
 					 */
 #define KNAT_SESS_OVERLAP	BIT(2)	/* a struct knat_osession */
+#define KNAT_SESS_UNANSWERED	BIT(3)	/* opened by an outside host, and not
+					 * answered from the inside yet;
+					 * cleared under kn->lock
+					 */
 
 /* A session of a mapping other than its first: in sess_in. */
 struct knat_xsession {
@@ -278,6 +285,9 @@ struct knat_mapping {
 	u8 dep;				/* enum knat_mapping_mode; not EIM: in
 					 * map_dep, not map_in, and no own
 					 * session
+					 */
+	u16 nunanswered;		/* KNAT_SESS_UNANSWERED sessions; under
+					 * kn->lock
 					 */
 };
 
@@ -359,6 +369,8 @@ struct knat_config {
 	u32 inbound_refresh;		/* 0 or 1 (RFC 4787 REQ-6) */
 	u32 syn_unreach;		/* 0 or 1 (RFC 5382 REQ-4, REQ-4a) */
 	u32 icmp_filter;		/* 0 or 1 (RFC 4787 REQ-12b) */
+	u32 timeout_unanswered;		/* seconds */
+	u32 inside_rpf;			/* 0 or 1: see hooks.c */
 };
 
 struct knat_stats {
@@ -430,6 +442,7 @@ struct knat_net {
 	struct mutex cfg_lock;		/* configuration writers, reaper */
 	atomic_t nsessions;
 	atomic_t nmappings;
+	u32 nunanswered;		/* under lock, READ_ONCE elsewhere */
 
 	struct list_head pools;		/* configuration, written under */
 	struct list_head insides;	/* genl_mutex and kn->lock */
@@ -491,6 +504,7 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    u8 tcp, int *drop_reason);
 void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 			 bool expired);
+void knat_session_answered(struct knat_net *kn, struct knat_session *s);
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done);
@@ -517,6 +531,9 @@ struct knat_session *knat_session_find_in(struct knat_net *kn,
 
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t);
+struct knat_session *knat_session_lookup_out(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     struct knat_mapping **m);
 struct knat_session *knat_osession_find(struct knat_net *kn,
 					const struct knat_tuple *t);
 
@@ -674,6 +691,7 @@ bool knat_syn_expire(struct knat_net *kn, unsigned long now,
 		     unsigned int budget);
 
 /* hooks.c */
+bool knat_from_inside(struct knat_net *kn, const struct sk_buff *skb);
 int knat_attach(struct knat_net *kn);
 void knat_detach(struct knat_net *kn);
 

@@ -29,6 +29,8 @@ static const struct knat_config knat_default_config = {
 	.inbound_refresh = 1,
 	.syn_unreach = 1,
 	.icmp_filter = 0,
+	.timeout_unanswered = 30,
+	.inside_rpf = 1,
 };
 
 /**

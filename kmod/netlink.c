@@ -69,6 +69,8 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_IN_PREFIXLEN] = NLA_POLICY_RANGE(NLA_U8, 8, 32),
 	[KNAT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KNAT_A_LOW_BLOCK] = NLA_POLICY_MAX(NLA_U16, 1023),
+	[KNAT_A_INBOUND_LIMIT] = { .type = NLA_U16 },
+	[KNAT_A_INBOUND_SUB_LIMIT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {
@@ -143,6 +145,8 @@ static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_INBOUND_REFRESH] = NLA_POLICY_MAX(NLA_U32, 1),
 	[KNAT_A_SYN_UNREACH] = NLA_POLICY_MAX(NLA_U32, 1),
 	[KNAT_A_ICMP_FILTER] = NLA_POLICY_MAX(NLA_U32, 1),
+	[KNAT_A_TIMEOUT_UNANSWERED] = NLA_POLICY_FULL_RANGE(NLA_U32, &knat_timeout_range),
+	[KNAT_A_INSIDE_RPF] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 static const struct nla_policy knat_empty_policy[KNAT_A_MAX + 1] = {};
@@ -230,6 +234,8 @@ static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KNAT_A_INBOUND_REFRESH, c->inbound_refresh) ||
 	    nla_put_u32(msg, KNAT_A_SYN_UNREACH, c->syn_unreach) ||
 	    nla_put_u32(msg, KNAT_A_ICMP_FILTER, c->icmp_filter) ||
+	    nla_put_u32(msg, KNAT_A_TIMEOUT_UNANSWERED, c->timeout_unanswered) ||
+	    nla_put_u32(msg, KNAT_A_INSIDE_RPF, c->inside_rpf) ||
 	    nla_put_u32(msg, KNAT_A_EPOCH, knat_epoch(kn))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -255,7 +261,8 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	    !a[KNAT_A_TIMEOUT_ICMP] &&
 	    !a[KNAT_A_MAX_SESSIONS] && !a[KNAT_A_INTERIM] &&
 	    !a[KNAT_A_INBOUND_REFRESH] && !a[KNAT_A_SYN_UNREACH] &&
-	    !a[KNAT_A_ICMP_FILTER]) {
+	    !a[KNAT_A_ICMP_FILTER] && !a[KNAT_A_TIMEOUT_UNANSWERED] &&
+	    !a[KNAT_A_INSIDE_RPF]) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -269,6 +276,9 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	knat_config_update(&c->inbound_refresh, a[KNAT_A_INBOUND_REFRESH]);
 	knat_config_update(&c->syn_unreach, a[KNAT_A_SYN_UNREACH]);
 	knat_config_update(&c->icmp_filter, a[KNAT_A_ICMP_FILTER]);
+	knat_config_update(&c->timeout_unanswered,
+			   a[KNAT_A_TIMEOUT_UNANSWERED]);
+	knat_config_update(&c->inside_rpf, a[KNAT_A_INSIDE_RPF]);
 	return 0;
 }
 

@@ -200,6 +200,10 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 		pool->max_blocks = nla_get_u16(a[KNAT_A_MAX_BLOCKS]);
 	if (a[KNAT_A_SUB_MAX_SESSIONS])
 		pool->max_sessions = nla_get_u32(a[KNAT_A_SUB_MAX_SESSIONS]);
+	if (a[KNAT_A_INBOUND_LIMIT])
+		pool->inbound_limit = nla_get_u16(a[KNAT_A_INBOUND_LIMIT]);
+	if (a[KNAT_A_INBOUND_SUB_LIMIT])
+		pool->inbound_sub_limit = nla_get_u32(a[KNAT_A_INBOUND_SUB_LIMIT]);
 	if (a[KNAT_A_COOLING])
 		pool->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
 	if (a[KNAT_A_OVERLAP])
@@ -470,6 +474,9 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u16(skb, KNAT_A_PORT_MAX, pool->port_max) ||
 	    nla_put_u16(skb, KNAT_A_MAX_BLOCKS, pool->max_blocks) ||
 	    nla_put_u32(skb, KNAT_A_SUB_MAX_SESSIONS, pool->max_sessions) ||
+	    nla_put_u16(skb, KNAT_A_INBOUND_LIMIT, pool->inbound_limit) ||
+	    nla_put_u32(skb, KNAT_A_INBOUND_SUB_LIMIT,
+			pool->inbound_sub_limit) ||
 	    nla_put_u32(skb, KNAT_A_COOLING, pool->cooling_secs) ||
 	    nla_put_u8(skb, KNAT_A_OVERLAP, pool->overlap) ||
 	    nla_put_u8(skb, KNAT_A_PARITY, pool->parity) ||

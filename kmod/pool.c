@@ -48,6 +48,8 @@ struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size)
 	pool->block_size = block_size;
 	pool->nblocks = ((u32)hi - lo + 1) / block_size;
 	pool->max_blocks = 8;
+	pool->inbound_limit = 64;
+	pool->inbound_sub_limit = 1024;
 	pool->cooling_secs = 120;
 	atomic_set(&pool->nmappings, 0);
 	return pool;

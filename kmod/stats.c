@@ -19,4 +19,5 @@ void knat_stats_read(struct knat_net *kn, u64 *out)
 	out[KNAT_STAT_MAPPINGS] = atomic_read(&kn->nmappings);
 	out[KNAT_STAT_SESSIONS] = atomic_read(&kn->nsessions);
 	out[KNAT_STAT_INDEX_BUCKETS] = knat_index_buckets(kn);
+	out[KNAT_STAT_UNANSWERED] = READ_ONCE(kn->nunanswered);
 }

@@ -686,18 +686,98 @@ static struct knat_mapping *knat_mapping_find_out(struct knat_net *kn,
 }
 
 /**
- * knat_session_find_out - the session of an inbound packet
+ * knat_session_lookup_out - the session of an inbound packet, and its mapping
  * @kn: namespace state
  * @t: the packet's external tuple
+ * @m: set to the mapping of @t's external endpoint, or NULL when it has
+ *     none that takes unsolicited traffic
  *
  * Under RCU.  Return: the session, or NULL.
  */
+struct knat_session *knat_session_lookup_out(struct knat_net *kn,
+					     const struct knat_tuple *t,
+					     struct knat_mapping **m)
+{
+	*m = knat_mapping_find_out(kn, t);
+	return *m ? knat_mapping_session(kn, *m, t) : knat_osession_find(kn, t);
+}
+
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t)
 {
-	struct knat_mapping *m = knat_mapping_find_out(kn, t);
+	struct knat_mapping *m;
 
-	return m ? knat_mapping_session(kn, m, t) : knat_osession_find(kn, t);
+	return knat_session_lookup_out(kn, t, &m);
+}
+
+/*
+ * The share of the namespace's max-sessions that sessions outside hosts
+ * opened may hold while unanswered: the rest stays for the flows the
+ * inside opens, and for those the inside answered.
+ */
+#define KNAT_UNANSWERED_SHARE	8
+
+/* ... and of a subscriber's max-sessions, where it has one. */
+#define KNAT_UNANSWERED_SUB_SHARE	4
+
+/*
+ * Under kn->lock: may an outside host open one more unanswered session of
+ * @m, of subscriber @sub?  Not beyond its pool's limits per mapping and
+ * per subscriber, a quarter of the subscriber's max-sessions, nor an
+ * eighth of the namespace's.
+ */
+static bool knat_unanswered_room(const struct knat_net *kn,
+				 const struct knat_mapping *m,
+				 const struct knat_subscriber *sub)
+{
+	const struct knat_pool *pool = sub->pool;
+	u32 per_map = READ_ONCE(pool->inbound_limit) ?: U32_MAX;
+	u32 per_sub = READ_ONCE(pool->inbound_sub_limit) ?: U32_MAX;
+	u32 max = READ_ONCE(pool->max_sessions);
+
+	if (max)
+		per_sub = min(per_sub, max / KNAT_UNANSWERED_SUB_SHARE);
+	return m->nunanswered < per_map && sub->nunanswered < per_sub &&
+	       kn->nunanswered < READ_ONCE(kn->cfg.max_sessions) /
+				 KNAT_UNANSWERED_SHARE;
+}
+
+/* Under kn->lock: count @s of @m and @sub as unanswered, or no more. */
+static void knat_unanswered_add(struct knat_net *kn, struct knat_mapping *m,
+				struct knat_subscriber *sub, int n)
+{
+	m->nunanswered += n;
+	sub->nunanswered += n;
+	WRITE_ONCE(kn->nunanswered, kn->nunanswered + n);
+}
+
+static void knat_unanswered_end(struct knat_net *kn, struct knat_session *s,
+				struct knat_mapping *m,
+				struct knat_subscriber *sub)
+{
+	WRITE_ONCE(s->flags, s->flags & ~KNAT_SESS_UNANSWERED);
+	knat_unanswered_add(kn, m, sub, -1);
+}
+
+/**
+ * knat_session_answered - the inside answered a session an outside host
+ *                         opened
+ * @kn: namespace state
+ * @s: a session found under RCU with KNAT_SESS_UNANSWERED
+ *
+ * It counts as established from now on (as conntrack's ASSURED): no
+ * longer against the limits on unanswered sessions, and with its
+ * protocol's timeout.  Once a session's life.
+ */
+void knat_session_answered(struct knat_net *kn, struct knat_session *s)
+{
+	struct knat_mapping *m = knat_session_map(s);
+
+	spin_lock_bh(&kn->lock);
+	/* Cleared when it was answered or removed meanwhile. */
+	if (s->flags & KNAT_SESS_UNANSWERED)
+		knat_unanswered_end(kn, s, m, knat_map_sub(kn, m));
+	spin_unlock_bh(&kn->lock);
 }
 
 /*
@@ -709,7 +789,7 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 					      struct knat_mapping *m,
 					      struct knat_subscriber *sub,
 					      const struct knat_tuple *t,
-					      u8 tcp, int *reason)
+					      u8 tcp, bool inbound, int *reason)
 {
 	__be16 ext_port = m->s.ext_port;
 	struct knat_session *s;
@@ -738,6 +818,8 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	s->ext_port = ext_port;
 	s->tcp = tcp;
 	s->last_used = knat_stamp(jiffies);
+	if (inbound)
+		s->flags |= KNAT_SESS_UNANSWERED;
 
 	if (rhashtable_lookup_insert_fast(&kn->sess_in, &s->in_node,
 					  knat_sess_in_params)) {
@@ -753,6 +835,8 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 		goto put_perm;
 	}
 	knat_session_count(kn, m, sub);
+	if (inbound)
+		knat_unanswered_add(kn, m, sub, 1);
 	return s;
 
 put_perm:
@@ -873,13 +957,13 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 		knat_session_count(kn, m, sub);
 		return &m->s;
 	}
-	s = knat_session_link(kn, m, sub, t, tcp, reason);
+	s = knat_session_link(kn, m, sub, t, tcp, false, reason);
 	if (!s)
 		knat_mapping_release(kn, m, sub, knat_mapping_block(m), false);
 	return s;
 
 free_port:
-	knat_sub_free(kn, sub, m, knat_mapping_block(m));
+	knat_sub_unalloc(kn, sub, m);
 free:
 	kmem_cache_free(knat_mapping_cache, m);
 put_sub:
@@ -910,7 +994,7 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 	m = knat_mapping_of(kn, in);
 	if (m)
 		s = knat_session_link(kn, m, knat_map_sub(kn, m), in, tcp,
-				      reason);
+				      false, reason);
 	else
 		s = knat_flow_create(kn, in, tcp, reason);
 	if (s)
@@ -932,31 +1016,40 @@ unlock:
  * @kn: namespace state
  * @out: the flow's external tuple
  * @tcp: initial KNAT_TCPF_* observations
- * @reason: set to a KNAT_STAT_DROP_* counter on failure
+ * @reason: set to a KNAT_STAT_DROP_* counter on failure, or to
+ *          KNAT_STAT_INBOUND_UNTRACKED: the filter admits the remote, but
+ *          the mapping, its subscriber or the namespace holds as many
+ *          unanswered sessions as it may
  *
- * The mapping's pool's filtering says which remotes may reach it.
- * Under RCU.  Return: the session, or NULL when the external endpoint has
- * no mapping or the filter refuses the remote.
+ * The mapping's pool's filtering says which remotes may reach it.  The
+ * session is unanswered until the inside sends on it
+ * (knat_session_answered()).  Under RCU.  Return: the session, or NULL.
  */
 struct knat_session *knat_session_create_in(struct knat_net *kn,
 					    const struct knat_tuple *out,
 					    u8 tcp, int *reason)
 {
+	struct knat_subscriber *sub;
 	struct knat_mapping *m;
 	struct knat_session *s;
 
 	spin_lock_bh(&kn->lock);
-	m = knat_mapping_find_out(kn, out);
-	s = m ? knat_mapping_session(kn, m, out) : knat_osession_find(kn, out);
-	if (s || knat_table_full(kn, reason))
+	s = knat_session_lookup_out(kn, out, &m);
+	if (s)
 		goto unlock;
-	if (!m) {
-		*reason = KNAT_STAT_DROP_NO_MAPPING;
+	*reason = KNAT_STAT_DROP_NO_MAPPING;
+	if (!m || !knat_filter_admits(kn, m, out, reason))
+		goto unlock;
+	sub = knat_map_sub(kn, m);
+	*reason = knat_session_limit(kn, sub, out->proto);
+	if (*reason)
+		goto unlock;
+	if (!knat_unanswered_room(kn, m, sub)) {
+		*reason = KNAT_STAT_INBOUND_UNTRACKED;
 		goto unlock;
 	}
-	if (knat_filter_admits(kn, m, out, reason))
-		s = knat_session_link(kn, m, knat_map_sub(kn, m), out, tcp,
-				      reason);
+	if (!knat_table_full(kn, reason))
+		s = knat_session_link(kn, m, sub, out, tcp, true, reason);
 unlock:
 	spin_unlock_bh(&kn->lock);
 	return s;
@@ -1000,6 +1093,8 @@ static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 		return false;
 	b = knat_mapping_block(m);
 	sub = knat_block_sub(kn, m, b);
+	if (s->flags & KNAT_SESS_UNANSWERED)
+		knat_unanswered_end(kn, s, m, sub);
 	atomic_dec(&kn->nsessions);
 	sub->nsessions--;
 	knat_perm_put(kn, m, s->in.raddr);

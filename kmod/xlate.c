@@ -324,12 +324,17 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 		 */
 		if ((pkt.tcp_flags & TCPHDR_RST) || pkt.inner)
 			return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
+		/* Nor does a packet from outside that claims to be inside. */
+		if (!knat_from_inside(kn, skb))
+			return knat_drop(kn, KNAT_STAT_DROP_SPOOFED);
 		s = knat_session_create_out(kn, &pkt.key, 0, &reason);
 		if (!s)
 			return knat_drop_refused(kn, skb, reason);
 	}
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, true);
+	if (unlikely(READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED))
+		knat_session_answered(kn, s);
 	knat_session_touch(s, pkt.tcp_flags, true, true);
 	if (knat_rewrite(skb, &pkt, true, knat_session_map(s)->paddr->addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
@@ -364,6 +369,26 @@ static unsigned int knat_inbound_refused(struct knat_net *kn,
 	return knat_drop(kn, reason);
 }
 
+/*
+ * A packet the filter admits to mapping @m (found under RCU) from a remote
+ * it has no session with, while @m, its subscriber or the namespace holds
+ * as many unanswered sessions as it may: delivered, and not remembered.
+ * The inside's answer makes the session (an established one), so a flood
+ * of new remotes at a mapping never locks its real peers out, and costs
+ * no memory beyond the limits.
+ */
+static unsigned int knat_inbound_untracked(struct knat_net *kn,
+					   struct sk_buff *skb,
+					   const struct knat_pkt *pkt,
+					   const struct knat_mapping *m)
+{
+	if (knat_rewrite(skb, pkt, false, m->s.in.laddr, m->s.in.lport))
+		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
+	knat_count(kn, KNAT_STAT_INBOUND_UNTRACKED);
+	knat_count(kn, KNAT_STAT_XLATE_IN);
+	return NF_ACCEPT;
+}
+
 /**
  * knat_inbound - translate a packet arriving for a pool address
  * @kn: the namespace's state
@@ -375,6 +400,7 @@ static unsigned int knat_inbound_refused(struct knat_net *kn,
 unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
 			  bool hairpin)
 {
+	struct knat_mapping *m;
 	struct knat_session *s;
 	struct knat_pkt pkt;
 	int err, reason;
@@ -385,15 +411,18 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
 			return NF_ACCEPT;
 		return knat_drop(kn, knat_parse_error(err));
 	}
-	s = knat_session_find_out(kn, &pkt.key);
+	s = knat_session_lookup_out(kn, &pkt.key, &m);
 	if (!s) {
 		/* The pool's filtering may admit a new remote to a TCP or
-		 * UDP mapping; an echo reply must answer a query.
+		 * UDP mapping; an echo reply must answer a query.  Without
+		 * a mapping there is nothing to lock for.
 		 */
 		reason = KNAT_STAT_DROP_NO_MAPPING;
-		if (pkt.key.proto != IPPROTO_ICMP && !pkt.inner &&
+		if (m && pkt.key.proto != IPPROTO_ICMP && !pkt.inner &&
 		    !(pkt.tcp_flags & TCPHDR_RST))
 			s = knat_session_create_in(kn, &pkt.key, 0, &reason);
+		if (!s && reason == KNAT_STAT_INBOUND_UNTRACKED)
+			return knat_inbound_untracked(kn, skb, &pkt, m);
 		if (!s)
 			return knat_inbound_refused(kn, skb, &pkt, reason,
 						    hairpin);

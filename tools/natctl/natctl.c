@@ -27,6 +27,7 @@ static const char usage_text[] =
 "\n"
 "  natctl pool add [id ID] PREFIX|dev IFNAME [ports LO-HI] [block N] [low-block N]\n"
 "                  [max-blocks N] [max-sessions N] [cooling SECS] [overlap] [parity]\n"
+"                  [inbound-limit N] [inbound-sub-limit N]\n"
 "                  [mapping|tcp-mapping|udp-mapping eim|adm|apdm]\n"
 "                  [filtering|tcp-filtering|udp-filtering eif|adf|apdf]\n"
 "                  [deterministic INSIDE-PREFIX]\n"
@@ -34,7 +35,10 @@ static const char usage_text[] =
 "                                         ports 1024-65535, block 256, low-block 16\n"
 "                                         (ports below 1024 for inside ports below 1024,\n"
 "                                         0: none), max-blocks 8, max-sessions 0 (any),\n"
-"                                         cooling 120, mapping eim, filtering eif by\n"
+"                                         cooling 120, mapping eim, filtering eif,\n"
+"                                         inbound-limit 64 and inbound-sub-limit 1024\n"
+"                                         (sessions outside hosts open, unanswered, per\n"
+"                                         mapping and per subscriber; 0: any) by\n"
 "                                         default; dev: the interface's addresses, as they\n"
 "                                         come and go (mappings on one that goes are\n"
 "                                         removed at once)\n"
@@ -75,7 +79,11 @@ static const char usage_text[] =
 "               syn-unreachable (1: an unsolicited inbound SYN gets ICMP port\n"
 "               unreachable after 6 s unless the inside opens that connection, 0:\n"
 "               dropped silently), icmp-error-filtering (1: an ICMP error from\n"
-"               outside only from the remote of the flow it quotes, 0: from anyone)\n"
+"               outside only from the remote of the flow it quotes, 0: from anyone),\n"
+"               unanswered-timeout (seconds: a session an outside host opened,\n"
+"               until the inside answers), inside-rpf (1: traffic from an inside\n"
+"               source counts as inside only if the route back to it leaves by the\n"
+"               interface it came in on, 0: wherever it came from)\n"
 "  natctl mapping show                    inside endpoint -> external endpoint (static:\n"
 "                                         a static forward's, timed: a pcp one's)\n"
 "  natctl session show                    mappings' sessions with remote, state, expiry\n"
@@ -254,6 +262,8 @@ static const struct {
 	{ "inbound-refresh", KNAT_A_INBOUND_REFRESH, 1 },
 	{ "syn-unreachable", KNAT_A_SYN_UNREACH, 1 },
 	{ "icmp-error-filtering", KNAT_A_ICMP_FILTER, 1 },
+	{ "unanswered-timeout", KNAT_A_TIMEOUT_UNANSWERED, UINT32_MAX },
+	{ "inside-rpf", KNAT_A_INSIDE_RPF, 1 },
 };
 
 #define N_CONFIG_KEYS ARRAY_SIZE(config_keys)
@@ -382,6 +392,9 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_SYN_HELD] = "syn-held",
 	[KNAT_STAT_SYN_UNREACH] = "syn-unreachable-sent",
 	[KNAT_STAT_INDEX_BUCKETS] = "index-buckets",
+	[KNAT_STAT_DROP_SPOOFED] = "drop-spoofed",
+	[KNAT_STAT_INBOUND_UNTRACKED] = "inbound-untracked",
+	[KNAT_STAT_UNANSWERED] = "sessions-unanswered",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

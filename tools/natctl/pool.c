@@ -55,6 +55,8 @@ static const struct {
 	{ "low-block", KNAT_A_LOW_BLOCK, 1023, 16 },
 	{ "max-blocks", KNAT_A_MAX_BLOCKS, 65535, 16 },
 	{ "max-sessions", KNAT_A_SUB_MAX_SESSIONS, UINT32_MAX, 32 },
+	{ "inbound-limit", KNAT_A_INBOUND_LIMIT, 65535, 16 },
+	{ "inbound-sub-limit", KNAT_A_INBOUND_SUB_LIMIT, UINT32_MAX, 32 },
 	{ "cooling", KNAT_A_COOLING, UINT32_MAX, 32 },
 };
 
@@ -343,6 +345,10 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		out_u64("blocks-cooling", "cooling-blocks",
 			attr_u32(tb[KNAT_A_BLOCKS_COOLING]));
 	}
+	out_u64("inbound-limit", "inbound-limit",
+		attr_u16(tb[KNAT_A_INBOUND_LIMIT]));
+	out_u64("inbound-sub-limit", "inbound-sub-limit",
+		attr_u32(tb[KNAT_A_INBOUND_SUB_LIMIT]));
 	out_str("tcp-mapping", "tcp-mapping",
 		behaviour_name(mappings, tb[KNAT_A_MAPPING_TCP]));
 	out_str("udp-mapping", "udp-mapping",

@@ -175,6 +175,21 @@ enum knat_attr {
 	KNAT_A_EPOCH,			/* u32: seconds since knat's state in
 					 * this namespace began
 					 */
+	KNAT_A_INBOUND_LIMIT,		/* u16: unanswered sessions outside
+					 * hosts may open on one mapping of a
+					 * pool; 0: no limit
+					 */
+	KNAT_A_INBOUND_SUB_LIMIT,	/* u32: the same, over all of one
+					 * subscriber's mappings; 0: no limit
+					 */
+	KNAT_A_TIMEOUT_UNANSWERED,	/* u32: seconds, a session an outside
+					 * host opened that the inside has not
+					 * answered (at most its protocol's)
+					 */
+	KNAT_A_INSIDE_RPF,		/* u32: 0 or 1, inside traffic only
+					 * from the interface the route back to
+					 * its source leaves by
+					 */
 
 	__KNAT_A_MAX
 };
@@ -284,6 +299,13 @@ enum knat_stat {
 	KNAT_STAT_SYN_HELD,		/* unsolicited SYNs held (also dropped) */
 	KNAT_STAT_SYN_UNREACH,		/* ... answered after 6 s, unmatched */
 	KNAT_STAT_INDEX_BUCKETS,	/* gauge: buckets of the indexes now */
+	KNAT_STAT_DROP_SPOOFED,		/* inside source, not from the inside */
+	KNAT_STAT_INBOUND_UNTRACKED,	/* admitted inbound, no session made:
+					 * at an unanswered-session limit
+					 */
+	KNAT_STAT_UNANSWERED,		/* gauge: sessions outside hosts
+					 * opened, not yet answered
+					 */
 
 	__KNAT_STAT_MAX
 };
