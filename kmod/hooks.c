@@ -90,9 +90,11 @@ static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,
 	struct knat_net *kn = knat_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 
-	if (!READ_ONCE(kn->ninsides) || !knat_is_inside_addr(kn, iph->saddr) ||
-	    knat_is_inside_addr(kn, iph->daddr))
+	if (!READ_ONCE(kn->ninsides) || knat_is_inside_addr(kn, iph->daddr))
 		return NF_ACCEPT;
+	if (!knat_is_inside_addr(kn, iph->saddr))
+		return iph->protocol == IPPROTO_ICMP ? knat_icmp_relay(kn, skb) :
+						      NF_ACCEPT;
 	if (knat_is_exempt(kn, iph->daddr)) {
 		knat_count(kn, KNAT_STAT_EXEMPT);
 		return NF_ACCEPT;

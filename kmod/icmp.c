@@ -53,6 +53,22 @@ static void knat_icmp_csum_set(struct sk_buff *skb, const struct knat_pkt *pkt)
 }
 
 /*
+ * The bytes of @skb an error's translation writes: up to the quoted
+ * transport header's checksum (TCP's ends 18 bytes in), where quoted.  The
+ * rest of a long error stays as it is, paged or not: skb_checksum() reads
+ * it where it lies.
+ */
+static unsigned int knat_icmp_written(struct sk_buff *skb,
+				      const struct knat_pkt *pkt)
+{
+	const struct iphdr *inner = (void *)ip_hdr(skb) + pkt->inner;
+	unsigned int end = pkt->inner + inner->ihl * 4 +
+			   offsetofend(struct tcphdr, check);
+
+	return min_t(unsigned int, end, ntohs(ip_hdr(skb)->tot_len));
+}
+
+/*
  * Rewrite the quoted packet's inside end: its destination when the error
  * goes out (the quoted packet came in), its source when it comes in.
  */
@@ -111,15 +127,18 @@ static void knat_icmp_rewrite_inner(struct sk_buff *skb,
  * @pkt: its parse: the key is that of the quoted packet
  * @s: the session of the quoted packet
  * @outbound: from an inside host, or toward one
+ * @outer: translate the outer header too; not for an error a router sent
+ *         about a packet translated inbound (knat_icmp_relay())
  *
  * Return: the verdict.
  */
 unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     const struct knat_pkt *pkt,
-			     const struct knat_session *s, bool outbound)
+			     const struct knat_session *s, bool outbound,
+			     bool outer)
 {
 	struct iphdr *iph;
-	__be32 addr, *outer;
+	__be32 addr, *outer_addr;
 	__be16 port;
 
 	/* RFC 4787 REQ-12b, off by default (REQ-12a): from its remote only. */
@@ -129,16 +148,47 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 	if (!knat_icmp_csum_ok(skb, pkt))
 		return knat_drop(kn, KNAT_STAT_DROP_MALFORMED);
 	if (skb_ensure_writable(skb, skb_network_offset(skb) +
-				     ntohs(ip_hdr(skb)->tot_len)))
+				     knat_icmp_written(skb, pkt)))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	addr = outbound ? knat_session_map(s)->paddr->addr : s->in.laddr;
 	port = outbound ? s->ext_port : s->in.lport;
 	knat_icmp_rewrite_inner(skb, pkt, outbound, addr, port);
 	knat_icmp_csum_set(skb, pkt);
-	iph = ip_hdr(skb);
-	outer = outbound ? &iph->saddr : &iph->daddr;
-	csum_replace4(&iph->check, *outer, addr);
-	*outer = addr;
+	if (outer) {
+		iph = ip_hdr(skb);
+		outer_addr = outbound ? &iph->saddr : &iph->daddr;
+		csum_replace4(&iph->check, *outer_addr, addr);
+		*outer_addr = addr;
+	}
 	knat_count(kn, KNAT_STAT_XLATE_ICMP_ERR);
 	return NF_ACCEPT;
+}
+
+/**
+ * knat_icmp_relay - an ICMP error toward the outside, from a router
+ * @kn: the namespace's state
+ * @skb: at POSTROUTING, from an address outside the inside prefixes
+ *
+ * This router (fragmentation needed toward a smaller inside MTU, time
+ * exceeded), or one between it and the subscribers, may answer a packet
+ * knat translated inbound: the error quotes the inside endpoint it was
+ * sent to.  The quote gets its external endpoint back, so the remote's
+ * stack matches the error to its socket (path MTU discovery works) and
+ * no inside address leaves; the sender's address stays.  An error quoting
+ * an inside endpoint knat has no session of is dropped.
+ *
+ * Return: the verdict.
+ */
+unsigned int knat_icmp_relay(struct knat_net *kn, struct sk_buff *skb)
+{
+	struct knat_session *s;
+	struct knat_pkt pkt;
+
+	if (knat_parse(skb, true, &pkt) || !pkt.inner ||
+	    !knat_is_inside_addr(kn, pkt.key.laddr))
+		return NF_ACCEPT;
+	s = knat_session_find_in(kn, &pkt.key);
+	if (!s)
+		return knat_drop(kn, KNAT_STAT_DROP_NO_MAPPING);
+	return knat_icmp_error(kn, skb, &pkt, s, true, false);
 }

@@ -678,7 +678,9 @@ unsigned int knat_hairpin(struct knat_net *kn, struct sk_buff *skb);
 /* icmp.c */
 unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     const struct knat_pkt *pkt,
-			     const struct knat_session *s, bool outbound);
+			     const struct knat_session *s, bool outbound,
+			     bool outer);
+unsigned int knat_icmp_relay(struct knat_net *kn, struct sk_buff *skb);
 
 /* syn.c */
 #define KNAT_SYN_MAX		1024	/* SYNs held per namespace */

@@ -317,6 +317,12 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 	err = knat_parse(skb, true, &pkt);
 	if (err)
 		return knat_drop(kn, knat_parse_error(err));
+	/* An error from the inside is about its sender's own flows: one
+	 * subscriber cannot speak for another's (lower its path MTU, end
+	 * its connections).
+	 */
+	if (pkt.inner && ip_hdr(skb)->saddr != pkt.key.laddr)
+		return knat_drop(kn, KNAT_STAT_DROP_FILTERED);
 	s = knat_session_find_in(kn, &pkt.key);
 	if (!s) {
 		/* A lone RST has nothing to reset outside, an error nothing
@@ -332,7 +338,7 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 			return knat_drop_refused(kn, skb, reason);
 	}
 	if (pkt.inner)
-		return knat_icmp_error(kn, skb, &pkt, s, true);
+		return knat_icmp_error(kn, skb, &pkt, s, true, true);
 	if (unlikely(READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED))
 		knat_session_answered(kn, s);
 	knat_session_touch(s, pkt.tcp_flags, true, true);
@@ -428,7 +434,7 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
 						    hairpin);
 	}
 	if (pkt.inner)
-		return knat_icmp_error(kn, skb, &pkt, s, false);
+		return knat_icmp_error(kn, skb, &pkt, s, false, true);
 	knat_session_touch(s, pkt.tcp_flags, false,
 			   READ_ONCE(kn->cfg.inbound_refresh));
 	if (knat_rewrite(skb, &pkt, false, s->in.laddr, s->in.lport))

@@ -335,7 +335,7 @@ static unsigned int translate_error(struct kunit *test, struct knat_net *kn,
 	s->ext_port = htons(extport);
 	KUNIT_ASSERT_EQ(test, knat_parse(skb, outbound, &pkt), 0);
 	KUNIT_EXPECT_NE(test, pkt.inner, 0u);
-	return knat_icmp_error(kn, skb, &pkt, s, outbound);
+	return knat_icmp_error(kn, skb, &pkt, s, outbound, true);
 }
 
 /* Outer IP, ICMP over the whole message, and the quote's own IP and
@@ -561,7 +561,7 @@ static void icmp_error_filter_by_source(struct kunit *test)
 		skb = craft_error(test, skb, from[i], "198.51.100.7",
 				  ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
 		KUNIT_ASSERT_EQ(test, knat_parse(skb, false, &pkt), 0);
-		KUNIT_EXPECT_EQ(test, knat_icmp_error(kn, skb, &pkt, s, false),
+		KUNIT_EXPECT_EQ(test, knat_icmp_error(kn, skb, &pkt, s, false, true),
 				i ? NF_ACCEPT : NF_DROP);
 		kfree_skb(skb);
 	}

@@ -10,22 +10,7 @@ nsx "$RTR" ip link set out mtu 1280
 
 recv=$TMPDIR/recv.$id
 bg_ready "$recv" nsx "$SRVNS" $PKT udp-recv 5353 15
-mtu=$(nsx "$SUB1" $PY -c "
-import errno, socket, time
-IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
-s.bind(('0.0.0.0', 43000))
-s.connect(('$SRV', 5353))
-for i in range(100):
-    try:
-        s.send(bytes(1400))
-    except OSError as e:
-        if e.errno == errno.EMSGSIZE:
-            print(s.getsockopt(socket.IPPROTO_IP, IP_MTU))
-            break
-        raise
-    time.sleep(0.1)")
+mtu=$(df_mtu "$SUB1" 43000 "$SRV" 5353)
 log "DF set: the inside host learned an MTU of '$mtu'"
 [ "$mtu" = 1280 ] || fail "no fragmentation needed for the inside host"
 nsx "$SUB2" $PY -c "

@@ -159,6 +159,28 @@ s.sendto(b'x', ('$2', $3))"
 	heard "$got" | grep -q "^$4 $5 "
 }
 
+# df_mtu NS SPORT ADDR PORT: from NS, send 1400-byte datagrams with DF
+# from SPORT to ADDR:PORT until the socket learns a smaller path MTU (from
+# "fragmentation needed"), and print it; print nothing if it never does.
+df_mtu() {
+	nsx "$1" $PY -c "
+import errno, socket, time
+IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_MTU = 10, 2, 14
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+s.bind(('0.0.0.0', $2))
+s.connect(('$3', $4))
+for i in range(100):
+    try:
+        s.send(bytes(1400))
+    except OSError as e:
+        if e.errno == errno.EMSGSIZE:
+            print(s.getsockopt(socket.IPPROTO_IP, IP_MTU))
+            break
+        raise
+    time.sleep(0.1)"
+}
+
 # TCP hole punching: $SUB1 connects out from port 40000 to $SRV:8000 and
 # listens on 40000 too, writing "ADDR PORT DATA" of each connection it
 # accepts to OUT, to which it answers "welcome".
