@@ -24,9 +24,11 @@ static int knat_event_fill(struct sk_buff *skb,
 {
 	if (nla_put_u8(skb, KNAT_A_EVENT, ev->type) ||
 	    nla_put_u64_64bit(skb, KNAT_A_TIME, ktime_get_real_ns(),
-			      KNAT_A_PAD) ||
-	    nla_put_u32(skb, KNAT_A_POOL_ID, ev->pool_id) ||
-	    nla_put_be32(skb, KNAT_A_IN_ADDR, ev->sub))
+			      KNAT_A_PAD))
+		return -EMSGSIZE;
+	if (ev->pool_id && nla_put_u32(skb, KNAT_A_POOL_ID, ev->pool_id))
+		return -EMSGSIZE;
+	if (ev->sub && nla_put_be32(skb, KNAT_A_IN_ADDR, ev->sub))
 		return -EMSGSIZE;
 	if (ev->ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, ev->ext))
 		return -EMSGSIZE;
@@ -96,6 +98,29 @@ void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 		return;
 	ev.ext = knat_sub_ext(sub);
 	knat_event(kn, &ev);
+}
+
+/**
+ * knat_event_table_full - the namespace is at max-sessions
+ * @kn: namespace state, under kn->lock
+ * @proto: of the flow refused
+ *
+ * Says so once a second at most, and has the collector run now rather than
+ * at its next pass: what expired meanwhile makes room at once.
+ */
+void knat_event_table_full(struct knat_net *kn, u8 proto)
+{
+	struct knat_event_info ev = {
+		.type = KNAT_EVENT_TABLE_FULL,
+		.proto = proto,
+	};
+
+	if (kn->last_full && time_before(jiffies, kn->last_full + HZ))
+		return;
+	kn->last_full = jiffies ?: 1;
+	knat_gc_kick(kn);
+	if (__ratelimit(&kn->event_rs))
+		knat_event(kn, &ev);
 }
 
 static void knat_interim_sub(struct knat_net *kn, struct knat_subscriber *sub)

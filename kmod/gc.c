@@ -248,6 +248,16 @@ void knat_gc_start(struct knat_net *kn)
 	queue_delayed_work(system_wq, &kn->gc_work, KNAT_GC_INTERVAL);
 }
 
+/*
+ * Any context: run the collector now, on whatever CPU, if the namespace
+ * has one (it is attached, knat_attach()); it then goes on at its pace.
+ */
+void knat_gc_kick(struct knat_net *kn)
+{
+	if (READ_ONCE(kn->attached))
+		mod_delayed_work(system_wq, &kn->gc_work, 0);
+}
+
 void knat_gc_stop(struct knat_net *kn)
 {
 	cancel_delayed_work_sync(&kn->gc_work);

@@ -140,7 +140,7 @@ int knat_attach(struct knat_net *kn)
 		nf_defrag_ipv4_disable(kn->net);
 		return err;
 	}
-	kn->attached = true;
+	WRITE_ONCE(kn->attached, true);
 	knat_gc_start(kn);
 	return 0;
 }
@@ -153,5 +153,5 @@ void knat_detach(struct knat_net *kn)
 	nf_unregister_net_hooks(kn->net, knat_hook_ops,
 				ARRAY_SIZE(knat_hook_ops));
 	nf_defrag_ipv4_disable(kn->net);
-	kn->attached = false;
+	WRITE_ONCE(kn->attached, false);
 }

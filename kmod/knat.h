@@ -462,6 +462,9 @@ struct knat_net {
 	bool gc_busy;			/* its CPU had traffic: see gc.c */
 	u64 gc_ended;			/* local_clock() */
 	struct ratelimit_state event_rs;	/* refusal events */
+	unsigned long last_full;	/* jiffies of the last table-full
+					 * event; under lock
+					 */
 	struct rhashtable_iter interim_iter;
 	bool interim_active;
 	unsigned long interim_next;	/* jiffies */
@@ -652,6 +655,7 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 			   bool *done);
 void knat_gc_init(struct knat_net *kn);
 void knat_gc_start(struct knat_net *kn);
+void knat_gc_kick(struct knat_net *kn);
 void knat_gc_stop(struct knat_net *kn);
 
 /* xlate.c */
@@ -718,6 +722,7 @@ void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
 		      __be32 sub);
 void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 			u8 type, u8 proto);
+void knat_event_table_full(struct knat_net *kn, u8 proto);
 void knat_interim(struct knat_net *kn, unsigned int budget);
 void knat_interim_stop(struct knat_net *kn);
 

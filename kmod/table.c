@@ -849,9 +849,10 @@ put_perm:
  * nor without room in the graves for what a failure on the way buries: a
  * session and a mapping at most.
  */
-static bool knat_table_full(struct knat_net *kn, int *reason)
+static bool knat_table_full(struct knat_net *kn, u8 proto, int *reason)
 {
 	if (atomic_read(&kn->nsessions) >= READ_ONCE(kn->cfg.max_sessions)) {
+		knat_event_table_full(kn, proto);
 		*reason = KNAT_STAT_DROP_TABLE_FULL;
 		return true;
 	}
@@ -989,7 +990,7 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 	struct knat_session *s;
 
 	spin_lock_bh(&kn->lock);
-	if (knat_table_full(kn, reason))
+	if (knat_table_full(kn, in->proto, reason))
 		goto refused;
 	m = knat_mapping_of(kn, in);
 	if (m)
@@ -1048,7 +1049,7 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 		*reason = KNAT_STAT_INBOUND_UNTRACKED;
 		goto unlock;
 	}
-	if (!knat_table_full(kn, reason))
+	if (!knat_table_full(kn, out->proto, reason))
 		s = knat_session_link(kn, m, sub, out, tcp, true, reason);
 unlock:
 	spin_unlock_bh(&kn->lock);

@@ -14,6 +14,7 @@ static const char *const event_names[__KNAT_EVENT_MAX] = {
 	[KNAT_EVENT_EXHAUSTED] = "exhausted",
 	[KNAT_EVENT_LIMIT_BLOCKS] = "limit-blocks",
 	[KNAT_EVENT_LIMIT_SESSIONS] = "limit-sessions",
+	[KNAT_EVENT_TABLE_FULL] = "table-full",
 };
 
 /* RFC 3339, UTC, microseconds. */
@@ -53,8 +54,10 @@ static int event_msg(const struct nlmsghdr *nlh, void *data)
 	out_time(tb[KNAT_A_TIME] ? mnl_attr_get_u64(tb[KNAT_A_TIME]) : 0);
 	out_str("event", NULL, type < __KNAT_EVENT_MAX && event_names[type] ?
 		event_names[type] : "unknown");
-	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
-	out_addr("subscriber", tb[KNAT_A_IN_ADDR]);
+	if (tb[KNAT_A_POOL_ID])
+		out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
+	if (tb[KNAT_A_IN_ADDR])
+		out_addr("subscriber", tb[KNAT_A_IN_ADDR]);
 	if (tb[KNAT_A_EXT_ADDR])
 		out_addr("external", tb[KNAT_A_EXT_ADDR]);
 	if (tb[KNAT_A_PORT_MAX]) {

@@ -250,6 +250,10 @@ enum knat_event {
 	KNAT_EVENT_EXHAUSTED,		/* no block or port left for it */
 	KNAT_EVENT_LIMIT_BLOCKS,	/* at its pool's max-blocks */
 	KNAT_EVENT_LIMIT_SESSIONS,	/* at its pool's max-sessions */
+	KNAT_EVENT_TABLE_FULL,		/* the namespace at max-sessions: no
+					 * pool or subscriber; at most one a
+					 * second
+					 */
 
 	__KNAT_EVENT_MAX
 };
