@@ -151,20 +151,27 @@ static const struct nla_policy knat_config_policy[KNAT_A_MAX + 1] = {
 
 static const struct nla_policy knat_empty_policy[KNAT_A_MAX + 1] = {};
 
-static bool knat_capable(struct sk_buff *skb, struct net *net,
-			 struct netlink_ext_ack *extack)
+/*
+ * Only an administrator of the whole host configures or reads knat, in
+ * any namespace: its state is allocated from softirq, where no memory
+ * cgroup is charged, so the root of an unprivileged user namespace (whose
+ * network namespaces it administers) may not make it hold memory the host
+ * cannot account for.  A carrier-grade NAT in an unprivileged container is
+ * not a use case worth that risk.
+ */
+static bool knat_capable(struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
-	if (netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+	if (netlink_capable(skb, CAP_NET_ADMIN))
 		return true;
 	NL_SET_ERR_MSG_MOD(extack,
-			   "permission denied: CAP_NET_ADMIN over this network namespace is required");
+			   "permission denied: CAP_NET_ADMIN in the initial user namespace is required");
 	return false;
 }
 
 static int knat_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			 struct genl_info *info)
 {
-	return knat_capable(skb, genl_info_net(info), info->extack) ? 0 : -EPERM;
+	return knat_capable(skb, info->extack) ? 0 : -EPERM;
 }
 
 void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
@@ -206,7 +213,7 @@ int knat_dump_check(struct netlink_callback *cb)
 {
 	if (cb->args[1])
 		return 0;
-	if (!knat_capable(cb->skb, sock_net(cb->skb->sk), cb->extack))
+	if (!knat_capable(cb->skb, cb->extack))
 		return -EPERM;
 	cb->args[1] = 1;
 	return 0;
