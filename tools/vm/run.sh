@@ -185,7 +185,12 @@ if [ -f /host/run/results/checkout ]; then
 fi
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 ip link set lo up 2>/dev/null
-chroot /host /bin/sh /run/results/job.sh > /dev/ttyS1 2>&1 < /dev/null
+# The job's root is the host's, moved over / in a mount namespace of its
+# own rather than chrooted into: the kernel refuses user namespaces to
+# chrooted processes, and tests make some.
+unshare -m --propagation private /bin/busybox sh -c \
+	'cd /host && mount --move . / && exec chroot . /bin/sh /run/results/job.sh' \
+	> /dev/ttyS1 2>&1 < /dev/null
 rc=$?
 chroot /host /bin/dmesg > /host/run/results/dmesg.log 2>&1
 echo "$rc" > /host/run/results/rc
