@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bad configuration is refused with a clear one-line message and a
 # non-zero exit, and changes nothing: reversed port range, unknown prefix,
-# overlapping pool, host bits, out-of-range values, a non-admin caller,
-# and raw requests natctl would never send (unknown attribute, truncated
-# attribute, missing attribute).
+# overlapping pool, host bits, out-of-range values, a non-admin caller
+# (and the root of an unprivileged user namespace), and raw requests
+# natctl would never send (unknown attribute, truncated attribute, missing
+# attribute).
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -40,6 +41,13 @@ refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --c
 	--inh-caps=-all --bounding-set=-all "$NATCTL" pool add 192.0.2.0/30
 refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$NATCTL" mapping show
+
+# The root of an unprivileged user namespace, in its own network
+# namespace: not an administrator of the host, so refused too.
+refused 1 "permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unshare -Urn "$NATCTL" pool add 192.0.2.0/30
+refused 1 "permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unshare -Urn "$NATCTL" stats
 
 # Raw requests: POOL_ADD (1) with ADDR (2) 192.0.2.0, PREFIXLEN (3) 30 ...
 raw() { nsx "$RTR" $PY "$TOP/selftests/knat/genl.py" "$@"; }
