@@ -514,6 +514,7 @@ unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 void knat_sweep_end(struct knat_sweep *sw);
 u64 knat_sweep_size(struct knat_net *kn);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
+unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen);
 void knat_retire(struct knat_net *kn, struct knat_range *range);
 enum {
 	KNAT_PIN_STATIC,		/* an operator's forward */

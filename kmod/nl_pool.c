@@ -711,6 +711,9 @@ int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
 	knat_forwards_retire(kn, NULL,
 			     nla_get_be32(info->attrs[KNAT_A_ADDR]),
 			     nla_get_u8(info->attrs[KNAT_A_PREFIXLEN]));
+	/* Their packets out are no longer translated: neither are those in. */
+	knat_flush_inside(kn, nla_get_be32(info->attrs[KNAT_A_ADDR]),
+			  nla_get_u8(info->attrs[KNAT_A_PREFIXLEN]));
 	mutex_unlock(&kn->cfg_lock);
 	return 0;
 }

@@ -10,6 +10,7 @@
  */
 #include <linux/slab.h>
 #include <linux/stringify.h>
+#include <linux/inetdevice.h>
 #include "knat.h"
 
 /*
@@ -1374,6 +1375,37 @@ static unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool)
 {
 	return knat_sweep_all(kn, knat_on_pool, (void *)pool);
+}
+
+struct knat_prefix {
+	__be32 prefix;
+	__be32 mask;
+};
+
+static bool knat_in_prefix(struct knat_net *kn, const struct knat_session *s,
+			   void *arg)
+{
+	const struct knat_prefix *p = arg;
+
+	return (s->in.laddr & p->mask) == p->prefix;
+}
+
+/**
+ * knat_flush_inside - remove the sessions of an inside prefix
+ * @kn: namespace state
+ * @prefix: the prefix
+ * @plen: its length
+ *
+ * Forwards stay, without sessions.  Process context; yields between
+ * batches.  Return: sessions removed.
+ */
+unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen)
+{
+	struct knat_prefix p = {
+		.prefix = prefix, .mask = inet_make_mask(plen),
+	};
+
+	return knat_sweep_all(kn, knat_in_prefix, &p);
 }
 
 /**

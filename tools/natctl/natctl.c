@@ -49,7 +49,7 @@ static const char usage_text[] =
 "                                         (with now, at once)\n"
 "  natctl pool show                       pools, addresses, blocks in use, mappings\n"
 "  natctl inside add PREFIX [pool ID]     translate traffic from PREFIX with pool ID\n"
-"  natctl inside del PREFIX\n"
+"  natctl inside del PREFIX               stop: its mappings and sessions go at once\n"
 "  natctl inside show\n"
 "  natctl exempt add PREFIX               never translate traffic toward PREFIX\n"
 "  natctl exempt del PREFIX\n"
