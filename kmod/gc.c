@@ -214,7 +214,11 @@ static void knat_gc_work(struct work_struct *work)
 		knat_interim(kn, KNAT_GC_REAP / 4);
 		mutex_lock(&kn->cfg_lock);
 		knat_forwards_expire(kn, jiffies);
-		knat_pools_reap(kn);
+		/* An address that came back while its old range drained
+		 * could not be taken then: now it can.
+		 */
+		if (knat_pools_reap(kn))
+			queue_work(system_wq, &kn->if_work);
 		mutex_unlock(&kn->cfg_lock);
 		delay = removed ? 0 : KNAT_GC_INTERVAL;
 	} else {

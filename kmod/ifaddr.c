@@ -73,7 +73,7 @@ static void knat_if_pool_retire(struct knat_net *kn, struct knat_pool *pool)
 		if (range->draining || knat_if_has(addrs, n, range->prefix))
 			continue;
 		knat_range_drain(kn, range);
-		knat_retire(kn, range);
+		knat_retire(kn, pool, range);
 	}
 }
 

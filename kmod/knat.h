@@ -120,6 +120,7 @@ struct knat_range {
 	__be32 prefix;
 	u8 plen;
 	bool draining;			/* under kn->lock */
+	bool reaped;			/* being freed; under kn->lock */
 	u32 naddrs;
 	u32 first;			/* deterministic: index of addrs[0] */
 	atomic_t nmappings;
@@ -515,7 +516,8 @@ void knat_sweep_end(struct knat_sweep *sw);
 u64 knat_sweep_size(struct knat_net *kn);
 unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
 unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen);
-void knat_retire(struct knat_net *kn, struct knat_range *range);
+void knat_retire(struct knat_net *kn, struct knat_pool *pool,
+		 struct knat_range *range);
 enum {
 	KNAT_PIN_STATIC,		/* an operator's forward */
 	KNAT_PIN_CLAIM,			/* a subscriber's */
@@ -617,7 +619,7 @@ struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
 				       u16 *lo, u16 *hi);
 __be32 knat_sub_ext(const struct knat_subscriber *sub);
 unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
-void knat_pools_reap(struct knat_net *kn);
+bool knat_pools_reap(struct knat_net *kn);
 void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
 struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
 

@@ -350,12 +350,7 @@ static void knat_drain_now(struct knat_net *kn, struct genl_info *info,
 
 	if (!now || !nla_get_u8(now))
 		return;
-	if (range) {
-		knat_retire(kn, range);
-	} else {
-		list_for_each_entry(range, &pool->ranges, list)
-			knat_retire(kn, range);
-	}
+	knat_retire(kn, pool, range);
 	knat_pools_reap(kn);
 }
 

@@ -506,16 +506,19 @@ unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget)
 	return n;
 }
 
-/* Unlink the cooling blocks of a range about to go. */
-static void knat_range_uncool(struct knat_range *range)
+/*
+ * Unlink the cooling blocks of the ranges of @pool about to go: one walk
+ * of its cooling list, however many ranges go.
+ */
+static void knat_pool_uncool(struct knat_pool *pool)
 {
 	struct knat_block *b, *tmp;
 
-	list_for_each_entry_safe(b, tmp, &range->pool->cooling, node) {
-		if (b->range != range)
+	list_for_each_entry_safe(b, tmp, &pool->cooling, node) {
+		if (!b->range->reaped)
 			continue;
 		list_del_init(&b->node);
-		range->ncooling--;
+		b->range->ncooling--;
 	}
 }
 
@@ -529,25 +532,35 @@ static bool knat_range_drained(struct knat_range *range)
  * knat_pools_reap - free the drained ranges and pools that nothing uses
  * @kn: namespace state
  *
- * Process context, with kn->cfg_lock held.
+ * Process context, with kn->cfg_lock held.  Return: whether a pool that
+ * follows an interface lost a range (its address may come back).
  */
-void knat_pools_reap(struct knat_net *kn)
+bool knat_pools_reap(struct knat_net *kn)
 {
 	struct knat_range *range, *rtmp;
 	struct knat_pool *pool, *ptmp;
+	bool refill = false;
 	LIST_HEAD(ranges);
 	LIST_HEAD(pools);
 
 	spin_lock_bh(&kn->lock);
 	list_for_each_entry_safe(pool, ptmp, &kn->pools, list) {
+		bool uncool = false;
+
+		list_for_each_entry(range, &pool->ranges, list) {
+			range->reaped = knat_range_drained(range);
+			uncool |= range->reaped && range->ncooling;
+		}
+		if (uncool)
+			knat_pool_uncool(pool);
 		list_for_each_entry_safe(range, rtmp, &pool->ranges, list) {
-			if (!knat_range_drained(range))
+			if (!range->reaped)
 				continue;
-			knat_range_uncool(range);
 			list_del_rcu(&range->list);
 			WRITE_ONCE(kn->npool_addrs,
 				   kn->npool_addrs - range->naddrs);
 			list_add(&range->gone, &ranges);
+			refill |= pool->ifindex && !pool->draining;
 		}
 		if (pool->draining && list_empty(&pool->ranges) &&
 		    !atomic_read(&pool->nmappings)) {
@@ -558,12 +571,13 @@ void knat_pools_reap(struct knat_net *kn)
 	}
 	spin_unlock_bh(&kn->lock);
 	if (list_empty(&ranges) && list_empty(&pools))
-		return;
+		return false;
 	synchronize_rcu();
 	list_for_each_entry_safe(range, rtmp, &ranges, gone)
 		knat_range_destroy(range);
 	list_for_each_entry_safe(pool, ptmp, &pools, gone)
 		kfree(pool);
+	return refill;
 }
 
 /* Deterministic pools: subscriber i of the inside prefix. */

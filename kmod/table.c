@@ -1409,20 +1409,28 @@ unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen)
 }
 
 /**
- * knat_retire - remove the mappings of a draining range now
+ * knat_retire - remove the mappings of a draining range, or pool, now
  * @kn: namespace state
- * @range: the range
+ * @pool: the pool, when @range is NULL: all its ranges at once
+ * @range: the range, or NULL
  *
  * A sweep misses sessions that existing mappings made behind it, so it
  * runs again while mappings are left, a few times at most; any left after
- * that expire as usual.  Process context.
+ * that expire as usual.  A whole pool costs as many sweeps as a range.
+ * Process context.
  */
-void knat_retire(struct knat_net *kn, struct knat_range *range)
+void knat_retire(struct knat_net *kn, struct knat_pool *pool,
+		 struct knat_range *range)
 {
+	atomic_t *left = range ? &range->nmappings : &pool->nmappings;
 	int pass;
 
-	for (pass = 0; pass < 4 && atomic_read(&range->nmappings); pass++)
-		knat_sweep_all(kn, knat_on_range, range);
+	for (pass = 0; pass < 4 && atomic_read(left); pass++) {
+		if (range)
+			knat_sweep_all(kn, knat_on_range, range);
+		else
+			knat_sweep_all(kn, knat_on_pool, pool);
+	}
 }
 
 /*
