@@ -47,7 +47,8 @@ static struct knat_forward *knat_forward_new(struct knat_net *kn,
 	struct knat_forward *fwd;
 	struct knat_mapping *m;
 
-	if (kn->nforwards >= KNAT_MAX_FORWARDS) {
+	if (kn->nforwards >= KNAT_MAX_FORWARDS ||
+	    (how != KNAT_PIN_STATIC && kn->ntimed >= KNAT_MAX_TIMED_FORWARDS)) {
 		NL_SET_ERR_MSG_MOD(extack, "too many forwards");
 		return ERR_PTR(-ENOSPC);
 	}
@@ -69,6 +70,7 @@ static void knat_forward_link(struct knat_net *kn, struct knat_forward *fwd)
 {
 	list_add_tail_rcu(&fwd->list, &kn->forwards);
 	kn->nforwards++;
+	kn->ntimed += fwd->timed;
 }
 
 /**
@@ -103,6 +105,7 @@ static void knat_forward_remove(struct knat_net *kn, struct knat_forward *fwd)
 {
 	list_del_rcu(&fwd->list);
 	kn->nforwards--;
+	kn->ntimed -= fwd->timed;
 	if (fwd->timed)
 		knat_mapping_unclaim(kn, fwd->map);
 	else
@@ -255,4 +258,5 @@ void knat_forwards_free(struct knat_net *kn)
 		kfree(fwd);
 	}
 	kn->nforwards = 0;
+	kn->ntimed = 0;
 }

@@ -23,6 +23,10 @@
 #define KNAT_MAX_EXEMPTS	64
 #define KNAT_MAX_FORWARDS	4096
 #define KNAT_MAX_SUB_FORWARDS	64	/* timed ones of one subscriber */
+#define KNAT_MAX_TIMED_FORWARDS	3072	/* timed ones in all: the rest of
+					 * KNAT_MAX_FORWARDS stays for the
+					 * operator's static ones
+					 */
 #define KNAT_MAX_RANGE_BLOCKS	BIT(21)	/* 2M blocks: 112 MiB */
 #define KNAT_PORTS		65536
 #define KNAT_PORT_WORDS		(KNAT_PORTS / BITS_PER_LONG)
@@ -453,6 +457,7 @@ struct knat_net {
 	u32 ninsides;
 	u32 nexempts;
 	u32 nforwards;
+	u32 ntimed;			/* of them, subscribers' (timed) */
 	u64 born;			/* boot time, seconds: the PCP epoch */
 	u32 npool_addrs;		/* READ_ONCE on the fast path */
 	struct knat_config cfg;
