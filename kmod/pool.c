@@ -830,6 +830,9 @@ static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
 	u32 xlo, xhi;
 	int port;
 
+	/* A draining pool or range makes no new mapping, for anyone. */
+	if (sub->pool->draining || pa->range->draining)
+		return KNAT_STAT_DROP_NO_POOL;
 	knat_local_ports(kn, pa, &xlo, &xhi);
 	port = knat_bits_search(pm->full, pm->used, sub->det_lo, sub->det_hi,
 				sub->det_lo + get_random_u32_below(sub->det_hi -
