@@ -294,9 +294,16 @@ static unsigned int knat_drop_refused(struct knat_net *kn,
 				      struct sk_buff *skb,
 				      enum knat_stat reason)
 {
-	if (reason == KNAT_STAT_DROP_EXHAUSTED ||
-	    reason == KNAT_STAT_DROP_LIMIT_BLOCKS ||
-	    reason == KNAT_STAT_DROP_LIMIT_SESSIONS)
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (reason != KNAT_STAT_DROP_EXHAUSTED &&
+	    reason != KNAT_STAT_DROP_LIMIT_BLOCKS &&
+	    reason != KNAT_STAT_DROP_LIMIT_SESSIONS)
+		return knat_drop(kn, reason);
+	/* A hairpinned packet, at PREROUTING, has no route to answer by. */
+	if (skb_dst(skb) ||
+	    !ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				  skb->dev))
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
 	return knat_drop(kn, reason);
 }
