@@ -1485,7 +1485,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	err = knat_mapping_link(kn, m, sub);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
-		knat_sub_free(kn, sub, m, knat_mapping_block(m));
+		knat_sub_unalloc(kn, sub, m);
 		knat_sub_put(kn, sub);
 	}
 	return err;
