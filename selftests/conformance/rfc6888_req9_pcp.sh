@@ -8,7 +8,9 @@
 # suggested port free in the block is granted, one in another block is
 # not (with PREFER_FAILURE: CANNOT_PROVIDE_EXTERNAL); a TCP MAP takes a
 # connection from outside; lifetime 0 closes the port again, and a short
-# lifetime ends by itself.  A request from outside, one claiming another
+# lifetime ends by itself.  A request from outside (and one from outside
+# with the subscriber's address, on either of the router's addresses,
+# which is dropped), one claiming another
 # address, another version, the PEER opcode, a mandatory option not
 # supported, another protocol and a truncated request get their errors.
 . "$(dirname "$0")/../knat/lib.sh"
@@ -82,6 +84,15 @@ wait_for 30 eval '! forwarded 5003' || fail "the 2 s mapping did not end"
 # Errors
 set -- $(nsx "$SRVNS" $PCPC map 203.0.113.1 udp 5000 60)
 [ "$1" = 2 ] || fail "a request from outside: $*"
+# From outside in a subscriber's name: dropped, no forward into it.
+nsx "$SRVNS" ip route add 100.64.0.0/10 via 203.0.113.1 || fail "route"
+nsx "$SRVNS" $PCPC map 203.0.113.1 udp 22 3600 --spoof 100.64.0.2 > /dev/null ||
+	fail "cannot send the spoofed request"
+nsx "$SRVNS" $PCPC map 100.64.0.1 udp 23 3600 --spoof 100.64.0.2 > /dev/null ||
+	fail "cannot send the spoofed request"
+expect 0 udp 24 60
+forwarded 22 || forwarded 23 &&
+	fail "a request from outside opened a forward into the subscriber: $(natctl forward show)"
 expect 12 udp 5000 60 --client 100.64.0.99
 expect 1 udp 5000 60 --version 1
 expect 4 udp 5000 60 --opcode 2

@@ -7,8 +7,10 @@
          [--opcode OP] [--length BYTES]
       one request; print "RESULT LIFETIME EPOCH EXT-ADDR EXT-PORT" of the
       answer (RESULT: the result code's number), or "nothing" without one
-      in 3 s or with ICMP port unreachable.  --length cuts or pads the request; --client claims another
-      address than the source; --option adds an empty option.
+      in 3 s or with ICMP port unreachable.  --length cuts or pads the
+      request; --client claims another address than the source; --option
+      adds an empty option; --spoof ADDR sends it from ADDR through a raw
+      socket (the answer, if any, goes there), and prints "sent".
 """
 import argparse
 import ipaddress
@@ -45,6 +47,31 @@ def request(a, source):
     return msg
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def spoofed(a):
+    """The request from a.spoof, in a datagram built here."""
+    src = ipaddress.IPv4Address(a.spoof).packed
+    dst = ipaddress.IPv4Address(a.server).packed
+    msg = request(a, a.spoof)
+    udp = struct.pack('!HHHH', PCP_PORT, PCP_PORT, 8 + len(msg), 0) + msg
+    pseudo = src + dst + struct.pack('!BBH', 0, 17, len(udp))
+    udp = udp[:6] + struct.pack('!H', csum(pseudo + udp) or 0xffff) + udp[8:]
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17,
+                     0, src, dst)
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(ip + udp, (a.server, 0))
+    print('sent')
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('cmd', choices=['map'])
@@ -60,7 +87,11 @@ def main():
     p.add_argument('--version', type=int, default=2)
     p.add_argument('--opcode', type=int, default=1)
     p.add_argument('--length', type=int)
+    p.add_argument('--spoof')
     a = p.parse_args()
+    if a.spoof:
+        spoofed(a)
+        return
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.connect((a.server, PCP_PORT))

@@ -13,7 +13,12 @@
  *
  * The inside address of a mapping is always the request's source: a
  * request claiming another one is refused (ADDRESS_MISMATCH), and so is a
- * source outside the inside prefixes (NOT_AUTHORIZED, by the kernel).
+ * source outside the inside prefixes (NOT_AUTHORIZED, by the kernel).  A
+ * request is only taken from the interface the route back to its source
+ * leaves by (a reverse-path check, whatever rp_filter says): one from
+ * outside with a subscriber's address is dropped unanswered, so nobody
+ * outside can open a forward into a subscriber, or use the server to
+ * reflect traffic.
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,9 +28,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <linux/knat.h>
+#include <linux/rtnetlink.h>
 #include "natctl.h"
 
 #define PCP_SERVER_PORT		5351
@@ -71,11 +78,20 @@ static const char *const pcp_results[__PCP_RESULT_MAX] = {
 	"cannot-provide-external", "address-mismatch",
 };
 
+#define PCP_EPOCH_REFRESH	60	/* seconds between asking the kernel */
+
 struct pcp_server {
 	uint32_t min_lifetime;
 	uint32_t max_lifetime;
+	struct mnl_socket *rt;		/* route lookups */
+	unsigned int rt_seq;
+	uint32_t epoch;			/* the kernel's, at epoch_at */
+	time_t epoch_at;		/* CLOCK_BOOTTIME seconds, 0: never */
 	unsigned long answered;
-	unsigned long dropped;		/* shorter than 2 bytes, or a response */
+	unsigned long dropped;		/* shorter than 2 bytes, longer than
+					 * PCP_MAX_LEN, a response, or not
+					 * from the inside
+					 */
 };
 
 /* One MAP: what the request asks, what the kernel grants. */
@@ -145,14 +161,74 @@ static int epoch_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Seconds since knat's state began: it forgets mappings only then. */
-static uint32_t pcp_epoch(void)
+static time_t boottime(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * Seconds since knat's state began: it forgets mappings only then.  Asked
+ * of the kernel once a minute, and counted here in between.
+ */
+static uint32_t pcp_epoch(struct pcp_server *srv)
+{
+	time_t now = boottime();
 	uint32_t epoch = 0;
 
-	nl_talk(&nl, nl_request(&nl, KNAT_CMD_CONFIG_GET, 0), epoch_msg,
-		&epoch);
+	if (srv->epoch_at && now - srv->epoch_at < PCP_EPOCH_REFRESH)
+		return srv->epoch + (now - srv->epoch_at);
+	if (!nl_talk(&nl, nl_request(&nl, KNAT_CMD_CONFIG_GET, 0), epoch_msg,
+		     &epoch)) {
+		srv->epoch = epoch;
+		srv->epoch_at = now;
+	}
 	return epoch;
+}
+
+static int route_oif_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == RTA_OIF &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+		*(int *)data = mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int route_oif(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct rtmsg), route_oif_attr, data);
+	return MNL_CB_OK;
+}
+
+/*
+ * Did a datagram from @src come in on @ifindex, the interface the route
+ * back to @src leaves by?
+ */
+static bool pcp_from_inside(struct pcp_server *srv, uint32_t src, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int oif = 0;
+	ssize_t len;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++srv->rt_seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	mnl_attr_put(nlh, RTA_DST, sizeof(src), &src);
+	if (mnl_socket_sendto(srv->rt, nlh, nlh->nlmsg_len) < 0)
+		return false;
+	len = mnl_socket_recvfrom(srv->rt, buf, sizeof(buf));
+	if (len <= 0 ||
+	    mnl_cb_run(buf, len, srv->rt_seq, mnl_socket_get_portid(srv->rt),
+		       route_oif, &oif) < 0)
+		return false;
+	return ifindex && oif == ifindex;
 }
 
 /* The options of a MAP request; only PREFER_FAILURE is understood. */
@@ -307,7 +383,7 @@ static size_t pcp_answer(struct pcp_server *srv, const uint8_t *req,
 	uint8_t opcode, result = PCP_SUCCESS;
 	uint32_t client, lifetime = 0;
 
-	if (len < 2 || req[1] & PCP_R) {
+	if (len < 2 || len > PCP_MAX_LEN || req[1] & PCP_R) {
 		srv->dropped++;
 		return 0;
 	}
@@ -319,7 +395,7 @@ static size_t pcp_answer(struct pcp_server *srv, const uint8_t *req,
 	if (req[0] != PCP_VERSION) {
 		result = PCP_UNSUPP_VERSION;
 		rlen = PCP_HDR_LEN;
-	} else if (len < PCP_HDR_LEN || len > PCP_MAX_LEN || len % 4) {
+	} else if (len < PCP_HDR_LEN || len % 4) {
 		result = PCP_MALFORMED_REQUEST;
 	} else if (!get_v4(req + 8, &client) || client != src) {
 		result = PCP_ADDRESS_MISMATCH;
@@ -339,7 +415,7 @@ static size_t pcp_answer(struct pcp_server *srv, const uint8_t *req,
 	resp[2] = 0;
 	resp[3] = result;
 	put32(resp + 4, lifetime);
-	put32(resp + 8, pcp_epoch());
+	put32(resp + 8, pcp_epoch(srv));
 	memset(resp + 12, 0, 12);
 	if (result) {
 		char buf[INET_ADDRSTRLEN];
@@ -396,6 +472,10 @@ static int pcp_serve_one(struct pcp_server *srv, int fd)
 	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
 			pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	if (!pi || !pcp_from_inside(srv, from.sin_addr.s_addr, pi->ipi_ifindex)) {
+		srv->dropped++;
+		return 0;
+	}
 	rlen = pcp_answer(srv, req, len, from.sin_addr.s_addr, resp);
 	if (!rlen)
 		return 0;
@@ -464,7 +544,15 @@ int do_pcp(int argc, char **argv)
 		return 1;
 	}
 	fd = pcp_socket(port);
-	if (fd < 0) {
+	srv.rt = mnl_socket_open(NETLINK_ROUTE);
+	if (fd < 0 || !srv.rt || mnl_socket_bind(srv.rt, 0, MNL_SOCKET_AUTOPID)) {
+		if (fd >= 0)
+			fprintf(stderr, "natctl: pcp: route socket: %s\n",
+				strerror(errno));
+		if (srv.rt)
+			mnl_socket_close(srv.rt);
+		if (fd >= 0)
+			close(fd);
 		close(sfd);
 		return 1;
 	}
@@ -477,6 +565,7 @@ int do_pcp(int argc, char **argv)
 			break;
 		}
 	}
+	mnl_socket_close(srv.rt);
 	close(fd);
 	close(sfd);
 	fprintf(stderr, "natctl: pcp: %lu answered, %lu dropped\n",
