@@ -123,6 +123,17 @@ bool is_show(const char *arg)
 	       matches(arg, "ls");
 }
 
+/* Decimal digits only: strtoul() would take spaces, a sign, and more. */
+static bool is_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
 {
 	char buf[32], *slash, *end;
@@ -135,9 +146,11 @@ int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
 	slash = strchr(buf, '/');
 	if (slash) {
 		*slash = '\0';
+		if (!is_digits(slash + 1))
+			return -1;
 		errno = 0;
 		n = strtoul(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || n > 32)
+		if (errno || *end || n > 32)
 			return -1;
 	}
 	if (inet_pton(AF_INET, buf, &a) != 1)
@@ -152,7 +165,7 @@ int parse_u32(const char *arg, uint32_t max, uint32_t *val)
 	unsigned long n;
 	char *end;
 
-	if (!arg || !*arg || *arg == '-')
+	if (!arg || !is_digits(arg))
 		return -1;
 	errno = 0;
 	n = strtoul(arg, &end, 10);
@@ -302,6 +315,8 @@ static int do_config(int argc, char **argv, bool json)
 		return usage_error("unknown config command \"%s\"", argv[0]);
 	if (argc < 3)
 		return usage_error("%s", "config set needs KEY VALUE");
+	if (argc > MAX_ARGS)
+		return usage_error("%s", "too many arguments");
 	nlh = nl_request(&nl, KNAT_CMD_CONFIG_SET, NLM_F_ACK);
 	for (argc--, argv++; argc > 0; argc -= 2, argv += 2) {
 		for (i = 0; i < N_CONFIG_KEYS; i++)

@@ -9,6 +9,10 @@
 #include "out.h"
 
 #define EXIT_USAGE 2
+/* Arguments a request may have: more than any command takes, few enough
+ * that their attributes fit the request buffer whatever they are.
+ */
+#define MAX_ARGS 64
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 extern struct nl nl;

@@ -201,12 +201,13 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data)
 		return nl_report(errno, NULL);
 	for (;;) {
 		struct nlmsghdr *nlh;
-		ssize_t len = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
+		ssize_t got = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
+		int len = got;
 
-		if (len < 0)
+		if (got < 0)
 			return nl_report(errno, NULL);
 		for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, (int *)&len)) {
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
 				continue;
 			ret = nl_handle(nlh, cb, data);
@@ -254,14 +255,15 @@ void nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
 int nl_recv(struct nl *nl, nl_msg_cb cb, void *data)
 {
 	struct nlmsghdr *nlh;
-	ssize_t len = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
+	ssize_t got = mnl_socket_recvfrom(nl->sock, nl->buf, NL_BUFSZ);
+	int len = got;
 
-	if (len < 0 && errno == ENOBUFS)
+	if (got < 0 && errno == ENOBUFS)
 		return -ENOBUFS;
-	if (len < 0)
+	if (got < 0)
 		return nl_report(errno, NULL);
 	for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, (int *)&len))
+	     nlh = mnl_nlmsg_next(nlh, &len))
 		if (nlh->nlmsg_type == nl->family && cb(nlh, data) < 0)
 			return -1;
 	return 0;

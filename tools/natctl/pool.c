@@ -186,6 +186,8 @@ static int pool_add(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc > MAX_ARGS)
+		return usage_error("%s", "too many arguments");
 	err = put_addresses(nlh, &argc, &argv);
 	for (; !err && argc > 0; argc -= 2, argv += 2) {
 		b = behaviour_of(argv[0], &tcp, &udp);
