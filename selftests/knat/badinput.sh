@@ -35,6 +35,10 @@ refused 1 "out of range" natctl config set udp-timeout 0
 refused 2 "invalid prefix" natctl pool add 192.0.2.0/33
 refused 2 "invalid port range" natctl pool add 192.0.2.0/30 ports 0-70000
 refused 2 "unknown config key" natctl config set colour blue
+refused 2 "invalid value" natctl config set udp-timeout " 60"
+refused 2 "invalid value" natctl config set udp-timeout +60
+refused 2 "invalid prefix" natctl pool add id 2 "192.0.2.0/ 30"
+refused 2 "too many arguments" natctl config set $(printf 'udp-timeout 60 %.0s' $(seq 40))
 
 # Not an administrator of this namespace.
 refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
