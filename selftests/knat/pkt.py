@@ -29,8 +29,9 @@
   pkt.py udp-recv PORT SECONDS
       print "ready" once bound, then "SRC SPORT LEN SHA256" of the first
       datagram that arrives
-  pkt.py tcp-syn DST DPORT --sport P [--wait SECONDS]
-      send a SYN, then print what answers it within SECONDS, one line each,
+  pkt.py tcp-syn DST DPORT --sport P [--wait SECONDS] [--doff N]
+      send a SYN (with data offset N: past its end if above 5), then print
+      what answers it within SECONDS, one line each,
       with the seconds since it was sent: "icmp TYPE CODE SRC SECONDS" for
       an ICMP error quoting it, "tcp FLAGS SRC SPORT SECONDS" for a segment
       from DST:DPORT to P
@@ -239,7 +240,7 @@ def tcp_syn(a):
     sn = listening(lfilter=answer, timeout=a.wait) if a.wait else None
     t0 = time.time()
     send(IP(dst=a.dst) / TCP(sport=a.sport, dport=a.dport, flags="S",
-                             seq=1000))
+                             seq=1000, dataofs=a.doff))
     if not sn:
         return
     sn.join()
@@ -297,6 +298,7 @@ def main():
     x.add_argument("dst"); x.add_argument("dport", type=int)
     x.add_argument("--sport", type=int, required=True)
     x.add_argument("--wait", type=float, default=0)
+    x.add_argument("--doff", type=int)
     a = p.parse_args()
     if a.cmd != "udp-recv":
         load_scapy()
