@@ -732,7 +732,8 @@ static bool knat_unanswered_room(const struct knat_net *kn,
 				 const struct knat_subscriber *sub)
 {
 	const struct knat_pool *pool = sub->pool;
-	u32 per_map = READ_ONCE(pool->inbound_limit) ?: U32_MAX;
+	/* 0: any, as many as a mapping counts */
+	u32 per_map = READ_ONCE(pool->inbound_limit) ?: U16_MAX;
 	u32 per_sub = READ_ONCE(pool->inbound_sub_limit) ?: U32_MAX;
 	u32 max = READ_ONCE(pool->max_sessions);
 

@@ -678,6 +678,78 @@ static void forward_over_adm_mapping(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+/*
+ * Sessions outside hosts open stay unanswered until the inside sends on
+ * them, and are bounded per mapping, per subscriber and per namespace:
+ * beyond a bound the remote is admitted without a session.  An answered
+ * one no longer counts, and an unanswered one lives unanswered-timeout.
+ */
+static void inbound_sessions_bounded(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net(test, "198.51.100.1", 32, 1024, 65535);
+	struct knat_tuple in = knat_test_tuple(IPPROTO_UDP, "100.64.0.2", 5000,
+					       "203.0.113.9", 53);
+	struct knat_pool *pool = knat_test_pool(kn);
+	struct knat_session *s, *t, *first = NULL;
+	struct knat_tuple out;
+	struct knat_mapping *m;
+	int reason = 0, i;
+
+	pool->inbound_limit = 8;
+	s = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	m = knat_session_map(s);
+	knat_session_out(s, &out);
+	rcu_read_lock();
+	for (i = 0; i < 20; i++) {
+		out.raddr = htonl(0xc6120000 + i);	/* 198.18.0.i */
+		t = knat_session_create_in(kn, &out, 0, &reason);
+		if (i < 8) {
+			KUNIT_ASSERT_NOT_NULL(test, t);
+			KUNIT_EXPECT_TRUE(test, READ_ONCE(t->flags) &
+					  KNAT_SESS_UNANSWERED);
+			first = first ?: t;
+		} else {
+			KUNIT_EXPECT_NULL(test, t);
+			KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_INBOUND_UNTRACKED);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, m->nunanswered, 8);
+	KUNIT_EXPECT_EQ(test, kn->nunanswered, 8U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsessions), 9);
+
+	/* Unanswered ones live unanswered-timeout, answered ones longer. */
+	kn->cfg.timeout_unanswered = 5;
+	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, first), 5UL * HZ);
+	knat_session_answered(kn, first);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(first->flags) & KNAT_SESS_UNANSWERED);
+	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, first),
+			(unsigned long)kn->cfg.timeout_udp * HZ);
+	KUNIT_EXPECT_EQ(test, m->nunanswered, 7);
+	/* Room for one more, and removal uncounts the rest. */
+	out.raddr = htonl(0xc6120100);
+	KUNIT_EXPECT_NOT_NULL(test, knat_session_create_in(kn, &out, 0, &reason));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, knat_flush(kn, NULL), 10U);
+	KUNIT_EXPECT_EQ(test, kn->nunanswered, 0U);
+
+	/* The namespace's eighth: max-sessions 16 leaves room for 2. */
+	kn->cfg.max_sessions = 16;
+	pool->inbound_limit = 0;
+	s = create_out(kn, &in, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	knat_session_out(s, &out);
+	rcu_read_lock();
+	for (i = 0; i < 3; i++) {
+		out.raddr = htonl(0xc6120000 + i);
+		t = knat_session_create_in(kn, &out, 0, &reason);
+		KUNIT_EXPECT_EQ(test, !!t, i < 2);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, kn->nunanswered, 2U);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(session_in_both_indexes),
 	KUNIT_CASE(removing_last_session_frees_mapping),
@@ -693,6 +765,7 @@ static struct kunit_case knat_table_cases[] = {
 	KUNIT_CASE(mapping_apdm),
 	KUNIT_CASE(graves_fill_and_close),
 	KUNIT_CASE(forward_over_adm_mapping),
+	KUNIT_CASE(inbound_sessions_bounded),
 	{}
 };
 
