@@ -4,7 +4,8 @@
 # line per test; exit 1 if any failed.
 #   selftests/run.sh [TEST...]      default: every selftests/knat/*.sh and
 #                                   selftests/conformance/*.sh
-# Each test has KNAT_TEST_TIMEOUT seconds (default 180) to finish.
+# Each test has KNAT_TEST_TIMEOUT seconds (default 180) to finish, or
+# more where its script says so in a line "# knat-timeout: SECONDS".
 # A TEST is named without .sh, e.g. udp or rfc4787_req9_hairpin_udp;
 # "knat" and "conformance" stand for all the tests of that directory.
 set -u
@@ -39,7 +40,10 @@ for t in "${tests[@]}"; do
 	t=${t%.sh}
 	log=$(mktemp)
 	start=$SECONDS
-	timeout -k 5 "${KNAT_TEST_TIMEOUT:-180}" bash "$(path "$t")" > "$log" 2>&1 < /dev/null
+	limit=${KNAT_TEST_TIMEOUT:-180}
+	own=$(sed -n 's/^# knat-timeout: \([0-9]*\)$/\1/p' "$(path "$t")")
+	[ -n "$own" ] && [ "$own" -gt "$limit" ] && limit=$own
+	timeout -k 5 "$limit" bash "$(path "$t")" > "$log" 2>&1 < /dev/null
 	rc=$?
 	sed 's/^/# /' "$log"
 	echo "# $t: $((SECONDS - start)) s"
