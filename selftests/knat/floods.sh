@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Floods from outside take service from nobody.  Three floods of a
-# million packets each (a quarter of that on the debug kernel), paced:
+# million packets each (10,000 on the debug kernel), paced:
 # UDP from 65,536 spoofed sources at one live mapping, SYNs from spoofed
 # sources to random ports of the pool, and UDP to random ports of the
 # pool.  Meanwhile a flow of another subscriber, established before,
@@ -14,8 +14,14 @@
 FLOOD=$TOP/build/flood
 [ -x "$FLOOD" ] || skip "build/flood not built"
 setup
-n=$((1000000 / KNAT_SCALE))
-rate=$((20000 / KNAT_SCALE))
+# The debug kernel (KASAN, lockdep, under emulation) delivers a few
+# hundred of these packets a second: it gets floods of 10,000, enough to
+# take every path a million take.
+if [ "$KNAT_SCALE" -gt 1 ]; then
+	n=10000 rate=250
+else
+	n=1000000 rate=20000
+fi
 
 serve "$SRVNS" udp-server 9
 nsx "$SUB1" $PEER udp-send "$SRV" 9 --sport 6001
@@ -30,13 +36,12 @@ probe() {
 import os, socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('0.0.0.0', 41234))
-s.setblocking(False)
 token = os.urandom(4).hex().encode()
 answered = set()
 def drain():
     while True:
         try:
-            d = s.recv(100)
+            d = s.recv(100, socket.MSG_DONTWAIT)
         except BlockingIOError:
             return
         # The flood to random pool ports reaches this flow's port too
