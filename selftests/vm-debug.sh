@@ -28,7 +28,9 @@ conformance="rfc4787_req9_hairpin_udp rfc5382_req8_hairpin_tcp
 
 insmod "$KNAT_KO" || echo "vm-debug: insmod failed"
 dmesg > "$res/kunit.log"
-knat=$(cd "$top/selftests/knat" && ls *.sh | grep -vx 'lib\.sh' | sed 's/\.sh$//')
+# floods.sh is the stock kernel's: the debug kernel delivers a few hundred
+# of its packets a second; inbound_flood and spoofed take its paths here.
+knat=$(cd "$top/selftests/knat" && ls *.sh | grep -vx 'lib\.sh\|floods\.sh' | sed 's/\.sh$//')
 "$top/selftests/run.sh" $knat $conformance
 rc=$?
 grep -q '^knat ' /proc/modules && { rmmod knat || echo "vm-debug: final rmmod failed"; }

@@ -114,18 +114,13 @@ else
 	failed=$((failed + 1))
 fi
 
-# The two VMs run side by side, one vCPU each: the machine has two cores,
-# and the debug run takes longest.
-tools/vm/run.sh -k stock -t 1800 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
-	-- selftests/run.sh > "$out/stock.tap" 2>&1 &
-stock=$!
-tools/vm/run.sh -k debug -t 3600 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
-wait "$stock"
-
 echo "== stock kernel: selftests"
+tools/vm/run.sh -k stock -t 1800 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
+	-- selftests/run.sh > "$out/stock.tap" 2>&1
 count_tap "$out/stock.tap" stock
 
 echo "== debug kernel: KUnit, selftests, kernel reports"
+tools/vm/run.sh -k debug -t 3600 -r "$out/debug" -- selftests/vm-debug.sh > "$out/debug.tap" 2>&1
 count_kunit "$out/debug/kunit.log"
 count_tap "$out/debug.tap" debug
 count_reports

@@ -12,12 +12,12 @@ n=0
 for order in forward reverse; do
 	n=$((n + 1))
 	# UDP, outbound.
-	bg_ready "$TMPDIR/out$n.$id" nsx "$SRVNS" $PKT udp-recv $((5550 + n)) 20
+	bg_ready "$TMPDIR/out$n.$id" nsx "$SRVNS" $PKT udp-recv $((5550 + n)) 60
 	nsx "$SUB1" $PKT frag udp "$SRV" $((5550 + n)) --sport $((44000 + n)) --order $order
 	# UDP, inbound, to a mapping sub1 listens behind.
 	nsx "$SUB1" $PEER udp-send "$SRV" 9 --sport $((45000 + n))
 	set -- $(ext_of udp 100.64.0.2 $((45000 + n))) || fail "no mapping for $((45000 + n))"
-	bg_ready "$TMPDIR/in$n.$id" nsx "$SUB1" $PKT udp-recv $((45000 + n)) 20
+	bg_ready "$TMPDIR/in$n.$id" nsx "$SUB1" $PKT udp-recv $((45000 + n)) 60
 	nsx "$SRVNS" $PKT frag udp "$1" "$2" --sport 7000 --order $order
 	wait
 	set -- $(heard "$TMPDIR/out$n.$id")
