@@ -79,6 +79,18 @@ static u32 knat_tcp_timeout(const struct knat_net *kn,
 	}
 }
 
+/* Under RCU: is @s of an unconfirmed subscriber's mapping, in a pool whose
+ * share for such is full?
+ */
+static bool knat_session_unconfirmed(const struct knat_session *s)
+{
+	const struct knat_mapping *m = knat_session_map(s);
+
+	return !(READ_ONCE(m->s.flags) & KNAT_SESS_CONFIRMED) &&
+	       m->paddr->range->pool->mode == KNAT_MODE_DYNAMIC &&
+	       knat_unconfirmed_full(m->paddr->range->pool);
+}
+
 unsigned long knat_session_timeout(const struct knat_net *kn,
 				   const struct knat_session *s)
 {
@@ -96,9 +108,12 @@ unsigned long knat_session_timeout(const struct knat_net *kn,
 		break;
 	}
 	/* Opened from outside and not answered: short-lived, as conntrack's
-	 * unreplied entries, so a flood's sessions make room soon.
+	 * unreplied entries, so a flood's sessions make room soon.  So are
+	 * those of a subscriber not yet confirmed while such hold their
+	 * share of its pool (pool.c): made-up sources, likely.
 	 */
-	if (READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED)
+	if ((READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED) ||
+	    knat_session_unconfirmed(s))
 		secs = min(secs, READ_ONCE(kn->cfg.timeout_unanswered));
 	return (unsigned long)secs * HZ;
 }

@@ -158,6 +158,14 @@ struct knat_pool {
 	u32 max_sessions;		/* per subscriber, 0: unlimited */
 	u16 inbound_limit;		/* unanswered sessions a mapping, 0: any */
 	u32 inbound_sub_limit;		/* ... a subscriber, 0: any */
+	u8 unconfirmed_share;		/* percent of the blocks such may
+					 * hold
+					 */
+	u32 unconfirmed_blocks;		/* held by subscribers not confirmed
+					 * (pool.c); under kn->lock,
+					 * READ_ONCE elsewhere
+					 */
+	unsigned long unconfirmed_kick;	/* jiffies; under kn->lock */
 	u32 cooling_secs;
 	__be32 det_prefix;		/* deterministic: inside prefix */
 	u8 det_plen;
@@ -204,6 +212,9 @@ struct knat_subscriber {
 	u32 nmappings;			/* under kn->lock */
 	u32 nsessions;			/* under kn->lock */
 	u32 nunanswered;		/* under kn->lock */
+	bool confirmed;			/* it sent on a flow after an answer
+					 * from outside; under kn->lock
+					 */
 	u16 nblocks;
 	u16 det_lo;			/* deterministic: the port range */
 	u16 det_hi;
@@ -252,6 +263,14 @@ static inline u32 knat_stamp(unsigned long now)
 #define KNAT_SESS_UNANSWERED	BIT(3)	/* opened by an outside host, and not
 					 * answered from the inside yet;
 					 * cleared under kn->lock
+					 */
+#define KNAT_SESS_REPLIED	BIT(4)	/* own: an outside host answered a
+					 * flow of the mapping the inside
+					 * opened; set under kn->lock
+					 */
+#define KNAT_SESS_CONFIRMED	BIT(5)	/* own: the mapping's subscriber is
+					 * confirmed, or it is pinned; set
+					 * under kn->lock
 					 */
 
 /* A session of a mapping other than its first: in sess_in. */
@@ -514,6 +533,8 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 			 bool expired);
 void knat_session_answered(struct knat_net *kn, struct knat_session *s);
+void knat_mapping_exchange(struct knat_net *kn, struct knat_mapping *m,
+			   bool outbound);
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,
 			bool expired, bool *done);
@@ -598,6 +619,8 @@ int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_tuple *t, struct knat_mapping *m);
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m, struct knat_block *b);
+bool knat_unconfirmed_full(const struct knat_pool *pool);
+void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub);
 void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
 		      struct knat_mapping *m);
 struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);

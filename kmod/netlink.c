@@ -71,6 +71,7 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_LOW_BLOCK] = NLA_POLICY_MAX(NLA_U16, 1023),
 	[KNAT_A_INBOUND_LIMIT] = { .type = NLA_U16 },
 	[KNAT_A_INBOUND_SUB_LIMIT] = { .type = NLA_U32 },
+	[KNAT_A_UNCONFIRMED_SHARE] = NLA_POLICY_RANGE(NLA_U8, 1, 100),
 };
 
 static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {

@@ -204,6 +204,8 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 		pool->inbound_limit = nla_get_u16(a[KNAT_A_INBOUND_LIMIT]);
 	if (a[KNAT_A_INBOUND_SUB_LIMIT])
 		pool->inbound_sub_limit = nla_get_u32(a[KNAT_A_INBOUND_SUB_LIMIT]);
+	if (a[KNAT_A_UNCONFIRMED_SHARE])
+		pool->unconfirmed_share = nla_get_u8(a[KNAT_A_UNCONFIRMED_SHARE]);
 	if (a[KNAT_A_COOLING])
 		pool->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
 	if (a[KNAT_A_OVERLAP])
@@ -472,6 +474,7 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 	    nla_put_u16(skb, KNAT_A_INBOUND_LIMIT, pool->inbound_limit) ||
 	    nla_put_u32(skb, KNAT_A_INBOUND_SUB_LIMIT,
 			pool->inbound_sub_limit) ||
+	    nla_put_u8(skb, KNAT_A_UNCONFIRMED_SHARE, pool->unconfirmed_share) ||
 	    nla_put_u32(skb, KNAT_A_COOLING, pool->cooling_secs) ||
 	    nla_put_u8(skb, KNAT_A_OVERLAP, pool->overlap) ||
 	    nla_put_u8(skb, KNAT_A_PARITY, pool->parity) ||
@@ -510,7 +513,9 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 		return 0;
 	if (nla_put_u32(skb, KNAT_A_BLOCKS_TOTAL, total) ||
 	    nla_put_u32(skb, KNAT_A_BLOCKS_ACTIVE, active) ||
-	    nla_put_u32(skb, KNAT_A_BLOCKS_COOLING, cooling))
+	    nla_put_u32(skb, KNAT_A_BLOCKS_COOLING, cooling) ||
+	    nla_put_u32(skb, KNAT_A_BLOCKS_UNCONFIRMED,
+			READ_ONCE(pool->unconfirmed_blocks)))
 		return -EMSGSIZE;
 	return 0;
 }

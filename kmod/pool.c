@@ -19,6 +19,15 @@
  * address when it needs one, and it lives, cools and is logged as any
  * block.  An address the host uses has none: its services listen there.
  *
+ * A subscriber is confirmed once it sent on a flow again after an answer
+ * from outside (knat_mapping_exchange()); until then it may be an address
+ * an inside host made up, and an inside prefix is anyone's to make up.
+ * The subscribers not confirmed hold at most the pool's unconfirmed-share
+ * of its blocks (a quarter by default).  Beyond it their new blocks are
+ * refused (drop-unconfirmed), and the sessions of theirs that idle for the
+ * unanswered timeout expire (knat_session_timeout()) to make room.  Their
+ * blocks go without cooling: no answer they could have had got through.
+ *
  * A deterministic pool (RFC 7422) gives the i-th address of its inside
  * prefix a fixed port range of a fixed external address: both directions
  * of the relation are arithmetic, and nothing needs logging.
@@ -51,6 +60,7 @@ struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size)
 	pool->inbound_limit = 64;
 	pool->inbound_sub_limit = 1024;
 	pool->cooling_secs = 120;
+	pool->unconfirmed_share = 25;
 	atomic_set(&pool->nmappings, 0);
 	return pool;
 }
@@ -432,6 +442,9 @@ static void knat_block_take(struct knat_net *kn, struct knat_block *b,
 	b->nmappings = 0;
 	list_add(&b->node, &sub->blocks);
 	sub->nblocks++;
+	if (!sub->confirmed)
+		WRITE_ONCE(range->pool->unconfirmed_blocks,
+			   range->pool->unconfirmed_blocks + 1);
 	knat_count(kn, KNAT_STAT_BLOCKS_ALLOCATED);
 	knat_event_block(kn, KNAT_EVENT_BLOCK_ALLOC, b, sub->addr);
 }
@@ -448,7 +461,8 @@ static void knat_block_free(struct knat_block *b)
 /*
  * The last mapping of @b is gone: it cools before anyone takes it again,
  * unless none of its mappings was ever @used (linked, so that a packet
- * could have left from it): then it is free at once.
+ * could have left from it), or its subscriber was never confirmed: then it
+ * is free at once.
  */
 static void knat_block_release(struct knat_net *kn, struct knat_block *b,
 			       bool used)
@@ -461,9 +475,11 @@ static void knat_block_release(struct knat_net *kn, struct knat_block *b,
 	sub->nblocks--;
 	b->owner = NULL;
 	range->nactive--;
+	if (!sub->confirmed)
+		WRITE_ONCE(pool->unconfirmed_blocks, pool->unconfirmed_blocks - 1);
 	knat_count(kn, KNAT_STAT_BLOCKS_RELEASED);
 	knat_event_block(kn, KNAT_EVENT_BLOCK_RELEASE, b, sub->addr);
-	if (!used || !pool->cooling_secs || range->draining) {
+	if (!used || !sub->confirmed || !pool->cooling_secs || range->draining) {
 		knat_block_free(b);
 		return;
 	}
@@ -758,6 +774,54 @@ static int knat_block_use(struct knat_net *kn, struct knat_block *b,
 	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t);
 }
 
+/**
+ * knat_unconfirmed_full - do the subscribers not confirmed hold their share
+ * @pool: a dynamic pool
+ *
+ * Any context.  Return: true when they hold its unconfirmed-share of its
+ * blocks (one block at least); never at 100 percent.
+ */
+bool knat_unconfirmed_full(const struct knat_pool *pool)
+{
+	u64 blocks = (u64)READ_ONCE(pool->naddrs) * (pool->nblocks + pool->nlow);
+	u8 share = READ_ONCE(pool->unconfirmed_share);
+
+	return share < 100 && READ_ONCE(pool->unconfirmed_blocks) >=
+			      max_t(u64, div_u64(blocks * share, 100), 1);
+}
+
+/*
+ * A subscriber not confirmed may take no block: its pool's share for such
+ * is taken.  The collector ends the idle ones' sessions now rather than at
+ * its next walk, once a second at most.
+ */
+static int knat_unconfirmed_refuse(struct knat_net *kn, struct knat_pool *pool)
+{
+	if (time_after_eq(jiffies, pool->unconfirmed_kick + HZ)) {
+		pool->unconfirmed_kick = jiffies;
+		knat_gc_kick(kn);
+	}
+	return -KNAT_STAT_DROP_UNCONFIRMED;
+}
+
+/**
+ * knat_sub_confirm - @sub is there: it kept up an exchange with outside
+ * @kn: namespace state
+ * @sub: the subscriber
+ *
+ * Its blocks no longer count against the share of subscribers not
+ * confirmed, and cool when released.  Under kn->lock.
+ */
+void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub)
+{
+	lockdep_assert_held(&kn->lock);
+	if (sub->confirmed)
+		return;
+	sub->confirmed = true;
+	WRITE_ONCE(sub->pool->unconfirmed_blocks,
+		   sub->pool->unconfirmed_blocks - sub->nblocks);
+}
+
 /*
  * A port in a block of class @low of @sub, taking a new block when those
  * are full.  Return: the port, or a negative KNAT_STAT_DROP_* reason.
@@ -779,6 +843,8 @@ static int knat_block_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 	}
 	if (sub->nblocks >= pool->max_blocks)
 		return -KNAT_STAT_DROP_LIMIT_BLOCKS;
+	if (!sub->confirmed && knat_unconfirmed_full(pool))
+		return knat_unconfirmed_refuse(kn, pool);
 	b = knat_block_pick(kn, sub, low);
 	if (!b)
 		return -KNAT_STAT_DROP_EXHAUSTED;
@@ -811,6 +877,8 @@ static int knat_sub_alloc_block(struct knat_net *kn,
 		port = knat_block_alloc(kn, sub, t, true, &b);
 	if (port < 0)
 		port = knat_block_alloc(kn, sub, t, false, &b);
+	if (port == -KNAT_STAT_DROP_UNCONFIRMED)
+		return KNAT_STAT_DROP_UNCONFIRMED;	/* no event: made up? */
 	if (port < 0)
 		return knat_refuse(kn, sub, -port, t->proto);
 	b->nmappings++;
@@ -1095,6 +1163,10 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the subscriber holds its pool's max-blocks, all full");
 		return -EDQUOT;
+	case KNAT_STAT_DROP_UNCONFIRMED:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "subscribers not confirmed yet hold their share of the pool");
+		return -ENOSPC;
 	default:
 		NL_SET_ERR_MSG_MOD(extack, "no port left for the subscriber");
 		return -ENOSPC;

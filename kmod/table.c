@@ -774,11 +774,48 @@ static void knat_unanswered_end(struct knat_net *kn, struct knat_session *s,
 void knat_session_answered(struct knat_net *kn, struct knat_session *s)
 {
 	struct knat_mapping *m = knat_session_map(s);
+	struct knat_subscriber *sub;
 
 	spin_lock_bh(&kn->lock);
 	/* Cleared when it was answered or removed meanwhile. */
-	if (s->flags & KNAT_SESS_UNANSWERED)
-		knat_unanswered_end(kn, s, m, knat_map_sub(kn, m));
+	if (s->flags & KNAT_SESS_UNANSWERED) {
+		sub = knat_map_sub(kn, m);
+		knat_unanswered_end(kn, s, m, sub);
+		/* An exchange: the subscriber is there. */
+		knat_sub_confirm(kn, sub);
+		WRITE_ONCE(m->s.flags, m->s.flags | KNAT_SESS_CONFIRMED);
+	}
+	spin_unlock_bh(&kn->lock);
+}
+
+/**
+ * knat_mapping_exchange - a step of the first exchange on a mapping of a
+ *                         subscriber not confirmed yet
+ * @kn: namespace state
+ * @m: the mapping, found under RCU
+ * @outbound: the inside sent on @m after it was KNAT_SESS_REPLIED; else an
+ *            outside host answered a flow the inside opened on @m
+ *
+ * A subscriber that sends again once an answer came is confirmed (as
+ * conntrack assures a UDP flow seen both ways): it holds its blocks as its
+ * own from now on (knat_sub_confirm()), and its mappings' sessions live
+ * their full time.  A made-up source gets no answers, and a flood of them
+ * sends once from each.  Once or twice a mapping's life.
+ */
+void knat_mapping_exchange(struct knat_net *kn, struct knat_mapping *m,
+			   bool outbound)
+{
+	spin_lock_bh(&kn->lock);
+	/* Unless it was released meanwhile: it kept no session. */
+	if (!m->nsessions || (m->s.flags & KNAT_SESS_CONFIRMED))
+		goto unlock;
+	if (!outbound) {
+		WRITE_ONCE(m->s.flags, m->s.flags | KNAT_SESS_REPLIED);
+		goto unlock;
+	}
+	knat_sub_confirm(kn, knat_map_sub(kn, m));
+	WRITE_ONCE(m->s.flags, m->s.flags | KNAT_SESS_CONFIRMED);
+unlock:
 	spin_unlock_bh(&kn->lock);
 }
 
@@ -931,7 +968,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	m->s.in = *t;
 	m->s.tcp = tcp;
 	m->s.last_used = knat_stamp(jiffies);
-	m->s.flags = KNAT_SESS_OWN;
+	m->s.flags = KNAT_SESS_OWN | (sub->confirmed ? KNAT_SESS_CONFIRMED : 0);
 	m->dep = knat_pool_mapping(sub->pool, t->proto);
 	*reason = knat_sub_alloc(kn, sub, t, m);
 	if (*reason)
@@ -1456,6 +1493,7 @@ static int knat_mapping_adopt(struct knat_net *kn, struct knat_mapping *old,
 	}
 	old->pinned = true;
 	old->claimed = true;
+	WRITE_ONCE(old->s.flags, old->s.flags | KNAT_SESS_CONFIRMED);
 	return 0;
 }
 
@@ -1536,7 +1574,7 @@ struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
 	m->s.in.laddr = in->addr;
 	m->s.in.lport = in->port;
 	m->s.in.proto = in->proto;
-	m->s.flags = KNAT_SESS_OWN;
+	m->s.flags = KNAT_SESS_OWN | KNAT_SESS_CONFIRMED;
 	m->pinned = true;
 	m->claimed = how != KNAT_PIN_STATIC;
 	knat_lock_room(kn);

@@ -317,6 +317,7 @@ static enum knat_stat knat_parse_error(int err)
 /* Translate a packet from an inside address leaving toward the outside. */
 unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 {
+	struct knat_mapping *m;
 	struct knat_session *s;
 	struct knat_pkt pkt;
 	int err, reason;
@@ -348,8 +349,14 @@ unsigned int knat_outbound(struct knat_net *kn, struct sk_buff *skb)
 		return knat_icmp_error(kn, skb, &pkt, s, true, true);
 	if (unlikely(READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED))
 		knat_session_answered(kn, s);
+	m = knat_session_map(s);
+	/* Sending again after an answer confirms the subscriber. */
+	if (unlikely((READ_ONCE(m->s.flags) & (KNAT_SESS_REPLIED |
+					       KNAT_SESS_CONFIRMED)) ==
+		     KNAT_SESS_REPLIED))
+		knat_mapping_exchange(kn, m, true);
 	knat_session_touch(s, pkt.tcp_flags, true, true);
-	if (knat_rewrite(skb, &pkt, true, knat_session_map(s)->paddr->addr, s->ext_port))
+	if (knat_rewrite(skb, &pkt, true, m->paddr->addr, s->ext_port))
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	if (knat_tcp_opening(pkt.tcp_flags))
 		knat_syn_matched(kn, s);
@@ -402,6 +409,20 @@ static unsigned int knat_inbound_untracked(struct knat_net *kn,
 	return NF_ACCEPT;
 }
 
+/*
+ * Is this packet from outside the first answer to a flow the inside opened
+ * on @m, of a subscriber not yet confirmed (knat_mapping_exchange())?  Not
+ * a RST: a refusal answers any source.
+ */
+static bool knat_first_answer(const struct knat_session *s,
+			      const struct knat_mapping *m, u8 tcp_flags)
+{
+	return !(READ_ONCE(m->s.flags) &
+		 (KNAT_SESS_REPLIED | KNAT_SESS_CONFIRMED)) &&
+	       !(READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED) &&
+	       !(tcp_flags & TCPHDR_RST);
+}
+
 /**
  * knat_inbound - translate a packet arriving for a pool address
  * @kn: the namespace's state
@@ -442,6 +463,9 @@ unsigned int knat_inbound(struct knat_net *kn, struct sk_buff *skb,
 	}
 	if (pkt.inner)
 		return knat_icmp_error(kn, skb, &pkt, s, false, true);
+	m = knat_session_map(s);
+	if (unlikely(!hairpin && knat_first_answer(s, m, pkt.tcp_flags)))
+		knat_mapping_exchange(kn, m, false);
 	knat_session_touch(s, pkt.tcp_flags, false,
 			   READ_ONCE(kn->cfg.inbound_refresh));
 	if (knat_rewrite(skb, &pkt, false, s->in.laddr, s->in.lport))

@@ -58,6 +58,7 @@ static void block_life_and_cooling(struct kunit *test)
 
 	a = out(kn, IPPROTO_UDP, "100.64.0.2", 5000, "203.0.113.9", 53, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, a);
+	knat_test_answer(kn, a);
 	blk = block_of(a);
 	KUNIT_EXPECT_EQ(test, blk->state, KNAT_BLOCK_ACTIVE);
 	KUNIT_EXPECT_EQ(test, blk->last_owner, knat_test_addr("100.64.0.2"));
@@ -243,6 +244,80 @@ static void refused_flow_takes_no_block(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, range->nactive, 1U);
 	KUNIT_EXPECT_EQ(test, range->ncooling, 0U);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_BLOCKS_ALLOCATED), 1ULL);
+	knat_test_net_free(kn);
+}
+
+/*
+ * Subscribers not confirmed hold at most the pool's unconfirmed-share of
+ * its blocks: beyond it their new blocks are refused, and their sessions
+ * live only the unanswered timeout.  An answer alone confirms nobody; the
+ * subscriber's next packet after it does, and its blocks are its own from
+ * then on.  The blocks of one never confirmed go without cooling.
+ */
+static void unconfirmed_share(struct kunit *test)
+{
+	struct knat_net *kn;
+	/* 4 addresses of 16 blocks: a quarter is 16 blocks. */
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.0", 30, 1024,
+					  1279, 16);
+	struct knat_range *range = list_first_entry(&pool->ranges,
+						    struct knat_range, list);
+	unsigned long brief = (unsigned long)kn->cfg.timeout_unanswered * HZ;
+	struct knat_session *s[16], *late;
+	char addr[16];
+	int i, reason;
+
+	pool->unconfirmed_share = 25;
+	KUNIT_ASSERT_LT(test, kn->cfg.timeout_unanswered, kn->cfg.timeout_udp);
+	for (i = 0; i < 16; i++) {
+		snprintf(addr, sizeof(addr), "100.64.1.%d", i + 1);
+		s[i] = out(kn, IPPROTO_UDP, addr, 4000, "203.0.113.9", 53,
+			   &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s[i]);
+	}
+	KUNIT_EXPECT_EQ(test, pool->unconfirmed_blocks, 16U);
+	KUNIT_EXPECT_TRUE(test, knat_unconfirmed_full(pool));
+	late = out(kn, IPPROTO_UDP, "100.64.2.1", 4000, "203.0.113.9", 53,
+		   &reason);
+	KUNIT_EXPECT_NULL(test, late);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_UNCONFIRMED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 16);
+	/* While the share is full, their sessions are short-lived. */
+	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, s[0]), brief);
+
+	/* An answer alone: still not confirmed. */
+	rcu_read_lock();
+	knat_mapping_exchange(kn, knat_session_map(s[0]), false);
+	rcu_read_unlock();
+	KUNIT_EXPECT_FALSE(test, knat_test_sub(kn, s[0])->confirmed);
+	KUNIT_EXPECT_EQ(test, pool->unconfirmed_blocks, 16U);
+	/* It sends again: its block is its own now. */
+	rcu_read_lock();
+	knat_mapping_exchange(kn, knat_session_map(s[0]), true);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, knat_test_sub(kn, s[0])->confirmed);
+	KUNIT_EXPECT_EQ(test, pool->unconfirmed_blocks, 15U);
+	KUNIT_EXPECT_GT(test, knat_session_timeout(kn, s[1]), brief);
+	late = out(kn, IPPROTO_UDP, "100.64.2.1", 4000, "203.0.113.9", 53,
+		   &reason);
+	KUNIT_EXPECT_NOT_NULL(test, late);
+	/* Its later flows are born confirmed: full timeout. */
+	late = out(kn, IPPROTO_UDP, "100.64.1.1", 4001, "203.0.113.9", 53,
+		   &reason);
+	KUNIT_ASSERT_NOT_NULL(test, late);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(knat_session_map(late)->s.flags) &
+				KNAT_SESS_CONFIRMED);
+	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, late),
+			(unsigned long)kn->cfg.timeout_udp * HZ);
+
+	/* Released: the block of one not confirmed is free at once... */
+	drop_session(kn, s[1]);
+	KUNIT_EXPECT_EQ(test, range->ncooling, 0U);
+	KUNIT_EXPECT_EQ(test, pool->unconfirmed_blocks, 15U);
+	/* ... that of one confirmed cools. */
+	drop_session(kn, s[0]);
+	drop_session(kn, late);
+	KUNIT_EXPECT_EQ(test, range->ncooling, 1U);
 	knat_test_net_free(kn);
 }
 
@@ -444,6 +519,7 @@ static void low_ports_stay_low(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool->low_min, 16);
 	lo = out(kn, IPPROTO_UDP, "100.64.0.2", 500, "203.0.113.9", 500, &reason);
 	KUNIT_ASSERT_NOT_NULL(test, lo);
+	knat_test_answer(kn, lo);
 	KUNIT_EXPECT_GE(test, ntohs(lo->ext_port), 16);
 	KUNIT_EXPECT_LE(test, ntohs(lo->ext_port), 1023);
 	blk = block_of(lo);
@@ -507,6 +583,7 @@ static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(block_limit),
 	KUNIT_CASE(session_limit),
 	KUNIT_CASE(refused_flow_takes_no_block),
+	KUNIT_CASE(unconfirmed_share),
 	KUNIT_CASE(exhaustion),
 	KUNIT_CASE(every_block_once),
 	KUNIT_CASE(deterministic_both_ways),

@@ -17,6 +17,10 @@ struct knat_pool *knat_test_pool_new(struct kunit *test, u32 id, u16 lo,
 	struct knat_pool *pool = knat_pool_create(id, lo, hi, block);
 
 	KUNIT_ASSERT_NOT_NULL(test, pool);
+	/* The tests' flows are never answered: all the pool may be theirs,
+	 * unless a test sets a share for subscribers never answered.
+	 */
+	pool->unconfirmed_share = 100;
 	return pool;
 }
 
@@ -102,6 +106,18 @@ u64 knat_test_stat(struct knat_net *kn, enum knat_stat which)
 
 	knat_stats_read(kn, v);
 	return v[which];
+}
+
+/*
+ * An outside host answers the flow of @s, and its subscriber sends again:
+ * it is confirmed.
+ */
+void knat_test_answer(struct knat_net *kn, struct knat_session *s)
+{
+	rcu_read_lock();
+	knat_mapping_exchange(kn, knat_session_map(s), false);
+	knat_mapping_exchange(kn, knat_session_map(s), true);
+	rcu_read_unlock();
 }
 
 /* The subscriber of the inside address of @s. */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # With short timeouts, expired sessions and mappings are collected within
 # seconds; their block cools (RFC 6888 REQ-8) and still names its last
-# holder, and another subscriber does not get it meanwhile.
+# holder, and another subscriber does not get it meanwhile.  (Its holder
+# is a confirmed subscriber: it sent again after an answer.)
 . "$(dirname "$0")/lib.sh"
 setup
 
@@ -10,7 +11,7 @@ natctl config set udp-timeout 6 icmp-timeout 6 || fail "config set"
 natctl config show | grep -qx "udp-timeout 6" || fail "config show: $(natctl config show)"
 serve "$SRVNS" udp-server 5353
 for p in 41000 41001 41002; do
-	view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 1 --sport $p) || fail "no answer"
+	view=$(nsx "$SUB1" $PEER udp-client "$SRV" 5353 2 --sport $p) || fail "no answer"
 done
 set -- $view
 ext=$1 port=$2

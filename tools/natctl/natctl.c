@@ -28,6 +28,7 @@ static const char usage_text[] =
 "  natctl pool add [id ID] PREFIX|dev IFNAME [ports LO-HI] [block N] [low-block N]\n"
 "                  [max-blocks N] [max-sessions N] [cooling SECS] [overlap] [parity]\n"
 "                  [inbound-limit N] [inbound-sub-limit N]\n"
+"                  [unconfirmed-share PERCENT]\n"
 "                  [mapping|tcp-mapping|udp-mapping eim|adm|apdm]\n"
 "                  [filtering|tcp-filtering|udp-filtering eif|adf|apdf]\n"
 "                  [deterministic INSIDE-PREFIX]\n"
@@ -38,7 +39,10 @@ static const char usage_text[] =
 "                                         cooling 120, mapping eim, filtering eif,\n"
 "                                         inbound-limit 64 and inbound-sub-limit 1024\n"
 "                                         (sessions outside hosts open, unanswered, per\n"
-"                                         mapping and per subscriber; 0: any) by\n"
+"                                         mapping and per subscriber; 0: any),\n"
+"                                         unconfirmed-share 25 (percent of the blocks, at\n"
+"                                         most, for subscribers that have not yet sent\n"
+"                                         again after an answer from outside) by\n"
 "                                         default; dev: the interface's addresses, as they\n"
 "                                         come and go (mappings on one that goes are\n"
 "                                         removed at once)\n"
@@ -413,6 +417,7 @@ static const char *const stat_names[__KNAT_STAT_MAX] = {
 	[KNAT_STAT_DROP_SPOOFED] = "drop-spoofed",
 	[KNAT_STAT_INBOUND_UNTRACKED] = "inbound-untracked",
 	[KNAT_STAT_UNANSWERED] = "sessions-unanswered",
+	[KNAT_STAT_DROP_UNCONFIRMED] = "drop-unconfirmed",
 };
 
 static int stats_attr(const struct nlattr *attr, void *data)

@@ -57,6 +57,7 @@ static const struct {
 	{ "max-sessions", KNAT_A_SUB_MAX_SESSIONS, UINT32_MAX, 32 },
 	{ "inbound-limit", KNAT_A_INBOUND_LIMIT, 65535, 16 },
 	{ "inbound-sub-limit", KNAT_A_INBOUND_SUB_LIMIT, UINT32_MAX, 32 },
+	{ "unconfirmed-share", KNAT_A_UNCONFIRMED_SHARE, 100, 8 },
 	{ "cooling", KNAT_A_COOLING, UINT32_MAX, 32 },
 };
 
@@ -74,7 +75,9 @@ static int pool_key(struct nlmsghdr *nlh, const char *key, const char *val)
 		return usage_error("unexpected argument \"%s\"", key);
 	if (parse_u32(val, pool_keys[i].max, &v))
 		return usage_error("invalid value \"%s\"", val ? val : "");
-	if (pool_keys[i].bits == 16)
+	if (pool_keys[i].bits == 8)
+		mnl_attr_put_u8(nlh, pool_keys[i].attr, v);
+	else if (pool_keys[i].bits == 16)
 		mnl_attr_put_u16(nlh, pool_keys[i].attr, v);
 	else
 		mnl_attr_put_u32(nlh, pool_keys[i].attr, v);
@@ -346,6 +349,10 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		out_u64("blocks-active", "active", attr_u32(tb[KNAT_A_BLOCKS_ACTIVE]));
 		out_u64("blocks-cooling", "cooling-blocks",
 			attr_u32(tb[KNAT_A_BLOCKS_COOLING]));
+		out_u64("unconfirmed-share", "unconfirmed-share",
+			attr_u8(tb[KNAT_A_UNCONFIRMED_SHARE]));
+		out_u64("blocks-unconfirmed", "unconfirmed-blocks",
+			attr_u32(tb[KNAT_A_BLOCKS_UNCONFIRMED]));
 	}
 	out_u64("inbound-limit", "inbound-limit",
 		attr_u16(tb[KNAT_A_INBOUND_LIMIT]));

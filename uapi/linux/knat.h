@@ -190,6 +190,12 @@ enum knat_attr {
 					 * from the interface the route back to
 					 * its source leaves by
 					 */
+	KNAT_A_UNCONFIRMED_SHARE,	/* u8: percent of a dynamic pool's
+					 * blocks subscribers not confirmed
+					 * (no exchange with outside yet) may
+					 * hold, 1-100; 100: no bound
+					 */
+	KNAT_A_BLOCKS_UNCONFIRMED,	/* u32: blocks such hold now */
 
 	__KNAT_A_MAX
 };
@@ -309,6 +315,10 @@ enum knat_stat {
 					 */
 	KNAT_STAT_UNANSWERED,		/* gauge: sessions outside hosts
 					 * opened, not yet answered
+					 */
+	KNAT_STAT_DROP_UNCONFIRMED,	/* a new block for a subscriber not
+					 * confirmed (no exchange with outside
+					 * yet), when such hold their share
 					 */
 
 	__KNAT_STAT_MAX
