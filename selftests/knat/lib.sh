@@ -266,6 +266,75 @@ heard() {
 	grep -v '^ready$' "$1"
 }
 
+# steady SECONDS [STOP]: sub2's established flow, 50 datagrams a second
+# to the udp-server on port 9 of $SRV for SECONDS at least, and until
+# file STOP exists; prints "SENT ANSWERED" (answers to its own
+# datagrams, each once)
+steady() {
+	nsx "$SUB2" $PY -c "
+import os, socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', 41234))
+token = os.urandom(4).hex().encode()
+answered = set()
+def drain():
+    while True:
+        try:
+            d = s.recv(100, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        # The flood to random pool ports reaches this flow's port too
+        # (endpoint-independent filtering): only the echoes count.
+        tok, _, seq = d.split(b' ', 2)[-1].partition(b'.')
+        if tok == token:
+            answered.add(seq)
+n = 0
+start = time.time()
+while time.time() < start + $1 or not os.path.exists('${2:-/}'):
+    s.sendto(token + b'.%d' % n, ('$SRV', 9))
+    n += 1
+    while time.time() < start + n / 50:
+        drain()
+        time.sleep(0.005)
+time.sleep(2)
+drain()
+print(n, len(answered))"
+}
+
+# under NAME NS FLOOD-ARGS...: build/flood's packets from NS ($n of them,
+# $rate a second) while sub2's established flow runs (steady, to a
+# udp-server on port 9 of $SRV); then that flow lost nothing, and sub2
+# opens a new flow.
+under() {
+	local name=$1 ns=$2 out=$TMPDIR/steady.$id stop=$TMPDIR/stop.$id
+	local start=$SECONDS
+	shift 2
+	rm -f "$stop"
+	steady 2 "$stop" > "$out" &
+	BGPIDS+=($!)
+	nsx "$ns" "$TOP/build/flood" -n "$n" -r "$rate" "$@" > /dev/null ||
+		fail "$name: the flood failed"
+	log "$name: $n packets in $((SECONDS - start)) s"
+	touch "$stop"
+	wait "${BGPIDS[-1]}"
+	set -- $(cat "$out")
+	log "$name: sub2's established flow sent $1, $2 answered"
+	[ $# = 2 ] && [ "$1" -gt 0 ] || fail "$name: sub2's flow did not run"
+	[ "$1" = "$2" ] || fail "$name: sub2's established flow lost $(($1 - $2)) of $1"
+	nsx "$SUB2" $PEER udp-client "$SRV" 9 --sport $((42000 + RANDOM % 1000)) > /dev/null ||
+		fail "$name: sub2's new flow failed"
+}
+
+# quiet WHAT: the kernel reported nothing (no BUG, WARNING, KASAN, lockdep
+# or RCU report) since the test began.
+quiet() {
+	local rep
+	rep=$(dmesg | tail -n +$((KMARK + 1)) |
+	      grep -E 'BUG|WARNING|Oops|general protection|KASAN|circular locking|suspicious RCU|Call Trace')
+	[ -z "$rep" ] || fail "$1: $(echo "$rep" | head -5)"
+}
+KMARK=$(dmesg | wc -l)
+
 # churn FLOWS RATE: both subscribers send FLOWS one-datagram UDP flows
 # each, RATE a second, to ports 9000-9039 of $SRV; returns when both are
 # done.
