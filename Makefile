@@ -42,9 +42,11 @@ $(FLOOD): tools/flood/flood.c
 	$(CC) -O2 -Wall -Wextra -o $@ $<
 
 # knat.ko with its KUnit suites, for the debug kernel (built on demand and
-# cached outside the repository).
+# cached outside the repository), and without them, for the tests that
+# load it again and again.
 module-debug:
 	tools/build-module.sh "$$(tools/vm/build-debug-kernel.sh)" $(BUILD)/debug KNAT_KUNIT=y
+	tools/build-module.sh "$$(tools/vm/build-debug-kernel.sh)" $(BUILD)/debug-plain
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(abspath $(BUILD)/stock) modules_install

@@ -7,6 +7,8 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 res=${KNAT_RESULTS:-/run/results}
 export KNAT_KO=$top/build/debug/knat.ko KNAT_SCALE=4
+# Without the KUnit suites, which run at every load: for teardown.sh.
+export KNAT_KO_RELOAD=$top/build/debug-plain/knat.ko
 # Tests take up to eight times as long here as on the stock kernel (one
 # CPU, KASAN, lockdep): forward, 25 s there, needs over three minutes.
 export KNAT_TEST_TIMEOUT=400
