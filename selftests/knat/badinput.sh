@@ -40,11 +40,13 @@ refused 2 "invalid value" natctl config set udp-timeout +60
 refused 2 "invalid prefix" natctl pool add id 2 "192.0.2.0/ 30"
 refused 2 "too many arguments" natctl config set $(printf 'udp-timeout 60 %.0s' $(seq 40))
 
-# Not an administrator of this namespace.
-refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
-	--inh-caps=-all --bounding-set=-all "$NATCTL" pool add 192.0.2.0/30
-refused 1 "permission denied" nsx "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
-	--inh-caps=-all --bounding-set=-all "$NATCTL" mapping show
+# Not an administrator of this namespace: every command of the family
+# (from its policies), as a request and as a dump, is refused.
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all"
+refused 1 "permission denied" nsx "$RTR" $nobody "$NATCTL" pool add 192.0.2.0/30
+refused 1 "permission denied" nsx "$RTR" $nobody "$NATCTL" mapping show
+nsx "$RTR" $nobody $PY "$TOP/selftests/knat/nlfuzz.py" refused ||
+	fail "a command answered a non-administrator"
 
 # The root of an unprivileged user namespace, in its own network
 # namespace: not an administrator of the host, so refused too.
@@ -52,6 +54,9 @@ refused 1 "permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups
 	unshare -Urn "$NATCTL" pool add 192.0.2.0/30
 refused 1 "permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	unshare -Urn "$NATCTL" stats
+setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn \
+	$PY "$TOP/selftests/knat/nlfuzz.py" refused ||
+	fail "a command answered a user namespace's root"
 
 # Raw requests: POOL_ADD (1) with ADDR (2) 192.0.2.0, PREFIXLEN (3) 30 ...
 raw() { nsx "$RTR" $PY "$TOP/selftests/knat/genl.py" "$@"; }
