@@ -234,7 +234,11 @@ monitor() {
 	sleep 0.5
 }
 
-bg() {	# run in the background, killed at exit
+# bg CMD...: CMD in the background, killed at exit.  nsx is spelt out,
+# so that the pid kept is the command's own, not that of a subshell whose
+# child would outlive the kill.
+bg() {
+	[ "$1" = nsx ] && set -- ip netns exec "${@:2}"
 	"$@" &
 	BGPIDS+=($!)
 }
@@ -247,8 +251,7 @@ bg_ready() {
 	# Emptied here: the background job opens it only when it runs, and a
 	# "ready" left by an earlier listener must not be taken for its own.
 	: > "$f"
-	"$@" > "$f" &
-	BGPIDS+=($!)
+	bg "$@" > "$f"
 	wait_for 150 ready "$f" || fail "$* did not start"
 }
 
