@@ -126,7 +126,13 @@ def udp_server(a):
                     d, peer = s.recvfrom(65536)
                 except BlockingIOError:
                     break
-                s.sendto(f"{peer[0]} {peer[1]} ".encode() + d, peer)
+                try:
+                    s.sendto(f"{peer[0]} {peer[1]} ".encode() + d, peer)
+                except BlockingIOError:
+                    # Its send buffer is full (a flood's answers wait
+                    # for neighbours that never answer): this answer is
+                    # lost, as a busy server's would be.
+                    pass
 
 
 def udp_socket(a):
