@@ -71,6 +71,7 @@ A = uapi("knat_attr", "KNAT_A_")
 C = uapi("knat_cmd", "KNAT_CMD_")
 CMD_POOL_GET, CMD_INSIDE_GET, CMD_CONFIG_GET = C["POOL_GET"], C["INSIDE_GET"], C["CONFIG_GET"]
 CMD_EXEMPT_GET, CMD_FORWARD_DEL = C["EXEMPT_GET"], C["FORWARD_DEL"]
+CMD_FLUSH = C["FLUSH"]
 CMD_FORWARD_GET, CMD_FORWARD_MAP = C["FORWARD_GET"], C["FORWARD_MAP"]
 A_ADDR, A_PREFIXLEN, A_IN_ADDR, A_EXT_ADDR = A["ADDR"], A["PREFIXLEN"], A["IN_ADDR"], A["EXT_ADDR"]
 A_IN_PORT, A_EXT_PORT, A_REM_ADDR = A["IN_PORT"], A["EXT_PORT"], A["REM_ADDR"]
@@ -311,7 +312,15 @@ def settled(sock, fam, seq):
     sys.exit("a pool or range still drains after 15 s")
 
 
-def replay(sock, fam, cmd, payload, seq, i):
+def pool_draining(sock, fam, seq, payload):
+    """Does the pool a request names (POOL_ID, default 1) drain here?"""
+    want = dict(attrs(payload)).get(A_POOL_ID, struct.pack("I", 1))
+    _, _, msgs = talk(sock, fam, CMD_POOL_GET, b"", seq, True)
+    return any(dict(attrs(m[4:])).get(A_POOL_ID) == want and
+               draining([parse(m[4:])]) for m in msgs)
+
+
+def replay(sock, fam, cmd, payload, seq, i, fuzzed):
     """Make request @i, which succeeded, on the model: it must succeed."""
     for _ in range(50):
         sock.send(request(fam, cmd, payload, seq, False))
@@ -320,6 +329,11 @@ def replay(sock, fam, cmd, payload, seq, i):
         if err not in (errno.EEXIST, errno.EBUSY, errno.EADDRINUSE):
             break
         time.sleep(0.1)
+    # A flush reaches a draining pool (to hurry it), which on the model,
+    # where no timed forward left a block cooling, is gone already.
+    if err == errno.ENOENT and cmd == CMD_FLUSH and \
+            pool_draining(fuzzed, fam, seq + 1, payload):
+        return
     if err:
         sys.exit(f"request {i} (command {cmd}, {payload.hex()}) succeeded, "
                  f"and failed on the model: {os.strerror(err)} {text}")
@@ -368,6 +382,8 @@ def main():
     rng = random.Random(seed)
     fz, md = socket_in(fuzz_ns), socket_in(model_ns)
     fam = family_id(fz)
+    if fam is None:
+        sys.exit("no knat family: is the module loaded?")
     ops, pols = policies(fz, fam)
     if not ops:
         sys.exit("no policies")
@@ -391,7 +407,7 @@ def main():
             if cmd == CMD_FORWARD_MAP:
                 unmap(fz, fam, seq, msgs)
             else:
-                replay(md, fam, cmd, payload, seq + 1, i)
+                replay(md, fam, cmd, payload, seq + 1, i, fz)
         if i % BATCH == 0 or i == count:
             seq += 100
             a, b = settled(fz, fam, seq), settled(md, fam, seq)
