@@ -6,6 +6,8 @@
 # make check      every test, on the stock and the debug kernel
 # make conformance  the RFC requirements, each with its verdict (the tests
 #                 run in a stock-kernel VM; writes Documentation/conformance.rst)
+# make robustness  the hostile-traffic suite at full size (in a stock-kernel
+#                 VM; writes Documentation/robustness.rst)
 # make bench      benchmarks (see Documentation/)
 
 # The running kernel's build tree; where there is none (a build machine or
@@ -21,7 +23,7 @@ SRCS := Kbuild $(wildcard kmod/*.[ch] kmod/tests/*.[ch]) uapi/linux/knat.h
 NATCTL := tools/natctl/natctl
 FLOOD := $(BUILD)/flood
 
-.PHONY: all module natctl module-debug install check conformance demo bench clean
+.PHONY: all module natctl module-debug install check conformance robustness demo bench clean
 
 all: module natctl $(FLOOD)
 
@@ -59,6 +61,9 @@ check: all module-debug
 
 conformance: all
 	tools/conformance.sh
+
+robustness: all
+	tools/robustness.sh
 
 demo:
 	tools/demo.sh

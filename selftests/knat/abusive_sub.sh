@@ -42,6 +42,7 @@ abuse() {
 	[ "$(sub1 sessions)" -le 100 ] || fail "$name: sub1 has $(sub1 sessions) sessions"
 	[ "$(sub1 nblocks)" -le 2 ] || fail "$name: sub1 holds $(sub1 nblocks) blocks"
 	[ "$(stat drop-table-full)" = 0 ] || fail "$name: the table was full"
+	figure "sub1 ($name): $n at $rate a second; it held at most 100 sessions and 2 blocks; sub2's established flow lost nothing, its new flow went through"
 }
 
 abuse "new UDP flows" -p udp -s 100.64.0.2 -S 1024-65535 -d "$SRV" -D 10000-65535

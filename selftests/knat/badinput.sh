@@ -84,4 +84,5 @@ out=$(raw 99)				# an unknown command
 echo "$out" | grep -q "^error 95 \|^error 22 " || fail "unknown command: $out"
 
 [ "$(state)" = "$before" ] || fail "refused requests changed the configuration"
+figure "every command, as a request and as a dump, refused for a non-administrator and a user namespace's root; bad values and raw malformed requests refused with a message, the configuration unchanged"
 exit $KSFT_PASS

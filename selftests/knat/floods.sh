@@ -46,6 +46,7 @@ flood() {
 	mappings=$((mappings + 1))
 	[ "$(stat mappings)" -le "$mappings" ] ||
 		fail "$name: $(stat mappings) mappings, from $mappings"
+	figure "$name: $(stat sessions-unanswered) unanswered sessions (at most 64), no new mapping, the table never full"
 }
 
 flood "spoofed sources at a mapping" -p udp -s 198.18.0.0/16 -S 1024-65535 \

@@ -17,7 +17,7 @@ before=$(stat translated-icmp-errors)
 
 # The remote sends 1400 bytes with DF: it learns the MTU of 1280.
 mtu=$(df_mtu "$SRVNS" 9 "$ext" "$port")
-log "the remote learned an MTU of '$mtu' toward $ext:$port"
+figure "the remote's socket learned an MTU of $mtu toward the external endpoint"
 [ "$mtu" = 1280 ] || fail "fragmentation needed did not reach the remote's socket"
 
 # The remote sends with a TTL of 1: its socket gets time exceeded.

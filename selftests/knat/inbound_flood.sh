@@ -20,7 +20,7 @@ serve "$SUB1" udp-server 6001
 nsx "$SRVNS" "$FLOOD" -s 198.18.0.0/16 -S 1024-65535 -d "$ext" -D "$port" -n $n ||
 	fail "flood"
 unanswered=$(stat sessions-unanswered) untracked=$(stat inbound-untracked)
-log "after $n remotes: $(stat sessions) sessions, $unanswered unanswered, $untracked untracked"
+figure "$n spoofed remotes at one mapping, max-sessions 1000: $(stat sessions) sessions, $unanswered unanswered, $untracked delivered without one"
 [ "$unanswered" -le 64 ] || fail "$unanswered unanswered sessions on one mapping"
 [ "$unanswered" -ge 32 ] || fail "only $unanswered unanswered sessions: the flood did not arrive"
 [ "$untracked" -ge $((n - 64 - n / 10)) ] || fail "only $untracked delivered without a session"
@@ -39,6 +39,7 @@ view=$(nsx "$SRVNS" $PEER udp-client "$ext" "$port" --sport 7777) ||
 log "the inside host sees its real peer as $view"
 [ "$view" = "$SRV 7777" ] || fail "real peer seen as $view"
 [ "$(stat sessions-unanswered)" -le "$unanswered" ] || fail "the answered session still counts as unanswered"
+figure "another subscriber's new flow and the mapping's real peer answered, the table never full"
 natctl -j session show | jq -e --arg r "$SRV" \
 	'any(.[]; ."remote-addr" == $r and ."remote-port" == 7777)' > /dev/null ||
 	fail "no session for the real peer"

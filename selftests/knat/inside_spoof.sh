@@ -56,6 +56,7 @@ probe() { nsx "$SUB2" $PEER udp-client "$SRV" 9 2 --sport 42000 > "$TMPDIR/view.
 start=$SECONDS
 wait_for 60 probe || fail "sub2 still refused; $(pool blocks-unconfirmed) unconfirmed blocks"
 log "sub2 served after $((SECONDS - start)) s: $(cat "$TMPDIR/view.$id")"
+figure "$n made-up inside sources into a /28 ($total blocks): they held $held (the $share of the share), $refused refused; a new subscriber was served $((SECONDS - start)) s after the unanswered timeout was set to 3 s"
 [ "$(pool blocks-unconfirmed)" -lt "$share" ] || fail "the made-up sources' blocks were not reclaimed"
 natctl subscriber show 100.64.1.2 | grep -q " blocks 198.51.100" ||
 	fail "sub2 has no block: $(natctl subscriber show 100.64.1.2)"

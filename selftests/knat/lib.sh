@@ -39,6 +39,9 @@ SRVNS=knat-srv-$id
 BGPIDS=()
 
 log() { echo "# $*"; }
+# figure TEXT: a result make robustness puts on its page
+# (Documentation/robustness.rst): what was sent, how much, what held.
+figure() { echo "# figure: $*"; }
 
 fail() {
 	echo "FAIL: $*"
@@ -321,7 +324,7 @@ under() {
 	touch "$stop"
 	wait "${BGPIDS[-1]}"
 	set -- $(cat "$out")
-	log "$name: sub2's established flow sent $1, $2 answered"
+	figure "$name: $n packets at $rate a second; sub2's established flow sent $1, $2 answered"
 	[ $# = 2 ] && [ "$1" -gt 0 ] || fail "$name: sub2's flow did not run"
 	[ "$1" = "$2" ] || fail "$name: sub2's established flow lost $(($1 - $2)) of $1"
 	nsx "$SUB2" $PEER udp-client "$SRV" 9 --sport $((42000 + RANDOM % 1000)) > /dev/null ||
