@@ -8,7 +8,9 @@ Prints "error <errno> <extack message>" or "ok", exits 0 either way (1 if
 the exchange itself failed).  Lets tests send what natctl never would;
 nlfaults.py builds on its request() and answer().
 """
+import ctypes
 import os
+import re
 import socket
 import struct
 import sys
@@ -24,6 +26,7 @@ NLM_F_DUMP = 0x300
 NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
+CLONE_NEWNET = 0x40000000
 
 
 def attr(t, payload):
@@ -92,6 +95,37 @@ def family_id(sock):
             if t == CTRL_ATTR_FAMILY_ID:
                 return struct.unpack("H", v[:2])[0]
     return None
+
+
+def uapi(enum, prefix):
+    """The values of an enum of uapi/linux/knat.h, by name less @prefix."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "../../uapi/linux/knat.h")
+    text = open(path).read()
+    body = text[text.index(f"enum {enum} {{"):]
+    body = body[:body.index("};")]
+    names = re.findall(r"^\t([A-Z0-9_]+)", body, re.M)
+    return {n[len(prefix):]: v for v, n in enumerate(names) if n.startswith(prefix)}
+
+
+def enter(netns):
+    """Move this thread into the named network namespace."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+    if libc.setns(fd, CLONE_NEWNET):
+        sys.exit(f"setns {netns}: {os.strerror(ctypes.get_errno())}")
+    os.close(fd)
+
+
+def socket_in(netns):
+    """A generic netlink socket of @netns (sockets keep their namespace)."""
+    here = os.open("/proc/self/ns/net", os.O_RDONLY)
+    enter(netns)
+    s = open_socket()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.setns(here, CLONE_NEWNET)
+    os.close(here)
+    return s
 
 
 def main():
