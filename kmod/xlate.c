@@ -115,6 +115,38 @@ static int knat_parse_inner(struct sk_buff *skb, bool outbound,
 	return 0;
 }
 
+/*
+ * The flag combinations a TCP segment may carry (as conntrack's
+ * tcp_valid_flags): SYN, SYN-ACK, RST, RST-ACK, FIN-ACK and ACK, each
+ * with or without URG; PSH, ECE and CWR go with any of them.  Null, SYN
+ * with FIN or RST, FIN without ACK ("Xmas") are scans, not connections.
+ */
+static bool knat_tcp_flags_valid(u8 flags)
+{
+	switch (flags & ~(TCPHDR_PSH | TCPHDR_ECE | TCPHDR_CWR | TCPHDR_URG)) {
+	case TCPHDR_SYN:
+	case TCPHDR_SYN | TCPHDR_ACK:
+	case TCPHDR_RST:
+	case TCPHDR_RST | TCPHDR_ACK:
+	case TCPHDR_FIN | TCPHDR_ACK:
+	case TCPHDR_ACK:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A remote end no packet can come from, or be answered at: this network
+ * (0/8), loopback, multicast or the limited broadcast.  Routing drops
+ * such packets after PREROUTING, where knat would already have made a
+ * session for them.
+ */
+static bool knat_martian(__be32 addr)
+{
+	return ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) ||
+	       ipv4_is_multicast(addr) || ipv4_is_lbcast(addr);
+}
+
 /**
  * knat_parse - the tuple of a packet as this side of the NAT sees it
  * @skb: an IPv4 packet, network header set, IP header validated
@@ -124,7 +156,8 @@ static int knat_parse_inner(struct sk_buff *skb, bool outbound,
  *
  * Return: 0; -EPROTONOSUPPORT for what knat does not translate (other
  * protocols, ICMP other than errors and the echo query of this direction);
- * -EINVAL for a fragment or a truncated or malformed header.
+ * -EINVAL for a fragment, a truncated or malformed header, TCP flags no
+ * connection sends, or a martian remote end.
  */
 int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 {
@@ -158,10 +191,21 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 		    th->doff * 4 > skb->len - skb_network_offset(skb) - ihl)
 			return -EINVAL;
 		pkt->tcp_flags = tcp_flag_byte(th);
+		if (!knat_tcp_flags_valid(pkt->tcp_flags))
+			return -EINVAL;
+	} else if (proto == IPPROTO_UDP) {
+		unsigned int ulen = ntohs(((const struct udphdr *)l4)->len);
+
+		/* The length covers the header, and no more than there is. */
+		if (ulen < sizeof(struct udphdr) ||
+		    ulen > skb->len - skb_network_offset(skb) - ihl)
+			return -EINVAL;
 	} else if (proto == IPPROTO_ICMP &&
 		   icmp_is_err(((const struct icmphdr *)l4)->type)) {
 		return knat_parse_inner(skb, outbound, pkt);
 	}
+	if (knat_martian(outbound ? iph->daddr : iph->saddr))
+		return -EINVAL;
 	err = knat_l4_ports(proto, l4, outbound, &sport, &dport);
 	if (err)
 		return err;
