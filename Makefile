@@ -22,10 +22,11 @@ PREFIX ?= /usr/local
 SRCS := Kbuild $(wildcard kmod/*.[ch] kmod/tests/*.[ch]) uapi/linux/knat.h
 NATCTL := tools/natctl/natctl
 FLOOD := $(BUILD)/flood
+REPLAY := $(BUILD)/replay
 
 .PHONY: all module natctl module-debug install check conformance robustness demo bench clean
 
-all: module natctl $(FLOOD)
+all: module natctl $(FLOOD) $(REPLAY)
 
 module: $(BUILD)/stock/knat.ko
 
@@ -39,7 +40,12 @@ $(NATCTL): $(wildcard tools/natctl/*.[ch]) uapi/linux/knat.h
 	$(MAKE) -C tools/natctl
 
 # The selftests' packet sender.
-$(FLOOD): tools/flood/flood.c
+$(FLOOD): tools/flood/flood.c tools/flood/csum.h
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
+
+# The malformed-packet test's replayer and counter.
+$(REPLAY): tools/flood/replay.c tools/flood/csum.h
 	@mkdir -p $(BUILD)
 	$(CC) -O2 -Wall -Wextra -o $@ $<
 

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csum.h"
+
 struct range {
 	uint32_t first;		/* host order */
 	uint32_t count;
@@ -83,33 +85,6 @@ static struct range parse_ports(const char *arg)
 	r.first = lo;
 	r.count = hi - lo + 1;
 	return r;
-}
-
-static uint32_t sum16(const void *data, size_t len, uint32_t sum)
-{
-	const uint8_t *p = data;
-
-	for (; len > 1; len -= 2, p += 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
-}
-
-/* The transport checksum of @l4 (@len bytes) with its pseudo-header. */
-static uint16_t l4_csum(const struct iphdr *ip, const void *l4, size_t len)
-{
-	uint32_t sum = sum16(&ip->saddr, 8, 0);
-
-	sum += ip->protocol + len;
-	return fold(sum16(l4, len, sum));
 }
 
 int main(int argc, char **argv)
