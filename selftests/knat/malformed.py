@@ -139,14 +139,20 @@ def raw(pkt):
     return bytearray(bytes(pkt))
 
 
+def inet_csum(b):
+    """The Internet checksum of the bytes @b (RFC 1071), as 2 bytes."""
+    s = sum(int.from_bytes(b[i:i + 2].ljust(2, b"\0"), "big")
+            for i in range(0, len(b), 2))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s & 0xffff).to_bytes(2, "big")
+
+
 def ip_csum(b):
     """Recompute the IP header checksum of the bytes @b in place."""
     hl = (b[0] & 15) * 4 if (b[0] & 15) >= 5 else 20
     b[10:12] = b"\0\0"
-    s = sum(int.from_bytes(b[i:i + 2], "big") for i in range(0, hl, 2))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    b[10:12] = (~s & 0xffff).to_bytes(2, "big")
+    b[10:12] = inet_csum(b[:hl])
     return b
 
 
@@ -253,8 +259,8 @@ def ttl(p, t):
 
 
 def source(c, addr):
-    return [IP(bytes(IP(src=addr, dst=c["dst"]) /
-                     UDP(sport=c["sport"], dport=c["udp"]) / Raw(PAYLOAD)))]
+    """The direction's UDP flow, from @addr."""
+    return [flow({**c, "src": addr}, "udp")]
 
 
 @kind
@@ -283,8 +289,8 @@ def src_pool(c):
 
 
 def dest(c, addr):
-    return [IP(bytes(IP(src=c["src"], dst=addr) /
-                     UDP(sport=c["sport"], dport=c["udp"]) / Raw(PAYLOAD)))]
+    """The direction's UDP flow, to @addr."""
+    return [flow({**c, "dst": addr}, "udp")]
 
 
 @kind
@@ -450,10 +456,7 @@ def icmp_type(c, typ):
     b = raw(flow(c, "icmp"))
     b[20] = typ
     b[22:24] = b"\0\0"
-    s = sum(int.from_bytes(b[i:i + 2], "big") for i in range(20, len(b), 2))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    b[22:24] = (~s & 0xffff).to_bytes(2, "big")
+    b[22:24] = inet_csum(b[20:])
     return [b]
 
 
