@@ -4,10 +4,9 @@
 #   style:         checkpatch --strict, clean on every C file
 #   stock kernel:  the selftests (selftests/knat/*.sh and
 #                  selftests/conformance/*.sh)
-#   debug kernel:  the KUnit suites (loaded with knat.ko), selftests/knat
-#                  and the conformance tests of selftests/vm-debug.sh,
-#                  and a clean log: no KASAN, lockdep, RCU, kmemleak or
-#                  other kernel report
+#   debug kernel:  the KUnit suites (loaded with knat.ko), the selftests
+#                  selftests/vm-debug.sh lists, and a clean log: no
+#                  KASAN, lockdep, RCU, kmemleak or other kernel report
 #
 # Ends with "N passed, N failed[, N skipped]"; exits 1 if anything failed.
 set -u
@@ -132,7 +131,7 @@ if [ -z "${KNAT_CHECK_SERIAL:-}" ]; then
 fi
 
 echo "== stock kernel: selftests"
-tools/vm/run.sh -k stock -t 1800 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
+tools/vm/run.sh -k stock -t 2400 -r "$out/stock" -e KNAT_KO="$top/build/stock/knat.ko" \
 	-- selftests/run.sh > "$out/stock.tap" 2>&1
 count_tap "$out/stock.tap" stock
 
