@@ -90,7 +90,11 @@ static unsigned int knat_postrouting(void *priv, struct sk_buff *skb,
 	struct knat_net *kn = knat_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 
-	if (!READ_ONCE(kn->ninsides) || knat_is_inside_addr(kn, iph->daddr))
+	/* A group or the limited broadcast has no mapping to give: the
+	 * router's own VRRP, OSPF or DHCP on the inside links stay as sent.
+	 */
+	if (!READ_ONCE(kn->ninsides) || knat_is_inside_addr(kn, iph->daddr) ||
+	    ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
 		return NF_ACCEPT;
 	if (!knat_is_inside_addr(kn, iph->saddr))
 		return iph->protocol == IPPROTO_ICMP ? knat_icmp_relay(kn, skb) :

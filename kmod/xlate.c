@@ -136,10 +136,10 @@ static bool knat_tcp_flags_valid(u8 flags)
 }
 
 /*
- * A remote end no packet can come from, or be answered at: this network
- * (0/8), loopback, multicast or the limited broadcast.  Routing drops
- * such packets after PREROUTING, where knat would already have made a
- * session for them.
+ * A source no packet can come from: 0.0.0.0, loopback, multicast or the
+ * limited broadcast.  Routing drops such packets after PREROUTING, where
+ * knat would already have made a session for them.  Outbound, the hook
+ * leaves multicast and broadcast destinations alone.
  */
 static bool knat_martian(__be32 addr)
 {
@@ -204,7 +204,7 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 		   icmp_is_err(((const struct icmphdr *)l4)->type)) {
 		return knat_parse_inner(skb, outbound, pkt);
 	}
-	if (knat_martian(outbound ? iph->daddr : iph->saddr))
+	if (!outbound && knat_martian(iph->saddr))
 		return -EINVAL;
 	err = knat_l4_ports(proto, l4, outbound, &sport, &dport);
 	if (err)

@@ -221,8 +221,12 @@ static void parse_tuples(struct kunit *test)
 
 static void parse_rejects_bad_packets(struct kunit *test)
 {
+	static const char * const martians[] = {
+		"0.0.0.0", "127.0.0.1", "224.0.0.1", "255.255.255.255",
+	};
 	struct knat_pkt pkt;
 	struct sk_buff *skb;
+	unsigned int i;
 
 	/* Truncated: the UDP header is cut short. */
 	skb = craft(test, IPPROTO_UDP, "100.64.0.2", 1, "203.0.113.9", 2);
@@ -241,6 +245,14 @@ static void parse_rejects_bad_packets(struct kunit *test)
 	ip_hdr(skb)->frag_off = htons(8);
 	KUNIT_EXPECT_EQ(test, knat_parse(skb, true, &pkt), -EINVAL);
 	kfree_skb(skb);
+
+	/* Arriving from a source no packet comes from. */
+	for (i = 0; i < ARRAY_SIZE(martians); i++) {
+		skb = craft(test, IPPROTO_UDP, martians[i], 1, "198.51.100.7", 2);
+		KUNIT_EXPECT_EQ_MSG(test, knat_parse(skb, false, &pkt), -EINVAL,
+				    "from %s", martians[i]);
+		kfree_skb(skb);
+	}
 
 	/* An echo reply leaving, an echo request arriving, GRE. */
 	skb = craft(test, IPPROTO_ICMP, "100.64.0.2", 0, "203.0.113.9", 5);
