@@ -5,7 +5,7 @@
 # Documentation/bench/results.jsonl).
 #
 #   BENCH_REPS=N      repetitions of each forwarding run (default 5)
-#   BENCH_PHASES=...  a subset of "forward memory alloc scale"
+#   BENCH_PHASES=...  a subset of "forward memory alloc scale flood"
 #   BENCH_MIXES=...   a subset of the forwarding mixes "one est new"
 #   BENCH_OUT=DIR     where the raw results go (default build/bench)
 set -euo pipefail
@@ -29,5 +29,9 @@ for v in BENCH_REPS BENCH_PHASES BENCH_MIXES BENCH_COUNT; do
 done
 tools/vm/run.sh -k stock -i -m 2G -t 5400 -r "$out" "${envs[@]}" -- tools/bench/vm.sh
 mkdir -p Documentation/bench
+# The last run's results stay beside this one's: knat's cost is compared.
+prev=$out/previous.jsonl
+rm -f "$prev"
+[ ! -f Documentation/bench/results.jsonl ] || cp Documentation/bench/results.jsonl "$prev"
 cp "$out/bench.jsonl" Documentation/bench/results.jsonl
-$py tools/bench/report.py Documentation/bench/results.jsonl Documentation
+$py tools/bench/report.py Documentation/bench/results.jsonl Documentation "$prev"

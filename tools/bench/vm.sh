@@ -266,6 +266,92 @@ bench_forward() {
 	done
 }
 
+# flood: an established flow's forwarding while a flood from spoofed
+# outside sources hits unmapped ports of the pool at half the rate the
+# flow reaches alone; knat drops the flood (drop-no-mapping), or, in the
+# run it is compared with, an nftables rule drops it at the same hook
+# just before knat (priority -251), the cheapest drop there is.  The
+# flood comes from pktgen on rtr's interface fl in netif_receive mode
+# (as if received there), in bursts of FLOOD_BURST at most 10,000 a
+# second, so that its thread sleeps between them instead of spinning.
+FLOOD_BURST=16
+
+bench_flood() {
+	local rep drop alone under rate sent
+	for rep in $(seq "$REPS"); do
+		for drop in nft knat; do
+			topo knat
+			flood_setup "$drop"
+			pg_setup
+			warm one
+			alone=$(send "$COUNT")
+			rate=$((alone / 2))
+			flood_start "$rate"
+			under=$(send "$COUNT")
+			sent=$(flood_stop)
+			log "flood rep $rep, dropped by $drop: $alone pps alone, $under under $sent pps of flood"
+			res "{\"phase\":\"flood\",\"drop\":\"$drop\",\"rep\":$rep,\"alone\":$alone,\"under\":$under,\"flood_pps\":$sent}"
+		done
+	done
+}
+
+# flood_setup DROP: the interface the flood comes in on, and for DROP nft
+# the rule that drops it before knat.
+flood_setup() {
+	nsx rtr ip link add fl type dummy || die "fl"
+	nsx rtr ip addr add 198.18.0.1/15 dev fl
+	nsx rtr ip link set fl up
+	[ "$1" = nft ] || return 0
+	nsx rtr nft -f - <<-'NFT' || die "nft flood rule"
+	table ip flood {
+		chain pre {
+			type filter hook prerouting priority -251;
+			iifname "fl" drop
+		}
+	}
+	NFT
+}
+
+pgf() {
+	nsx rtr sh -c "echo '$*' > /proc/net/pktgen/fl" || die "pktgen fl: $*"
+}
+
+# flood_start PPS: UDP from 198.18.0.0/15 to random ports of the pool.
+flood_start() {
+	local bursts=$(($1 / FLOOD_BURST))
+	nsx rtr sh -c 'echo "rem_device_all" > /proc/net/pktgen/kpktgend_0; echo "add_device fl" > /proc/net/pktgen/kpktgend_0' ||
+		die "pktgen add_device fl"
+	pgf "xmit_mode netif_receive"
+	pgf "pkt_size 60"
+	pgf "clone_skb 0"
+	pgf "burst $FLOOD_BURST"
+	pgf "count 0"
+	pgf "dst_mac $(nsx rtr cat /sys/class/net/fl/address)"
+	pgf "src_min 198.18.0.2"
+	pgf "src_max 198.19.255.254"
+	pgf "dst_min 198.51.100.1"
+	pgf "dst_max 198.51.100.254"
+	pgf "udp_src_min 1024"
+	pgf "udp_src_max 65535"
+	pgf "udp_dst_min 1024"
+	pgf "udp_dst_max 65535"
+	pgf "flag IPSRC_RND"
+	pgf "flag IPDST_RND"
+	pgf "flag UDPSRC_RND"
+	pgf "flag UDPDST_RND"
+	pgf "ratep $((bursts > 0 ? bursts : 1))"
+	nsx rtr sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	FLOOD_PID=$!
+	sleep 1
+}
+
+# flood_stop: stop the flood; prints the packets a second it sent.
+flood_stop() {
+	nsx rtr sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait "$FLOOD_PID"
+	nsx rtr cat /proc/net/pktgen/fl | sed -n 's/^ *\([0-9]*\)pps .*/\1/p'
+}
+
 slab_bytes() {
 	awk 'NR > 2 { s += $3 * $4 } END { printf "%d\n", s }' /proc/slabinfo
 }
@@ -533,7 +619,7 @@ main() {
 		log "calibration: $BENCH_COUNT packets per run"
 	fi
 	COUNT=$BENCH_COUNT
-	for phase in ${BENCH_PHASES:-forward memory alloc scale}; do
+	for phase in ${BENCH_PHASES:-forward memory alloc scale flood}; do
 		"bench_$phase"
 	done
 	netns_del
