@@ -68,6 +68,7 @@ static struct knat_forward *knat_forward_new(struct knat_net *kn,
 
 static void knat_forward_link(struct knat_net *kn, struct knat_forward *fwd)
 {
+	fwd->seq = knat_list_seq(kn);
 	list_add_tail_rcu(&fwd->list, &kn->forwards);
 	kn->nforwards++;
 	kn->ntimed += fwd->timed;

@@ -138,6 +138,7 @@ struct knat_range {
 
 struct knat_pool {
 	struct list_head list;		/* kn->pools, RCU */
+	unsigned long seq;		/* knat_list_seq() */
 	struct list_head ranges;	/* knat_range, RCU */
 	struct list_head cooling;	/* knat_block, oldest first */
 	u32 id;
@@ -180,6 +181,7 @@ struct knat_pool {
 /* An inside prefix and its pool, or (pool_id 0) an exempt destination. */
 struct knat_inside {
 	struct list_head list;		/* kn->insides or kn->exempts, RCU */
+	unsigned long seq;		/* knat_list_seq() */
 	__be32 prefix;
 	__be32 mask;
 	u8 plen;
@@ -193,6 +195,7 @@ struct knat_inside {
  */
 struct knat_forward {
 	struct list_head list;		/* kn->forwards, RCU */
+	unsigned long seq;		/* knat_list_seq() */
 	struct knat_endpoint in;
 	struct knat_endpoint ext;
 	struct knat_mapping *map;	/* pinned */
@@ -472,6 +475,7 @@ struct knat_net {
 	struct list_head insides;	/* genl_mutex and kn->lock */
 	struct list_head exempts;	/* destinations left untranslated */
 	struct list_head forwards;	/* knat_forward, under cfg_lock */
+	unsigned long list_seq;		/* the last knat_list_seq() */
 	u32 npools;
 	u32 ninsides;
 	u32 nexempts;
@@ -728,6 +732,18 @@ bool knat_syn_expire(struct knat_net *kn, unsigned long now,
 		     unsigned int budget);
 
 /* hooks.c */
+/*
+ * The number an entry of a configuration list (pools, inside prefixes,
+ * exempt destinations, forwards) is listed with, larger than any before
+ * it: each list is in the order of these numbers, and a dump resumes
+ * after the last it sent, however the list changed meanwhile.
+ */
+static inline unsigned long knat_list_seq(struct knat_net *kn)
+{
+	lockdep_assert_held(&kn->cfg_lock);
+	return ++kn->list_seq;
+}
+
 bool knat_from_inside(struct knat_net *kn, const struct sk_buff *skb);
 int knat_attach(struct knat_net *kn);
 void knat_detach(struct knat_net *kn);

@@ -19,7 +19,8 @@ int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 		  int (*put)(struct sk_buff *, const void *), const void *obj);
 int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   struct list_head *head, u8 cmd,
-		   int (*put)(struct sk_buff *, const void *));
+		   int (*put)(struct sk_buff *, const void *),
+		   unsigned long (*seq)(const struct list_head *));
 int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   int (*fill)(struct sk_buff *, struct netlink_callback *,
 			       const void *));

@@ -172,11 +172,17 @@ static int knat_forward_put(struct sk_buff *skb, const void *pos)
 	return 0;
 }
 
+static unsigned long knat_forward_seq(const struct list_head *pos)
+{
+	return list_entry(pos, struct knat_forward, list)->seq;
+}
+
 int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb,
 			      &knat_pernet(sock_net(skb->sk))->forwards,
-			      KNAT_CMD_FORWARD_GET, knat_forward_put);
+			      KNAT_CMD_FORWARD_GET, knat_forward_put,
+			      knat_forward_seq);
 }
 
 /**

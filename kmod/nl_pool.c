@@ -331,6 +331,7 @@ int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
 		knat_pool_destroy(pool);
 		goto unlock;
 	}
+	pool->seq = knat_list_seq(kn);
 	spin_lock_bh(&kn->lock);
 	list_add_tail_rcu(&pool->list, &kn->pools);
 	kn->npools++;
@@ -537,25 +538,27 @@ int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 }
 
 /* A dump of a short RCU list (KNAT_MAX_POOLS, KNAT_MAX_FORWARDS), resumed
- * by index; @put gets the list_head of each entry.
+ * after the knat_list_seq() of the last entry sent, not at its index: an
+ * entry removed meanwhile makes no other one be skipped.  @put and @seq
+ * get the list_head of each entry.
  */
 int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   struct list_head *head, u8 cmd,
-		   int (*put)(struct sk_buff *, const void *))
+		   int (*put)(struct sk_buff *, const void *),
+		   unsigned long (*seq)(const struct list_head *))
 {
 	struct list_head *pos;
-	long i = 0;
 	int err = knat_dump_check(cb);
 
 	if (err)
 		return err;
 	rcu_read_lock();
 	list_for_each_rcu(pos, head) {
-		if (i++ < cb->args[0])
+		if (seq(pos) <= (unsigned long)cb->args[0])
 			continue;
 		if (knat_dump_one(skb, cb, cmd, put, pos))
 			break;
-		cb->args[0] = i;
+		cb->args[0] = seq(pos);
 	}
 	rcu_read_unlock();
 	return skb->len;
@@ -566,10 +569,16 @@ static int knat_pool_entry_put(struct sk_buff *skb, const void *pos)
 	return knat_pool_put(skb, list_entry(pos, struct knat_pool, list));
 }
 
+static unsigned long knat_pool_seq(const struct list_head *pos)
+{
+	return list_entry(pos, struct knat_pool, list)->seq;
+}
+
 int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->pools,
-			      KNAT_CMD_POOL_GET, knat_pool_entry_put);
+			      KNAT_CMD_POOL_GET, knat_pool_entry_put,
+			      knat_pool_seq);
 }
 
 static int knat_inside_put(struct sk_buff *skb, const void *pos)
@@ -583,16 +592,23 @@ static int knat_inside_put(struct sk_buff *skb, const void *pos)
 	return 0;
 }
 
+static unsigned long knat_inside_seq(const struct list_head *pos)
+{
+	return list_entry(pos, struct knat_inside, list)->seq;
+}
+
 int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->insides,
-			      KNAT_CMD_INSIDE_GET, knat_inside_put);
+			      KNAT_CMD_INSIDE_GET, knat_inside_put,
+			      knat_inside_seq);
 }
 
 int knat_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->exempts,
-			      KNAT_CMD_EXEMPT_GET, knat_inside_put);
+			      KNAT_CMD_EXEMPT_GET, knat_inside_put,
+			      knat_inside_seq);
 }
 
 static int knat_inside_check(struct knat_net *kn, struct genl_info *info,
@@ -647,6 +663,7 @@ static int knat_prefix_add(struct genl_info *info, struct list_head *list,
 	in->plen = plen;
 	in->mask = inet_make_mask(plen);
 	in->pool_id = pool_id;
+	in->seq = knat_list_seq(kn);
 	spin_lock_bh(&kn->lock);
 	list_add_tail_rcu(&in->list, list);
 	WRITE_ONCE(*count, *count + 1);

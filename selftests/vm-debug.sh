@@ -36,7 +36,7 @@ export KNAT_TEST_TIMEOUT=400
 # behaviour alone (the conformance tests, udp, tcp, icmp, deterministic,
 # localports and the like) take paths those already take: KUnit and the
 # stock kernel's run cover their logic.
-first="malformed badinput nlfuzz nlfaults teardown faults ifaddr drain
+first="malformed badinput nlfuzz nlfaults dumps teardown faults ifaddr drain
 	retire expiry indexes forward icmp_router conntrack blocks"
 
 # A steady flow beside a flood: on a CPU shared with another VM they
