@@ -349,7 +349,8 @@ class Report:
     def previous(self, path):
         """knat's added cost per packet against the run before this one."""
         old = load(path)
-        if not old.get("forward") or not self.p.get("forward"):
+        if not old.get("forward") or not self.p.get("forward") or \
+                any("forward" in c["phases"] for c in self.p.get("carried", [])):
             return
         meds = []
         for phases in (old, self.p):
@@ -405,6 +406,9 @@ class Report:
                      f"{env.get('date', '?')}.",
                      "Emulation makes every absolute number small and slow; the ratios",
                      "between configurations measured in the same run are what to read.", ""]
+        for c in self.p.get("carried", []):
+            head += [f"The {', '.join(c['phases'])} results are carried over from the run of",
+                     f"{c['date']}; the others are of this run.", ""]
         body = self.out
         self.out = []
         if self.targets:

@@ -5,7 +5,8 @@
 # Documentation/bench/results.jsonl).
 #
 #   BENCH_REPS=N      repetitions of each forwarding run (default 5)
-#   BENCH_PHASES=...  a subset of "forward memory alloc scale flood"
+#   BENCH_PHASES=...  a subset of "forward memory alloc scale flood" (the
+#                     other phases' results are carried over from the last run)
 #   BENCH_MIXES=...   a subset of the forwarding mixes "one est new"
 #   BENCH_OUT=DIR     where the raw results go (default build/bench)
 set -euo pipefail
@@ -33,5 +34,22 @@ mkdir -p Documentation/bench
 prev=$out/previous.jsonl
 rm -f "$prev"
 [ ! -f Documentation/bench/results.jsonl ] || cp Documentation/bench/results.jsonl "$prev"
-cp "$out/bench.jsonl" Documentation/bench/results.jsonl
+# A run of some phases (BENCH_PHASES) keeps the others' results from the
+# last run, marked as carried over with that run's date.
+$py - "$out/bench.jsonl" "$prev" > Documentation/bench/results.jsonl <<'PY'
+import json, sys
+new = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+try:
+    old = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+except FileNotFoundError:
+    old = []
+ran = {r["phase"] for r in new}
+date = next((r.get("date") for r in old if r["phase"] == "env"), "?")
+kept = [r for r in old if r["phase"] not in ran | {"env", "carried"}]
+carried = sorted({r["phase"] for r in kept})
+if carried:
+    new.insert(1, {"phase": "carried", "date": date, "phases": carried})
+for r in new + kept:
+    print(json.dumps(r, separators=(",", ":")))
+PY
 $py tools/bench/report.py Documentation/bench/results.jsonl Documentation "$prev"
