@@ -2,7 +2,7 @@
 # make robustness: the hostile-traffic suite, at full size, in the
 # stock-kernel VM: prints each test's verdict and figures, and writes
 # Documentation/robustness.rst (what was tried, how much, what held).
-# make check runs the same tests (and the debug kernel a quarter of each)
+# make check runs the same tests (and the debug kernel a quarter of most)
 # without rewriting the page.
 #
 #   tools/robustness.sh              run, print, write the page
@@ -74,11 +74,13 @@ write_doc() {	# write_doc TAP
 		echo "What knat was made to withstand, how much of it, and what held: the"
 		echo "hostile-traffic suite of \`\`selftests/knat/\`\`, with real traffic between"
 		echo "network namespaces, at full size, in a VM of Debian's kernel $kver"
-		echo "under software emulation (one vCPU: rates are the emulator's, not a"
+		echo "under software emulation (two vCPUs: rates are the emulator's, not a"
 		echo "router's), at commit $commit.  \`\`make check\`\` runs the same tests on the"
-		echo "stock kernel and a quarter of each on the debug kernel (KASAN, lockdep,"
-		echo "PROVE_RCU, kmemleak), whose log must stay clean.  The admin guide's"
-		echo "*Facing the internet* says what an operator can expect from it."
+		echo "stock kernel, and on the debug kernel (KASAN, lockdep, PROVE_RCU,"
+		echo "kmemleak), whose log must stay clean, a quarter of each but floods,"
+		echo "lying_headers and blind_rst, whose paths inbound_flood, spoofed and"
+		echo "malformed take there.  The admin guide's *Facing the internet* says what"
+		echo "an operator can expect from it."
 		echo
 		for t in $suite; do
 			v=$(verdict "$tap" "$t")

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Floods from outside take service from nobody.  Three floods of a
-# million packets each (5,000 on the debug kernel), paced:
+# million packets each, paced:
 # UDP from 65,536 spoofed sources at one live mapping, SYNs from spoofed
 # sources to random ports of the pool, and UDP to random ports of the
 # pool.  Meanwhile a flow of another subscriber, established before,
