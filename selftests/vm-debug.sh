@@ -36,12 +36,14 @@ export KNAT_TEST_TIMEOUT=400
 # behaviour alone (the conformance tests, udp, tcp, icmp, deterministic,
 # localports and the like) take paths those already take: KUnit and the
 # stock kernel's run cover their logic.
-first="malformed badinput nlfuzz nlfaults dumps teardown faults ifaddr drain
-	retire expiry indexes forward icmp_router conntrack blocks"
+first="malformed badinput nlfuzz nlfaults dumps faults ifaddr drain retire
+	expiry indexes forward icmp_router conntrack blocks"
 
 # A steady flow beside a flood: on a CPU shared with another VM they
-# lose datagrams that alone they do not.
-paced="abusive_sub inbound_flood inside_spoof spoofed churn under_traffic"
+# lose datagrams that alone they do not.  And teardown, whose rounds of
+# floods, namespace deletion and rmmod took over 900 s beside the stock
+# kernel's VM, and 370 s alone.
+paced="teardown abusive_sub inbound_flood inside_spoof spoofed churn under_traffic"
 
 case $part in
 first)
