@@ -7,7 +7,7 @@
 #                        load), keep their KTAP, run the selftests but the
 #                        second part's
 #   vm-debug.sh second   load knat.ko without them and run the tests whose
-#                        traffic must keep pace with a flood
+#                        traffic must keep pace with a flood, and teardown
 #   vm-debug.sh          both, in one VM
 #
 # Each unloads knat and asks kmemleak for a report.  Results go to
