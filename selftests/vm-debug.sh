@@ -30,14 +30,15 @@ export KNAT_TEST_TIMEOUT=400
 # (malformed packets, floods, the abusive subscriber, the netlink fuzzer
 # and refusals, change under traffic), allocations that fail (faults,
 # nlfaults: failslab, only here), and the lifetimes and concurrency of
-# the state: the interface-address follower, pool drain and retirement,
-# expiry, index growth, forwards and their timers, the router's own ICMP
-# errors, conntrack beside knat, the event group.  The tests of
-# behaviour alone (the conformance tests, udp, tcp, icmp, deterministic,
-# localports and the like) take paths those already take: KUnit and the
-# stock kernel's run cover their logic.
-first="malformed badinput nlfuzz nlfaults dumps faults ifaddr drain retire
-	expiry indexes forward icmp_router conntrack blocks"
+# the state: the interface-address follower, pool drain, expiry, index
+# growth, forwards and their timers, the router's own ICMP errors,
+# conntrack beside knat (under_traffic takes "pool del now" and the
+# event group here).  The tests of behaviour alone (the conformance
+# tests, udp, tcp, icmp, deterministic, localports and the like) take
+# paths those already take: KUnit and the stock kernel's run cover their
+# logic.
+first="malformed badinput nlfuzz nlfaults dumps faults ifaddr drain expiry
+	indexes forward icmp_router conntrack"
 
 # A steady flow beside a flood: on a CPU shared with another VM they
 # lose datagrams that alone they do not.  And teardown, whose rounds of
