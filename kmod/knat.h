@@ -506,6 +506,18 @@ struct knat_net {
 	atomic_t nsyns;
 };
 
+/*
+ * The number an entry of a configuration list (pools, inside prefixes,
+ * exempt destinations, forwards) is listed with, larger than any before
+ * it: each list is in the order of these numbers, and a dump resumes
+ * after the last it sent, however the list changed meanwhile.
+ */
+static inline unsigned long knat_list_seq(struct knat_net *kn)
+{
+	lockdep_assert_held(&kn->cfg_lock);
+	return ++kn->list_seq;
+}
+
 /* main.c */
 struct knat_net *knat_pernet(struct net *net);
 
@@ -732,18 +744,6 @@ bool knat_syn_expire(struct knat_net *kn, unsigned long now,
 		     unsigned int budget);
 
 /* hooks.c */
-/*
- * The number an entry of a configuration list (pools, inside prefixes,
- * exempt destinations, forwards) is listed with, larger than any before
- * it: each list is in the order of these numbers, and a dump resumes
- * after the last it sent, however the list changed meanwhile.
- */
-static inline unsigned long knat_list_seq(struct knat_net *kn)
-{
-	lockdep_assert_held(&kn->cfg_lock);
-	return ++kn->list_seq;
-}
-
 bool knat_from_inside(struct knat_net *kn, const struct sk_buff *skb);
 int knat_attach(struct knat_net *kn);
 void knat_detach(struct knat_net *kn);

@@ -554,11 +554,13 @@ int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		return err;
 	rcu_read_lock();
 	list_for_each_rcu(pos, head) {
-		if (seq(pos) <= (unsigned long)cb->args[0])
+		unsigned long n = seq(pos);
+
+		if (n <= (unsigned long)cb->args[0])
 			continue;
 		if (knat_dump_one(skb, cb, cmd, put, pos))
 			break;
-		cb->args[0] = seq(pos);
+		cb->args[0] = n;
 	}
 	rcu_read_unlock();
 	return skb->len;
