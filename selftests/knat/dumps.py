@@ -14,8 +14,8 @@ import socket
 import struct
 import sys
 
-from genl import (NLMSG_DONE, NLMSG_ERROR, attr, attrs, family_id, request,
-                  socket_in, talk, uapi)
+from genl import (NLMSG_DONE, NLMSG_ERROR, attr, attrs, family_id, messages,
+                  request, socket_in, talk, uapi)
 
 A = uapi("knat_attr", "KNAT_A_")
 C = uapi("knat_cmd", "KNAT_CMD_")
@@ -39,12 +39,8 @@ def parts(sock, seq, one=False):
         # Small reads keep the parts small (the kernel sizes them by the
         # largest read the socket has made): the removal falls between
         # the parts made before it and those made after.
-        data, got, done = sock.recv(8192), [], False
-        while data:
-            ln, typ, _, mseq, _ = struct.unpack_from("IHHII", data)
-            m, data = data[16:ln], data[(ln + 3) & ~3:]
-            if mseq != seq:
-                continue
+        got, done = [], False
+        for typ, _, m in messages(sock.recv(8192), seq):
             if typ == NLMSG_ERROR:
                 sys.exit(f"the dump failed: {-struct.unpack_from('i', m)[0]}")
             if typ == NLMSG_DONE:

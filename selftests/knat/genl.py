@@ -50,17 +50,21 @@ def request(family, cmd, payload, seq, dump=False):
     return struct.pack("IHHII", 16 + len(body), family, flags, seq, 0) + body
 
 
+def messages(data, seq):
+    """(type, flags, payload) of each netlink message of datagram @data
+    that answers request @seq."""
+    while data:
+        ln, typ, flags, mseq, _ = struct.unpack_from("IHHII", data)
+        if mseq == seq:
+            yield typ, flags, data[16:ln]
+        data = data[(ln + 3) & ~3:]
+
+
 def answer(sock, seq):
     """(errno or 0, extack message, messages) of request @seq."""
     out = []
     while True:
-        data = sock.recv(65536)
-        while data:
-            ln, typ, flags, mseq, _ = struct.unpack_from("IHHII", data)
-            m = data[16:ln]
-            data = data[(ln + 3) & ~3:]
-            if mseq != seq:
-                continue
+        for typ, flags, m in messages(sock.recv(65536), seq):
             if typ not in (NLMSG_ERROR, NLMSG_DONE):
                 out.append(m)
                 continue
