@@ -44,6 +44,14 @@ def load(path):
     return phases
 
 
+def forward_runs(phases):
+    """The forwarding runs' rates by (mix, configuration), and their medians."""
+    runs = defaultdict(list)
+    for r in phases["forward"]:
+        runs[(r["mix"], r["cfg"])].append(r["pps"])
+    return runs, {k: statistics.median(v) for k, v in runs.items()}
+
+
 def table(head, rows):
     """An RST simple table."""
     cols = [head] + rows
@@ -68,12 +76,9 @@ class Report:
         self.out.extend(lines)
 
     def forward(self):
-        runs = defaultdict(list)
-        for r in self.p["forward"]:
-            runs[(r["mix"], r["cfg"])].append(r["pps"])
+        runs, med = forward_runs(self.p)
         if not runs:
             return
-        med = {k: statistics.median(v) for k, v in runs.items()}
         rows = []
         for mix, label in MIXES:
             plain = med.get((mix, "plain"))
@@ -352,12 +357,7 @@ class Report:
         if not old.get("forward") or not self.p.get("forward") or \
                 any("forward" in c["phases"] for c in self.p.get("carried", [])):
             return
-        meds = []
-        for phases in (old, self.p):
-            runs = defaultdict(list)
-            for r in phases["forward"]:
-                runs[(r["mix"], r["cfg"])].append(r["pps"])
-            meds.append({k: statistics.median(v) for k, v in runs.items()})
+        meds = [forward_runs(phases)[1] for phases in (old, self.p)]
         date = old["env"][0].get("date", "?") if old.get("env") else "?"
         rows = []
         for mix, label in MIXES:
