@@ -121,7 +121,20 @@ topo() {
 
 # pg KEY VALUE...: configure the pktgen device c0 in cli.
 pg() {
-	nsx cli sh -c "echo '$*' > /proc/net/pktgen/c0" || die "pktgen: $*"
+	pgdev cli c0 "$@"
+}
+
+# pgdev NS DEV KEY VALUE...: configure the pktgen device DEV in NS.
+pgdev() {
+	local ns=$1 dev=$2
+	shift 2
+	nsx "$ns" sh -c "echo '$*' > /proc/net/pktgen/$dev" || die "pktgen $dev: $*"
+}
+
+# pg_attach NS DEV: DEV is the only device of NS's pktgen thread.
+pg_attach() {
+	nsx "$1" sh -c "echo rem_device_all > /proc/net/pktgen/kpktgend_0; echo 'add_device $2' > /proc/net/pktgen/kpktgend_0" ||
+		die "pktgen add_device $2"
 }
 
 # flows NAME: the pktgen header ranges of a traffic mix.  Sequential
@@ -205,8 +218,7 @@ random() {
 }
 
 pg_setup() {
-	nsx cli sh -c 'echo "rem_device_all" > /proc/net/pktgen/kpktgend_0; echo "add_device c0" > /proc/net/pktgen/kpktgend_0' ||
-		die "pktgen add_device"
+	pg_attach cli c0
 	pg "pkt_size 60"
 	pg "delay 0"
 	pg "clone_skb 0"
@@ -312,15 +324,15 @@ flood_setup() {
 	NFT
 }
 
+# pgf KEY VALUE...: configure the flood's pktgen device fl in rtr.
 pgf() {
-	nsx rtr sh -c "echo '$*' > /proc/net/pktgen/fl" || die "pktgen fl: $*"
+	pgdev rtr fl "$@"
 }
 
 # flood_start PPS: UDP from 198.18.0.0/15 to random ports of the pool.
 flood_start() {
 	local bursts=$(($1 / FLOOD_BURST))
-	nsx rtr sh -c 'echo "rem_device_all" > /proc/net/pktgen/kpktgend_0; echo "add_device fl" > /proc/net/pktgen/kpktgend_0' ||
-		die "pktgen add_device fl"
+	pg_attach rtr fl
 	pgf "xmit_mode netif_receive"
 	pgf "pkt_size 60"
 	pgf "clone_skb 0"
