@@ -376,6 +376,12 @@ stat() {
 	natctl stats | awk -v n="$1" '$1 == n { print $2; found = 1 } END { exit !found }'
 }
 
+# lost NS: the packets NS's eth0 could not hand to the router (its
+# backlog was full: a debug-kernel router falls seconds behind a flood)
+lost() {
+	nsx "$1" cat /sys/class/net/eth0/statistics/tx_dropped
+}
+
 # nap SECONDS: sleep without a process (on the debug kernel, starting
 # one takes half a second): a read that times out on a FIFO nobody
 # writes to.
