@@ -78,22 +78,71 @@ static int knat_bits_find(const unsigned long *full, const unsigned long *used,
 	return -1;
 }
 
-/* First free bit in [from, to] outside [xlo, xhi] (nothing when xlo > xhi). */
+/**
+ * knat_spans_add - add bits [lo, hi] to @x, merging spans they meet
+ * @x: spans, sorted and apart
+ * @lo: first bit
+ * @hi: last bit (lo > hi: nothing)
+ */
+void knat_spans_add(struct knat_spans *x, u32 lo, u32 hi)
+{
+	struct knat_span *s = x->s;
+	u8 i, j;
+
+	if (lo > hi)
+		return;
+	for (i = 0; i < x->n && s[i].hi + 1 < lo; i++)
+		;
+	for (j = i; j < x->n && s[j].lo <= hi + 1; j++) {
+		lo = min(lo, s[j].lo);
+		hi = max(hi, s[j].hi);
+	}
+	if (j == i) {
+		if (WARN_ON_ONCE(x->n == ARRAY_SIZE(x->s)))
+			return;
+		memmove(&s[i + 1], &s[i], (x->n - i) * sizeof(*s));
+		x->n++;
+	} else {
+		memmove(&s[i + 1], &s[j], (x->n - j) * sizeof(*s));
+		x->n -= j - i - 1;
+	}
+	s[i].lo = lo;
+	s[i].hi = hi;
+}
+
+bool knat_spans_has(const struct knat_spans *x, u32 bit)
+{
+	u8 i;
+
+	for (i = 0; x && i < x->n; i++)
+		if (bit >= x->s[i].lo && bit <= x->s[i].hi)
+			return true;
+	return false;
+}
+
+/* First free bit in [from, to] outside the spans of @x (NULL: none). */
 static int knat_bits_find_x(const unsigned long *full,
 			    const unsigned long *used, u32 from, u32 to,
-			    u32 xlo, u32 xhi)
+			    const struct knat_spans *x)
 {
-	int bit = -1;
+	int bit;
+	u8 i;
 
-	if (from > to)
-		return -1;
-	if (xlo > xhi || xhi < from || xlo > to)
-		return knat_bits_find(full, used, from, to);
-	if (from < xlo)
-		bit = knat_bits_find(full, used, from, xlo - 1);
-	if (bit < 0 && xhi < to)
-		bit = knat_bits_find(full, used, xhi + 1, to);
-	return bit;
+	for (i = 0; x && i < x->n && from <= to; i++) {
+		if (x->s[i].hi < from)
+			continue;
+		if (x->s[i].lo > to)
+			break;
+		if (x->s[i].lo > from) {
+			bit = knat_bits_find(full, used, from, x->s[i].lo - 1);
+			if (bit >= 0)
+				return bit;
+		}
+		if (x->s[i].hi >= to)
+			return -1;
+		from = x->s[i].hi + 1;
+	}
+	return from <= to ? knat_bits_find(full, used, from, to) : -1;
 }
 
 /**
@@ -103,18 +152,17 @@ static int knat_bits_find_x(const unsigned long *full,
  * @lo: first bit of the range
  * @hi: last bit of the range
  * @start: where to start, in [lo, hi]
- * @xlo: first bit of a range to skip
- * @xhi: last bit of it (xlo > xhi: skip nothing)
+ * @x: bits to skip (NULL: none)
  *
  * Return: the bit, or -1 when none is free.
  */
 int knat_bits_search(const unsigned long *full, const unsigned long *used,
-		     u32 lo, u32 hi, u32 start, u32 xlo, u32 xhi)
+		     u32 lo, u32 hi, u32 start, const struct knat_spans *x)
 {
-	int bit = knat_bits_find_x(full, used, start, hi, xlo, xhi);
+	int bit = knat_bits_find_x(full, used, start, hi, x);
 
 	if (bit < 0 && start > lo)
-		bit = knat_bits_find_x(full, used, lo, start - 1, xlo, xhi);
+		bit = knat_bits_find_x(full, used, lo, start - 1, x);
 	return bit;
 }
 
@@ -135,8 +183,7 @@ static unsigned long knat_word_range(u32 base, u32 lo, u32 hi)
  * @lo: first bit of the range
  * @hi: last bit of it
  * @bit: a free bit knat_bits_search() found
- * @xlo: first bit to skip
- * @xhi: last bit to skip (xlo > xhi: skip nothing)
+ * @x: bits to skip (NULL: none)
  * @parity: 0 or 1
  *
  * A free bit of @parity in the word of @bit, else in the next words that
@@ -145,7 +192,8 @@ static unsigned long knat_word_range(u32 base, u32 lo, u32 hi)
  * refusing a flow or of unbounded work.
  */
 int knat_bits_parity(const unsigned long *full, const unsigned long *used,
-		     u32 lo, u32 hi, int bit, u32 xlo, u32 xhi, int parity)
+		     u32 lo, u32 hi, int bit, const struct knat_spans *x,
+		     int parity)
 {
 	unsigned long want = parity ? ~0UL / 3 << 1 : ~0UL / 3;
 	int b = bit, i;
@@ -153,14 +201,16 @@ int knat_bits_parity(const unsigned long *full, const unsigned long *used,
 	for (i = 0; i < KNAT_PARITY_TRIES && b >= 0; i++) {
 		u32 base = round_down(b, BITS_PER_LONG);
 		unsigned long free = ~used[base / BITS_PER_LONG] & want &
-				     knat_word_range(base, lo, hi) &
-				     ~knat_word_range(base, xlo, xhi);
+				     knat_word_range(base, lo, hi);
+		u8 j;
 
+		for (j = 0; x && j < x->n; j++)
+			free &= ~knat_word_range(base, x->s[j].lo, x->s[j].hi);
 		if (free)
 			return base + __ffs(free);
 		base += BITS_PER_LONG;
 		b = knat_bits_search(full, used, lo, hi, base <= hi ? base : lo,
-				     xlo, xhi);
+				     x);
 	}
 	return bit;
 }
@@ -172,27 +222,29 @@ int knat_bits_parity(const unsigned long *full, const unsigned long *used,
  * @hi: last port of the range
  * @want: the port to preserve if it is free (0: none)
  * @parity: the parity to keep (0 or 1), or KNAT_PARITY_ANY
+ * @x: ports not to take (NULL: none)
  *
  * Otherwise the first free port from a random start, wrapping once (the
  * random search of RFC 6056).  Return: the port, or -ENOSPC when the range
  * is full.
  */
 int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
-		       int parity)
+		       int parity, const struct knat_spans *x)
 {
 	u32 start;
 	int port;
 
-	if (want >= lo && want <= hi && !test_bit(want, pm->used)) {
+	if (want >= lo && want <= hi && !test_bit(want, pm->used) &&
+	    !knat_spans_has(x, want)) {
 		port = want;
 		goto take;
 	}
 	start = lo + get_random_u32_below((u32)hi - lo + 1);
-	port = knat_bits_search(pm->full, pm->used, lo, hi, start, 1, 0);
+	port = knat_bits_search(pm->full, pm->used, lo, hi, start, x);
 	if (port < 0)
 		return -ENOSPC;
 	if (parity != KNAT_PARITY_ANY)
-		port = knat_bits_parity(pm->full, pm->used, lo, hi, port, 1, 0,
+		port = knat_bits_parity(pm->full, pm->used, lo, hi, port, x,
 					parity);
 take:
 	knat_bits_take(pm->full, pm->used, port);

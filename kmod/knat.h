@@ -98,6 +98,22 @@ struct knat_bitmap {
 	u32 nused;
 };
 
+/* Bits (ports, or blocks) [lo, hi]. */
+struct knat_span {
+	u32 lo;
+	u32 hi;
+};
+
+/*
+ * Bits a search skips: sorted, neither overlapping nor touching.  The
+ * router's ports on one of its addresses: its pool's router-ports and the
+ * host's local port range.
+ */
+struct knat_spans {
+	u8 n;
+	struct knat_span s[KNAT_ROUTER_PORTS_MAX + 1];
+};
+
 /* A port block: @size consecutive ports of one external address. */
 struct knat_block {
 	struct list_head node;		/* owner->blocks, or pool->cooling */
@@ -162,6 +178,9 @@ struct knat_pool {
 	u8 unconfirmed_share;		/* percent of the blocks such may
 					 * hold
 					 */
+	/* Never handed out on an address of the router's (sorted, apart). */
+	u8 nrouter_ports;
+	struct knat_span router_ports[KNAT_ROUTER_PORTS_MAX];
 	u32 unconfirmed_blocks;		/* held by subscribers not confirmed
 					 * (pool.c); under kn->lock,
 					 * READ_ONCE elsewhere
@@ -595,16 +614,19 @@ static inline void knat_session_out(const struct knat_session *s,
 }
 
 /* alloc.c */
+void knat_spans_add(struct knat_spans *x, u32 lo, u32 hi);
+bool knat_spans_has(const struct knat_spans *x, u32 bit);
 int knat_bits_search(const unsigned long *full, const unsigned long *used,
-		     u32 lo, u32 hi, u32 start, u32 xlo, u32 xhi);
+		     u32 lo, u32 hi, u32 start, const struct knat_spans *x);
 void knat_bits_take(unsigned long *full, unsigned long *used, u32 bit);
 void knat_bits_clear(unsigned long *full, unsigned long *used, u32 bit);
 #define KNAT_PARITY_ANY		(-1)
 #define KNAT_PARITY_TRIES	8
 int knat_bits_parity(const unsigned long *full, const unsigned long *used,
-		     u32 lo, u32 hi, int bit, u32 xlo, u32 xhi, int parity);
+		     u32 lo, u32 hi, int bit, const struct knat_spans *x,
+		     int parity);
 int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
-		       int parity);
+		       int parity, const struct knat_spans *x);
 void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);

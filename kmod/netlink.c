@@ -48,6 +48,11 @@ static const struct nla_policy knat_inside_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static const struct nla_policy knat_ports_policy[KNAT_A_MAX + 1] = {
+	[KNAT_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KNAT_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_POOL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KNAT_A_ADDR] = { .type = NLA_BE32 },
@@ -72,6 +77,7 @@ static const struct nla_policy knat_pool_policy[KNAT_A_MAX + 1] = {
 	[KNAT_A_INBOUND_LIMIT] = { .type = NLA_U16 },
 	[KNAT_A_INBOUND_SUB_LIMIT] = { .type = NLA_U32 },
 	[KNAT_A_UNCONFIRMED_SHARE] = NLA_POLICY_RANGE(NLA_U8, 1, 100),
+	[KNAT_A_ROUTER_PORTS] = NLA_POLICY_NESTED_ARRAY(knat_ports_policy),
 };
 
 static const struct nla_policy knat_pool_id_policy[KNAT_A_MAX + 1] = {

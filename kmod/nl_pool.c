@@ -188,6 +188,50 @@ static int knat_pool_low_blocks(struct knat_pool *pool, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The pool's router-ports: the ports of PORTS entries (PORT_MAX defaults
+ * to PORT_MIN), at most KNAT_ROUTER_PORTS_MAX of them, kept sorted and
+ * merged.
+ */
+static int knat_pool_router_ports(struct knat_pool *pool,
+				  struct genl_info *info)
+{
+	struct nlattr *list = info->attrs[KNAT_A_ROUTER_PORTS], *e;
+	struct nlattr *tb[KNAT_A_MAX + 1];
+	struct knat_spans x = {};
+	int rem, n = 0, err;
+	u16 lo, hi;
+
+	if (!list)
+		return 0;
+	nla_for_each_nested(e, list, rem) {
+		err = nla_parse_nested(tb, KNAT_A_MAX, e, NULL, info->extack);
+		if (err)
+			return err;
+		if (!tb[KNAT_A_PORT_MIN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, e,
+					    "router ports without their first port");
+			return -EINVAL;
+		}
+		lo = nla_get_u16(tb[KNAT_A_PORT_MIN]);
+		hi = tb[KNAT_A_PORT_MAX] ? nla_get_u16(tb[KNAT_A_PORT_MAX]) : lo;
+		if (lo > hi) {
+			NL_SET_ERR_MSG_ATTR(info->extack, e,
+					    "router ports are reversed: the first port is above the last");
+			return -EINVAL;
+		}
+		if (++n > KNAT_ROUTER_PORTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, e,
+					    "more than 8 router-ports ranges");
+			return -E2BIG;
+		}
+		knat_spans_add(&x, lo, hi);
+	}
+	pool->nrouter_ports = x.n;
+	memcpy(pool->router_ports, x.s, x.n * sizeof(x.s[0]));
+	return 0;
+}
+
 /* Settings of POOL_ADD that are not addresses. */
 static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 {
@@ -227,7 +271,8 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 				   "port overlapping needs endpoint-independent mapping");
 		return -EINVAL;
 	}
-	err = knat_pool_low_blocks(pool, info);
+	err = knat_pool_low_blocks(pool, info) ?:
+	      knat_pool_router_ports(pool, info);
 	if (err)
 		return err;
 	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
@@ -460,6 +505,29 @@ static int knat_range_fill(struct sk_buff *skb, const struct knat_range *range)
 	return 0;
 }
 
+static int knat_router_ports_put(struct sk_buff *skb,
+				 const struct knat_pool *pool)
+{
+	struct nlattr *list, *e;
+	u8 i;
+
+	if (!pool->nrouter_ports)
+		return 0;
+	list = nla_nest_start(skb, KNAT_A_ROUTER_PORTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < pool->nrouter_ports; i++) {
+		e = nla_nest_start(skb, KNAT_A_PORTS);
+		if (!e ||
+		    nla_put_u16(skb, KNAT_A_PORT_MIN, pool->router_ports[i].lo) ||
+		    nla_put_u16(skb, KNAT_A_PORT_MAX, pool->router_ports[i].hi))
+			return -EMSGSIZE;
+		nla_nest_end(skb, e);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
 static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 {
 	u32 total = 0, active = 0, cooling = 0;
@@ -497,6 +565,8 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 		   nla_put_u16(skb, KNAT_A_LOW_BLOCK, pool->low_block)) {
 		return -EMSGSIZE;
 	}
+	if (knat_router_ports_put(skb, pool))
+		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KNAT_A_RANGES);
 	if (!nest)
 		return -EMSGSIZE;

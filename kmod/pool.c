@@ -277,62 +277,73 @@ void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi)
 	*hi = *lo + pool->block_size - 1;
 }
 
-/* The host's local port range, on an address the host uses; else empty. */
-static void knat_local_ports(struct knat_net *kn,
-			     const struct knat_pool_addr *pa, u32 *lo, u32 *hi)
+/*
+ * The router's ports on @pa, if the router has that address: its pool's
+ * router-ports and the host's local port range (read each time: a sysctl
+ * changes it without notice).  Else none.
+ */
+static void knat_router_ports(struct knat_net *kn,
+			      const struct knat_pool_addr *pa,
+			      struct knat_spans *x)
 {
+	const struct knat_pool *pool = pa->range->pool;
 	int l, h;
+	u8 i;
 
-	*lo = 1;
-	*hi = 0;
-	if (!kn->net || !READ_ONCE(pa->local))
+	x->n = 0;
+	if (!READ_ONCE(pa->local))
 		return;
-	inet_get_local_port_range(kn->net, &l, &h);
-	*lo = l;
-	*hi = h;
+	if (kn->net) {
+		inet_get_local_port_range(kn->net, &l, &h);
+		knat_spans_add(x, l, h);
+	}
+	for (i = 0; i < pool->nrouter_ports; i++)
+		knat_spans_add(x, pool->router_ports[i].lo,
+			       pool->router_ports[i].hi);
 }
 
-/* The blocks of address @a of @range that hold local ports, as indexes. */
-static void knat_local_blocks(struct knat_net *kn, struct knat_range *range,
-			      u32 a, u32 *xlo, u32 *xhi)
+/* The blocks of address @a of @range that hold router ports, as indexes. */
+static void knat_router_blocks(struct knat_net *kn, struct knat_range *range,
+			       u32 a, struct knat_spans *x)
 {
 	struct knat_pool *pool = range->pool;
-	u32 lo, hi, last = pool->port_min + pool->nblocks * pool->block_size - 1;
+	u32 last = pool->port_min + pool->nblocks * pool->block_size - 1;
+	u32 first = a * pool->nblocks, lo, hi;
+	struct knat_spans ports;
+	u8 i;
 
-	knat_local_ports(kn, &range->addrs[a], &lo, &hi);
-	if (lo > hi || hi < pool->port_min || lo > last) {
-		*xlo = 1;
-		*xhi = 0;
-		return;
+	knat_router_ports(kn, &range->addrs[a], &ports);
+	x->n = 0;
+	for (i = 0; i < ports.n; i++) {
+		lo = max_t(u32, ports.s[i].lo, pool->port_min);
+		hi = min(ports.s[i].hi, last);
+		if (lo <= hi)
+			knat_spans_add(x, first + (lo - pool->port_min) /
+					  pool->block_size,
+				       first + (hi - pool->port_min) /
+					  pool->block_size);
 	}
-	lo = max_t(u32, lo, pool->port_min);
-	hi = min(hi, last);
-	*xlo = a * pool->nblocks + (lo - pool->port_min) / pool->block_size;
-	*xhi = a * pool->nblocks + (hi - pool->port_min) / pool->block_size;
 }
 
 /*
  * A free block of class @low on address @a of @range, from a random start.
- * An address the host uses has no low blocks, and no ordinary block that
- * holds a local port.
+ * An address of the router's own has no low blocks, and no ordinary block
+ * that holds one of its ports.
  */
 static int knat_block_find_on(struct knat_net *kn, struct knat_range *range,
 			      u32 a, bool low)
 {
 	struct knat_bclass c = knat_bclass(range, low);
-	u32 lo = c.base + a * c.per, xlo, xhi;
+	u32 lo = c.base + a * c.per;
+	struct knat_spans x = {};
 
 	if (!c.per || (low && READ_ONCE(range->addrs[a].local)))
 		return -1;
-	if (low) {
-		xlo = 1;
-		xhi = 0;
-	} else {
-		knat_local_blocks(kn, range, a, &xlo, &xhi);
-	}
+	if (!low)
+		knat_router_blocks(kn, range, a, &x);
 	return knat_bits_search(range->bmap.full, range->bmap.used, lo,
 				lo + c.per - 1, lo + get_random_u32_below(c.per),
-				xlo, xhi);
+				&x);
 }
 
 /*
@@ -354,7 +365,7 @@ static int knat_block_find_in(struct knat_net *kn, struct knat_range *range,
 	start = c.base + a * c.per + get_random_u32_below(c.per);
 	for (round = 0; round <= range->naddrs; round++) {
 		bit = knat_bits_search(range->bmap.full, range->bmap.used,
-				       c.base, c.base + total - 1, start, 1, 0);
+				       c.base, c.base + total - 1, start, NULL);
 		if (bit < 0)
 			return bit;
 		a = (bit - c.base) / c.per;
@@ -727,19 +738,27 @@ static int knat_parity(const struct knat_pool *pool,
 	return ntohs(t->lport) & 1;
 }
 
-static int knat_block_port(struct knat_block *b, const struct knat_tuple *t)
+/*
+ * A free port of @b for @t.  Not one of the router's: @b may have been
+ * handed out before its address became the router's.
+ */
+static int knat_block_port(struct knat_net *kn, struct knat_block *b,
+			   const struct knat_tuple *t)
 {
 	struct knat_pool_addr *pa = knat_block_addr(b);
+	struct knat_spans x;
 	u16 lo, hi;
 
 	knat_block_bounds(b, &lo, &hi);
+	knat_router_ports(kn, pa, &x);
 	return knat_portmap_alloc(pa->ports[knat_proto_index(t->proto)], lo, hi,
-				  0, knat_parity(b->range->pool, t));
+				  0, knat_parity(b->range->pool, t), &x);
 }
 
 /*
- * Port overlapping: a port of @b that no exclusive mapping holds and no
- * session of the same external address uses toward the same remote.
+ * Port overlapping: a port of @b that no exclusive mapping holds, that is
+ * not the router's, and that no session of the same external address uses
+ * toward the same remote.
  */
 static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 			     const struct knat_tuple *t)
@@ -748,10 +767,12 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 	struct knat_portmap *pm = pa->ports[knat_proto_index(t->proto)];
 	int parity = knat_parity(b->range->pool, t);
 	struct knat_tuple key = *t;
+	struct knat_spans x;
 	u16 lo, hi, port;
 	int i;
 
 	knat_block_bounds(b, &lo, &hi);
+	knat_router_ports(kn, pa, &x);
 	key.laddr = pa->addr;
 	for (i = 0; i < KNAT_OVERLAP_TRIES; i++) {
 		port = lo + get_random_u32_below((u32)hi - lo + 1);
@@ -759,7 +780,7 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 		if (parity != KNAT_PARITY_ANY && (port & 1) != parity &&
 		    (port ^ 1) >= lo && (port ^ 1) <= hi)
 			port ^= 1;
-		if (knat_portmap_test(pm, port))
+		if (knat_portmap_test(pm, port) || knat_spans_has(&x, port))
 			continue;
 		key.lport = htons(port);
 		if (!knat_osession_find(kn, &key))
@@ -771,7 +792,8 @@ static int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
 static int knat_block_use(struct knat_net *kn, struct knat_block *b,
 			  const struct knat_tuple *t, bool overlap)
 {
-	return overlap ? knat_overlap_pick(kn, b, t) : knat_block_port(b, t);
+	return overlap ? knat_overlap_pick(kn, b, t) :
+			 knat_block_port(kn, b, t);
 }
 
 /**
@@ -895,22 +917,22 @@ static int knat_sub_alloc_det(struct knat_net *kn, struct knat_subscriber *sub,
 {
 	struct knat_pool_addr *pa = sub->ext;
 	struct knat_portmap *pm = pa->ports[knat_proto_index(t->proto)];
-	u32 xlo, xhi;
+	struct knat_spans x;
 	int port;
 
 	/* A draining pool or range makes no new mapping, for anyone. */
 	if (sub->pool->draining || pa->range->draining)
 		return KNAT_STAT_DROP_NO_POOL;
-	knat_local_ports(kn, pa, &xlo, &xhi);
+	knat_router_ports(kn, pa, &x);
 	port = knat_bits_search(pm->full, pm->used, sub->det_lo, sub->det_hi,
 				sub->det_lo + get_random_u32_below(sub->det_hi -
 								   sub->det_lo + 1),
-				xlo, xhi);
+				&x);
 	if (port < 0)
 		return knat_refuse(kn, sub, KNAT_STAT_DROP_EXHAUSTED, t->proto);
 	if (knat_parity(sub->pool, t) != KNAT_PARITY_ANY)
 		port = knat_bits_parity(pm->full, pm->used, sub->det_lo,
-					sub->det_hi, port, xlo, xhi,
+					sub->det_hi, port, &x,
 					knat_parity(sub->pool, t));
 	knat_bits_take(pm->full, pm->used, port);
 	pm->nused++;
@@ -982,14 +1004,14 @@ struct knat_block *knat_mapping_block(const struct knat_mapping *m)
 			    NULL;
 }
 
-/* Is @port of @pa one of the host's own (its local port range)? */
-static bool knat_port_local(struct knat_net *kn,
-			    const struct knat_pool_addr *pa, u16 port)
+/* Is @port of @pa one of the router's (knat_router_ports())? */
+static bool knat_port_router(struct knat_net *kn,
+			     const struct knat_pool_addr *pa, u16 port)
 {
-	u32 xlo, xhi;
+	struct knat_spans x;
 
-	knat_local_ports(kn, pa, &xlo, &xhi);
-	return port >= xlo && port <= xhi;
+	knat_router_ports(kn, pa, &x);
+	return knat_spans_has(&x, port);
 }
 
 /* Give @m free port @ext of @pa, in @pm, taking it there. */
@@ -1035,9 +1057,9 @@ static bool knat_reserve_ok(struct knat_net *kn,
 				   "external port is in a block another subscriber holds");
 		return false;
 	}
-	if (knat_port_local(kn, pa, port)) {
+	if (knat_port_router(kn, pa, port)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "external port is in the host's local port range");
+				   "external port is the router's: in the host's local port range or the pool's router-ports");
 		return false;
 	}
 	return true;
@@ -1112,7 +1134,7 @@ static bool knat_sub_take(struct knat_net *kn, struct knat_subscriber *sub,
 			return false;
 	}
 	pm = pa->ports[knat_proto_index(ext->proto)];
-	if (knat_port_local(kn, pa, port) || knat_portmap_test(pm, port))
+	if (knat_port_router(kn, pa, port) || knat_portmap_test(pm, port))
 		return false;
 	knat_port_assign(m, pa, pm, ext);
 	if (b) {

@@ -19,12 +19,12 @@ static void portmap_preserves_free_port(struct kunit *test)
 {
 	struct knat_portmap *pm = new_portmap(test);
 
-	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY), 40000);
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY, NULL), 40000);
 	KUNIT_EXPECT_TRUE(test, knat_portmap_test(pm, 40000));
 	/* Taken now: the next one asking for it gets another port. */
-	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY), 40000);
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 40000, ANY, NULL), 40000);
 	/* Outside the range: not preserved. */
-	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 80, ANY), 80);
+	KUNIT_EXPECT_NE(test, knat_portmap_alloc(pm, 1024, 65535, 80, ANY, NULL), 80);
 }
 
 /* Every port of a range exactly once, then -ENOSPC; a freed port is the
@@ -47,15 +47,15 @@ static void portmap_fills_range_exactly(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, seen);
 		for (i = lo; i <= hi; i++) {
-			p = knat_portmap_alloc(pm, lo, hi, 0, ANY);
+			p = knat_portmap_alloc(pm, lo, hi, 0, ANY, NULL);
 			KUNIT_ASSERT_GE(test, p, lo);
 			KUNIT_ASSERT_LE(test, p, hi);
 			KUNIT_ASSERT_FALSE(test, test_and_set_bit(p, seen));
 		}
 		KUNIT_EXPECT_EQ(test, pm->nused, (u32)(hi - lo + 1));
-		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY), -ENOSPC);
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY, NULL), -ENOSPC);
 		knat_portmap_free(pm, (lo + hi) / 2);
-		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY), (lo + hi) / 2);
+		KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, lo, hi, 0, ANY, NULL), (lo + hi) / 2);
 	}
 }
 
@@ -69,15 +69,15 @@ static void portmap_finds_last_free_ports(struct kunit *test)
 	int p;
 
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), 1024);
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY, NULL), 1024);
 	for (i = 0; i < keep; i++)
 		knat_portmap_free(pm, 1024 + i * 97);
 	for (i = 0; i < keep; i++) {
-		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY);
+		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY, NULL);
 		KUNIT_ASSERT_GE(test, p, 1024);
 		KUNIT_EXPECT_EQ(test, (p - 1024) % 97, 0);
 	}
-	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY, NULL), -ENOSPC);
 }
 
 /* Random ports: two fresh maps do not hand out the same sequence. */
@@ -87,8 +87,8 @@ static void portmap_is_random(struct kunit *test)
 	unsigned int i, same = 0;
 
 	for (i = 0; i < 32; i++)
-		same += knat_portmap_alloc(a, 1024, 65535, 0, ANY) ==
-			knat_portmap_alloc(b, 1024, 65535, 0, ANY);
+		same += knat_portmap_alloc(a, 1024, 65535, 0, ANY, NULL) ==
+			knat_portmap_alloc(b, 1024, 65535, 0, ANY, NULL);
 	KUNIT_EXPECT_LT(test, same, 4U);
 }
 
@@ -101,7 +101,7 @@ static u64 portmap_work_at(struct kunit *test, u32 permille)
 	int p;
 
 	for (i = 0; i < n; i++) {
-		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY), 1024);
+		KUNIT_ASSERT_GE(test, knat_portmap_alloc(pm, 1024, 65535, 0, ANY, NULL), 1024);
 		cond_resched();
 	}
 	/* Free a random (1000 - permille) per mille, in one pass. */
@@ -112,7 +112,7 @@ static u64 portmap_work_at(struct kunit *test, u32 permille)
 	}
 	before = knat_alloc_work;
 	for (i = 0; i < rounds; i++) {
-		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY);
+		p = knat_portmap_alloc(pm, 1024, 65535, 0, ANY, NULL);
 		KUNIT_ASSERT_GE(test, p, 1024);
 		knat_portmap_free(pm, p);
 		cond_resched();
@@ -139,20 +139,68 @@ static void portmap_keeps_parity(struct kunit *test)
 	int i, p;
 
 	for (i = 0; i < 500; i++) {
-		p = knat_portmap_alloc(pm, 2000, 2999, 0, i & 1);
+		p = knat_portmap_alloc(pm, 2000, 2999, 0, i & 1, NULL);
 		KUNIT_ASSERT_GE(test, p, 2000);
 		KUNIT_EXPECT_EQ(test, p & 1, i & 1);
 	}
 	/* Every even port taken; odd ones left: an odd port, not -ENOSPC. */
 	for (p = 2000; p <= 2999; p += 2)
 		if (!knat_portmap_test(pm, p))
-			KUNIT_ASSERT_EQ(test, knat_portmap_alloc(pm, p, p, 0, 0), p);
-	p = knat_portmap_alloc(pm, 2000, 2999, 0, 0);
+			KUNIT_ASSERT_EQ(test, knat_portmap_alloc(pm, p, p, 0, 0, NULL), p);
+	p = knat_portmap_alloc(pm, 2000, 2999, 0, 0, NULL);
 	KUNIT_EXPECT_GE(test, p, 2000);
 	KUNIT_EXPECT_EQ(test, p & 1, 1);
 }
 
+/* Spans added in any order come out sorted, merged where they meet. */
+static void spans_merge(struct kunit *test)
+{
+	struct knat_spans x = {};
+
+	knat_spans_add(&x, 500, 500);
+	knat_spans_add(&x, 100, 200);
+	knat_spans_add(&x, 300, 400);
+	knat_spans_add(&x, 5, 1);		/* empty */
+	KUNIT_ASSERT_EQ(test, x.n, 3);
+	KUNIT_EXPECT_EQ(test, x.s[0].lo, 100U);
+	KUNIT_EXPECT_EQ(test, x.s[2].hi, 500U);
+	knat_spans_add(&x, 201, 299);		/* touches both neighbours */
+	KUNIT_ASSERT_EQ(test, x.n, 2);
+	KUNIT_EXPECT_EQ(test, x.s[0].lo, 100U);
+	KUNIT_EXPECT_EQ(test, x.s[0].hi, 400U);
+	knat_spans_add(&x, 50, 1000);		/* covers all */
+	KUNIT_ASSERT_EQ(test, x.n, 1);
+	KUNIT_EXPECT_EQ(test, x.s[0].lo, 50U);
+	KUNIT_EXPECT_EQ(test, x.s[0].hi, 1000U);
+	KUNIT_EXPECT_TRUE(test, knat_spans_has(&x, 50));
+	KUNIT_EXPECT_FALSE(test, knat_spans_has(&x, 1001));
+	KUNIT_EXPECT_FALSE(test, knat_spans_has(NULL, 50));
+}
+
+/*
+ * A range with spans to skip hands out its 18 other ports, even one asked
+ * for that is in a span, then no more.
+ */
+static void portmap_skips_spans(struct kunit *test)
+{
+	struct knat_portmap *pm = new_portmap(test);
+	struct knat_spans x = {};
+	int i, p;
+
+	knat_spans_add(&x, 2000, 2000);
+	knat_spans_add(&x, 2010, 2089);
+	knat_spans_add(&x, 2099, 2099);
+	for (i = 0; i < 18; i++) {
+		p = knat_portmap_alloc(pm, 2000, 2099, i ? 0 : 2000, i & 1, &x);
+		KUNIT_ASSERT_GE(test, p, 2000);
+		KUNIT_EXPECT_FALSE(test, knat_spans_has(&x, p));
+	}
+	KUNIT_EXPECT_EQ(test, knat_portmap_alloc(pm, 2000, 2099, 0, ANY, &x), -ENOSPC);
+}
+
 static struct kunit_case knat_alloc_cases[] = {
+	KUNIT_CASE(spans_merge),
+	KUNIT_CASE(portmap_skips_spans),
 	KUNIT_CASE(portmap_preserves_free_port),
 	KUNIT_CASE(portmap_fills_range_exactly),
 	KUNIT_CASE(portmap_keeps_parity),

@@ -576,6 +576,81 @@ static void low_ports_fall_back(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+static void set_router_ports(struct knat_pool *pool)
+{
+	pool->router_ports[0] = (struct knat_span){ 1100, 1100 };
+	pool->router_ports[1] = (struct knat_span){ 1500, 1510 };
+	pool->nrouter_ports = 2;
+}
+
+/*
+ * On an address the router has, no block that holds one of its pool's
+ * router-ports is handed out: of 1024-1279, 1280-1535, 1536-1791 and
+ * 1792-2047, with router ports 1100 and 1500-1510, the last two only.
+ */
+static void router_ports_hold_no_block(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32,
+					  1024, 2047, 256);
+	struct knat_session *s;
+	char sub[16];
+	int reason, i;
+	u16 lo, hi;
+
+	set_router_ports(pool);
+	knat_test_paddr(kn, 0)->local = true;
+	for (i = 0; i < 2; i++) {
+		snprintf(sub, sizeof(sub), "100.64.0.%d", i + 2);
+		s = out(kn, IPPROTO_UDP, sub, 40000, "203.0.113.9", 53, &reason);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		knat_block_bounds(block_of(s), &lo, &hi);
+		KUNIT_EXPECT_GE(test, lo, 1536);
+	}
+	s = out(kn, IPPROTO_UDP, "100.64.0.9", 40000, "203.0.113.9", 53, &reason);
+	KUNIT_EXPECT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	/* Not the router's any more: its blocks are handed out again. */
+	knat_test_paddr(kn, 0)->local = false;
+	s = out(kn, IPPROTO_UDP, "100.64.0.9", 40000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	knat_block_bounds(block_of(s), &lo, &hi);
+	KUNIT_EXPECT_LT(test, lo, 1536);
+	knat_test_net_free(kn);
+}
+
+/*
+ * A block taken before its address became the router's makes no new
+ * mapping on a router port: its 256 ports less 1100 and the one the first
+ * flow took, then a refusal.
+ */
+static void router_ports_in_an_older_block(struct kunit *test)
+{
+	struct knat_net *kn;
+	struct knat_pool *pool = pool_for(test, &kn, "198.51.100.1", 32,
+					  1024, 1279, 256);
+	struct knat_session *s;
+	int reason, i, n = 0;
+	bool first_on_1100;
+
+	set_router_ports(pool);
+	s = out(kn, IPPROTO_UDP, "100.64.0.2", 40000, "203.0.113.9", 53, &reason);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	first_on_1100 = ntohs(s->ext_port) == 1100;
+	knat_test_paddr(kn, 0)->local = true;
+	for (i = 1; i <= 256; i++) {
+		s = out(kn, IPPROTO_UDP, "100.64.0.2", 40000 + i, "203.0.113.9",
+			53, &reason);
+		if (!s)
+			break;
+		KUNIT_EXPECT_NE(test, ntohs(s->ext_port), 1100);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, first_on_1100 ? 255 : 254);
+	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_EXHAUSTED);
+	knat_test_net_free(kn);
+}
+
 static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(block_life_and_cooling),
 	KUNIT_CASE(blocks_in_random_order),
@@ -591,6 +666,8 @@ static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(overlapping_ports),
 	KUNIT_CASE(low_ports_stay_low),
 	KUNIT_CASE(low_ports_fall_back),
+	KUNIT_CASE(router_ports_hold_no_block),
+	KUNIT_CASE(router_ports_in_an_older_block),
 	{}
 };
 

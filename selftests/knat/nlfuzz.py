@@ -74,7 +74,9 @@ ADDRS = {A_ADDR, A_IN_ADDR, A_EXT_ADDR, A_REM_ADDR}
 PORTS = {A_IN_PORT, A_EXT_PORT}
 # What a request acts on: a well-formed one names it.
 KEYS = ADDRS | PORTS | {A_PREFIXLEN, A_PROTO, A_LIFETIME}
-NESTED = {A["RANGES"], A["RANGE"], A["FORWARDS"], A["FORWARD"]}
+NESTED = {A["RANGES"], A["RANGE"], A["FORWARDS"], A["FORWARD"],
+          A["ROUTER_PORTS"], A["PORTS"]}
+A_ROUTER_PORTS = A["ROUTER_PORTS"]
 # What reads differently in two namespaces that made the same requests:
 # counts of what traffic and timers do, and the time since knat began.
 VOLATILE = {A["MAPPINGS"], A["BLOCKS_ACTIVE"], A["BLOCKS_COOLING"],
@@ -162,9 +164,25 @@ def pick_int(rng, at, lo, hi, top, valid):
     return rng.choice([lo, hi, rng.randint(lo, hi), rng.randint(lo, min(hi, lo + 64))])
 
 
+def router_ports(rng):
+    """A pool's router-ports: one to nine PORTS entries (nine is one too
+    many), each a port or a range, now and then reversed."""
+    out = b""
+    for _ in range(rng.choice([1, 1, 2, 3, 8, 9])):
+        lo = rng.choice([1024, 1100, 4500, 40000, 65535, 1])
+        hi = lo + rng.choice([0, 0, 10, 300, -1])
+        body = attr(A["PORT_MIN"], struct.pack("H", lo))
+        if 1 <= hi <= 65535 and rng.random() < 0.8:
+            body += attr(A["PORT_MAX"], struct.pack("H", hi))
+        out += attr(A["PORTS"] | NLA_F_NESTED, body)
+    return out
+
+
 def value(rng, at, spec, valid):
     """A payload for attribute @at of policy @spec."""
     typ, lo, hi, minlen, maxlen = spec
+    if at == A_ROUTER_PORTS and valid:
+        return router_ports(rng)
     if typ == T_FLAG:
         return b""
     if typ in WIDTH:
@@ -200,7 +218,8 @@ def build(rng, cmd, policy):
         plen = vals[A_PREFIXLEN][0]
         mask = (0xffffffff << (32 - plen)) & 0xffffffff if plen <= 32 else 0
         vals[A_ADDR] = struct.pack("!I", struct.unpack("!I", vals[A_ADDR])[0] & mask)
-    payload = b"".join(attr(at, vals[at]) for at in chosen)
+    payload = b"".join(attr(at | (NLA_F_NESTED if at == A_ROUTER_PORTS else 0),
+                            vals[at]) for at in chosen)
     how = "none" if valid else "ranges"
     if rng.random() < 0.25:
         how = rng.choice(["foreign", "length", "truncate", "flip", "nested",

@@ -171,8 +171,42 @@ static int put_addresses(struct nlmsghdr *nlh, int *argc, char ***argv)
 	return 0;
 }
 
+/* router-ports P[-Q][,P[-Q]]...: at most KNAT_ROUTER_PORTS_MAX of them */
+static int put_router_ports(struct nlmsghdr *nlh, const char *arg)
+{
+	char buf[128], *item, *save = NULL;
+	struct nlattr *list, *e;
+	uint16_t lo, hi;
+	uint32_t port;
+	int n = 0;
+
+	if (!arg || strlen(arg) >= sizeof(buf))
+		return usage_error("invalid router ports \"%s\" (P[-Q],...)",
+				   arg ? arg : "");
+	strcpy(buf, arg);
+	list = mnl_attr_nest_start(nlh, KNAT_A_ROUTER_PORTS);
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (!parse_u32(item, 65535, &port) && port) {
+			lo = port;
+			hi = port;
+		} else if (parse_range(item, &lo, &hi) || !lo) {
+			return usage_error("invalid router ports \"%s\" (P[-Q],..., 1-65535)",
+					   item);
+		}
+		if (++n > KNAT_ROUTER_PORTS_MAX)
+			return usage_error("%s", "at most 8 router-ports ranges");
+		e = mnl_attr_nest_start(nlh, KNAT_A_PORTS);
+		mnl_attr_put_u16(nlh, KNAT_A_PORT_MIN, lo);
+		mnl_attr_put_u16(nlh, KNAT_A_PORT_MAX, hi);
+		mnl_attr_nest_end(nlh, e);
+	}
+	mnl_attr_nest_end(nlh, list);
+	return n ? 0 : usage_error("%s", "router-ports needs ports");
+}
+
 /* pool add [id ID] PREFIX|dev IFNAME [ports LO-HI] [KEY VALUE]... [overlap]
- *          [parity] [deterministic INSIDE-PREFIX]
+ *          [parity] [router-ports LIST] [deterministic INSIDE-PREFIX]
  */
 static int pool_add(int argc, char **argv)
 {
@@ -211,6 +245,8 @@ static int pool_add(int argc, char **argv)
 						   argv[1] ?: "");
 			mnl_attr_put_u16(nlh, KNAT_A_PORT_MIN, lo);
 			mnl_attr_put_u16(nlh, KNAT_A_PORT_MAX, hi);
+		} else if (matches(argv[0], "router-ports")) {
+			err = put_router_ports(nlh, argv[1]);
 		} else {
 			err = pool_key(nlh, argv[0], argv[1]);
 		}
@@ -243,7 +279,7 @@ static int pool_id_cmd(uint8_t cmd, int argc, char **argv, bool prefix)
 	return err ?: talk(nlh, NULL, NULL);
 }
 
-/* A nest of KNAT_A_RANGE or KNAT_A_BLOCK entries as "a,b,c". */
+/* A nest of KNAT_A_RANGE, KNAT_A_BLOCK or KNAT_A_PORTS entries as "a,b,c". */
 struct item_list {
 	int type;
 	void (*fmt)(const struct nlattr **tb, char *out, size_t size);
@@ -293,6 +329,17 @@ static void block_fmt(const struct nlattr **tb, char *out, size_t size)
 
 	snprintf(out, size, "%s:%u-%u", addr_str(attr_u32(tb[KNAT_A_EXT_ADDR]), buf),
 		 attr_u16(tb[KNAT_A_PORT_MIN]), attr_u16(tb[KNAT_A_PORT_MAX]));
+}
+
+static void ports_fmt(const struct nlattr **tb, char *out, size_t size)
+{
+	uint16_t lo = attr_u16(tb[KNAT_A_PORT_MIN]);
+	uint16_t hi = attr_u16(tb[KNAT_A_PORT_MAX]);
+
+	if (lo == hi)
+		snprintf(out, size, "%u", lo);
+	else
+		snprintf(out, size, "%u-%u", lo, hi);
 }
 
 static const char *behaviour_name(const char *const *names,
@@ -366,6 +413,11 @@ static int pool_msg(const struct nlmsghdr *nlh, void *data)
 		behaviour_name(filters, tb[KNAT_A_FILTER_TCP]));
 	out_str("udp-filtering", "udp-filtering",
 		behaviour_name(filters, tb[KNAT_A_FILTER_UDP]));
+	if (tb[KNAT_A_ROUTER_PORTS]) {
+		items(tb[KNAT_A_ROUTER_PORTS], KNAT_A_PORTS, ports_fmt, ranges,
+		      sizeof(ranges));
+		out_str("router-ports", "router-ports", ranges);
+	}
 	if (attr_u8(tb[KNAT_A_DRAINING]))
 		out_str("state", NULL, "draining");
 	out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));

@@ -196,6 +196,12 @@ enum knat_attr {
 					 * hold, 1-100; 100: no bound
 					 */
 	KNAT_A_BLOCKS_UNCONFIRMED,	/* u32: blocks such hold now */
+	KNAT_A_ROUTER_PORTS,		/* nested array of PORTS, at most
+					 * KNAT_ROUTER_PORTS_MAX: ports a pool
+					 * never hands out on an address the
+					 * router itself has
+					 */
+	KNAT_A_PORTS,			/* nested: PORT_MIN, PORT_MAX */
 
 	__KNAT_A_MAX
 };
@@ -203,6 +209,7 @@ enum knat_attr {
 #define KNAT_A_MAX (__KNAT_A_MAX - 1)
 
 #define KNAT_NONCE_LEN		12
+#define KNAT_ROUTER_PORTS_MAX	8
 
 #define KNAT_MCGRP_EVENTS	"events"
 
