@@ -11,6 +11,11 @@
  *	checksum moved by as much (a wrong one stays wrong): the copies of
  *	a fragmented datagram reassemble each on its own.  Prints "sent N".
  *
+ *   replay serve IFACE
+ *	Reads lines "PCAP COUNT PPS" and sends each as send would, printing
+ *	"sent N" for each (one process for many pcaps: under emulation,
+ *	starting one costs more than sending a thousand frames).
+ *
  *   replay sink IFACE
  *	Counts the IPv4 frames that arrive at IFACE; for each line read
  *	from stdin prints "FRAMES BAD": the frames so far, and how many of
@@ -44,6 +49,7 @@ struct frame {
 
 static const char usage_text[] =
 	"usage: replay send IFACE PCAP COUNT [PPS]\n"
+	"       replay serve IFACE\n"
 	"       replay sink IFACE\n";
 
 static void usage(void)
@@ -138,29 +144,22 @@ static void pace(const struct timespec *start, unsigned long sent,
 	}
 }
 
-static int do_send(int argc, char **argv)
+/* Send the frames of pcap @path @count times, at @pps; return how many. */
+static unsigned long send_pcap(int fd, const struct sockaddr_ll *sll,
+			       const char *path, unsigned long count,
+			       unsigned long pps)
 {
 	static struct frame frames[MAX_FRAMES], copy;
-	unsigned long count, pps = 5000, i, sent = 0;
-	struct sockaddr_ll sll;
+	unsigned long i, sent = 0;
 	struct timespec start;
-	int fd, n, k;
+	int n = read_pcap(path, frames), k;
 
-	if (argc < 5 || argc > 6)
-		usage();
-	fd = packet_socket(argv[2], SOCK_RAW, &sll);
-	n = read_pcap(argv[3], frames);
-	count = strtoul(argv[4], NULL, 10);
-	if (argc == 6)
-		pps = strtoul(argv[5], NULL, 10);
-	if (!pps)
-		usage();
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (i = 0; i < count; i++) {
 		for (k = 0; k < n; k++) {
 			renumber(&copy, &frames[k], i);
-			while (sendto(fd, copy.data, copy.len, 0, (void *)&sll,
-				      sizeof(sll)) < 0) {
+			while (sendto(fd, copy.data, copy.len, 0, (void *)sll,
+				      sizeof(*sll)) < 0) {
 				if (errno != ENOBUFS && errno != EAGAIN)
 					die("replay: sendto");
 				usleep(100);
@@ -168,7 +167,60 @@ static int do_send(int argc, char **argv)
 			pace(&start, ++sent, pps);
 		}
 	}
-	printf("sent %lu\n", sent);
+	return sent;
+}
+
+static int do_send(int argc, char **argv)
+{
+	unsigned long count, pps = 5000;
+	struct sockaddr_ll sll;
+	int fd;
+
+	if (argc < 5 || argc > 6)
+		usage();
+	fd = packet_socket(argv[2], SOCK_RAW, &sll);
+	count = strtoul(argv[4], NULL, 10);
+	if (argc == 6)
+		pps = strtoul(argv[5], NULL, 10);
+	if (!pps)
+		usage();
+	printf("sent %lu\n", send_pcap(fd, &sll, argv[3], count, pps));
+	return 0;
+}
+
+/*
+ * "replay MODE IFACE", asked one line at a time: its packet socket, once
+ * it said "ready".
+ */
+static int serving_socket(int argc, char **argv, int type,
+			  struct sockaddr_ll *sll)
+{
+	int fd;
+
+	if (argc != 3)
+		usage();
+	fd = packet_socket(argv[2], type, sll);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("ready\n");
+	return fd;
+}
+
+/* Lines "PCAP COUNT PPS" from stdin, each sent as do_send() would. */
+static int do_serve(int argc, char **argv)
+{
+	unsigned long count, pps;
+	struct sockaddr_ll sll;
+	char line[4096], path[4000];
+	int fd = serving_socket(argc, argv, SOCK_RAW, &sll);
+
+	while (fgets(line, sizeof(line), stdin)) {
+		if (sscanf(line, "%3999s %lu %lu", path, &count, &pps) != 3 ||
+		    !pps) {
+			fprintf(stderr, "replay: bad request: %s", line);
+			return 2;
+		}
+		printf("sent %lu\n", send_pcap(fd, &sll, path, count, pps));
+	}
 	return 0;
 }
 
@@ -201,13 +253,8 @@ static int do_sink(int argc, char **argv)
 	struct sockaddr_ll sll, from;
 	struct pollfd p[2];
 	char line[64];
-	int fd;
+	int fd = serving_socket(argc, argv, SOCK_DGRAM, &sll);
 
-	if (argc != 3)
-		usage();
-	fd = packet_socket(argv[2], SOCK_DGRAM, &sll);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("ready\n");
 	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = 0, .events = POLLIN };
 	for (;;) {
@@ -242,6 +289,8 @@ int main(int argc, char **argv)
 		return do_send(argc, argv);
 	if (!strcmp(argv[1], "sink"))
 		return do_sink(argc, argv);
+	if (!strcmp(argv[1], "serve"))
+		return do_serve(argc, argv);
 	usage();
 	return 2;
 }
