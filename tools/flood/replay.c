@@ -22,8 +22,10 @@
  *	them had a wrong IP header checksum or, not being a fragment, a
  *	wrong TCP, UDP or ICMP checksum.  Ends at the end of stdin.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -144,6 +146,27 @@ static void pace(const struct timespec *start, unsigned long sent,
 	}
 }
 
+/*
+ * Send from one CPU only.  A veth hands each frame to the backlog of the
+ * CPU that sent it: a sender that moves between CPUs has its frames
+ * processed out of order, by hundreds when the router is slow, and a
+ * datagram whose fragments arrive more than ipfrag_max_dist (64) of the
+ * sender's fragments apart is given up (ReasmFails), which the replayed
+ * cases must not see.
+ */
+static void stay_on_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("replay: sched_setaffinity");
+}
+
 /* Send the frames of pcap @path @count times, at @pps; return how many. */
 static unsigned long send_pcap(int fd, const struct sockaddr_ll *sll,
 			       const char *path, unsigned long count,
@@ -179,6 +202,7 @@ static int do_send(int argc, char **argv)
 	if (argc < 5 || argc > 6)
 		usage();
 	fd = packet_socket(argv[2], SOCK_RAW, &sll);
+	stay_on_this_cpu();
 	count = strtoul(argv[4], NULL, 10);
 	if (argc == 6)
 		pps = strtoul(argv[5], NULL, 10);
@@ -213,6 +237,7 @@ static int do_serve(int argc, char **argv)
 	char line[4096], path[4000];
 	int fd = serving_socket(argc, argv, SOCK_RAW, &sll);
 
+	stay_on_this_cpu();
 	while (fgets(line, sizeof(line), stdin)) {
 		if (sscanf(line, "%3999s %lu %lu", path, &count, &pps) != 3 ||
 		    !pps) {
