@@ -31,7 +31,10 @@ serve "$SRVNS" udp-server 9
 nsx "$SUB1" $PEER udp-client "$SRV" 9 2 --sport 41000 > /dev/null || fail "sub1's flow"
 [ "$(pool blocks-unconfirmed)" = 0 ] || fail "sub1 not confirmed: $(pool blocks-unconfirmed) unconfirmed blocks"
 
-# The flood: one datagram from each made-up source, each answered.
+# The flood: one datagram from each made-up source, each answered.  The
+# unanswered timeout is long while the share is checked full, so that a
+# slow run cannot free the first sources' blocks before sub2 is refused.
+natctl config set unanswered-timeout 600 || fail "config set unanswered-timeout"
 lost0=$(lost "$SUB1")
 nsx "$SUB1" "$FLOOD" -s 100.65.0.0/16 -S 1024-65535 -d "$SRV" -D 9 -n $n \
 	-r $((2000 / KNAT_SCALE)) || fail "flood"
