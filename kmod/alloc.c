@@ -257,12 +257,21 @@ static bool knat_prefix_match(__be32 addr, __be32 prefix, u8 plen)
 	return !((addr ^ prefix) & inet_make_mask(plen));
 }
 
-/* Draining ranges count: their mappings still take replies. */
+/*
+ * Draining ranges count: their mappings still take replies.  Most packets
+ * a hook sees are for no pool address: kn->pool_span, the lowest pool
+ * address (host order) in its upper half and the highest in its lower
+ * half, tells them with one load (knat_pool_span()).
+ */
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr)
 {
+	u64 span = READ_ONCE(kn->pool_span);
 	struct knat_range *range;
 	struct knat_pool *pool;
+	u32 a = ntohl(addr);
 
+	if (a < span >> 32 || a > (u32)span)
+		return false;
 	list_for_each_entry_rcu(pool, &kn->pools, list)
 		list_for_each_entry_rcu(range, &pool->ranges, list)
 			if (knat_prefix_match(addr, range->prefix, range->plen))

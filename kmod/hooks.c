@@ -75,7 +75,7 @@ static unsigned int knat_prerouting(void *priv, struct sk_buff *skb,
 	struct knat_net *kn = knat_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 
-	if (!READ_ONCE(kn->npool_addrs) || !knat_is_pool_addr(kn, iph->daddr))
+	if (!knat_is_pool_addr(kn, iph->daddr))
 		return NF_ACCEPT;
 	if (!knat_is_inside_addr(kn, iph->saddr))
 		return knat_inbound(kn, skb, false);

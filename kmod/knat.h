@@ -501,7 +501,8 @@ struct knat_net {
 	u32 nforwards;
 	u32 ntimed;			/* of them, subscribers' (timed) */
 	u64 born;			/* boot time, seconds: the PCP epoch */
-	u32 npool_addrs;		/* READ_ONCE on the fast path */
+	u32 npool_addrs;
+	u64 pool_span;			/* see knat_is_pool_addr() */
 	struct knat_config cfg;
 
 	struct knat_stats __percpu *stats;
@@ -629,6 +630,8 @@ int knat_portmap_alloc(struct knat_portmap *pm, u16 lo, u16 hi, u16 want,
 		       int parity, const struct knat_spans *x);
 void knat_portmap_free(struct knat_portmap *pm, u16 port);
 bool knat_portmap_test(const struct knat_portmap *pm, u16 port);
+/* kn->pool_span with no address in it: its lowest above its highest. */
+#define KNAT_SPAN_EMPTY		0xffffffff00000000ULL
 bool knat_is_pool_addr(struct knat_net *kn, __be32 addr);
 struct knat_inside *knat_prefix_find(const struct list_head *list,
 				     __be32 addr);

@@ -42,6 +42,7 @@ int knat_state_init(struct knat_net *kn)
 	int err;
 
 	INIT_LIST_HEAD(&kn->pools);
+	kn->pool_span = KNAT_SPAN_EMPTY;
 	INIT_LIST_HEAD(&kn->insides);
 	INIT_LIST_HEAD(&kn->exempts);
 	INIT_LIST_HEAD(&kn->forwards);

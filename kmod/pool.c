@@ -147,6 +147,47 @@ void knat_range_destroy(struct knat_range *range)
 	kfree(range);
 }
 
+/* The lowest and highest address of @range, host order, as kn->pool_span. */
+static u64 knat_range_span(const struct knat_range *range)
+{
+	u32 mask = ntohl(inet_make_mask(range->plen));
+	u32 lo = ntohl(range->prefix) & mask;
+
+	return (u64)lo << 32 | (lo | ~mask);
+}
+
+static u64 knat_span_join(u64 a, u64 b)
+{
+	return min(a >> 32, b >> 32) << 32 | max_t(u32, a, b);
+}
+
+/**
+ * knat_pool_span - bring kn->pool_span to the addresses of @kn's pools
+ * @kn: namespace state, its kn->lock held
+ * @range: a range about to be published (its pool may not be yet), or NULL
+ *
+ * A span that covers more than the pools do costs only a list walk for
+ * the addresses between them; one that covers less would hide a pool
+ * address.  So a range widens it before it is published, and the span
+ * narrows only after ranges are gone, to the ones left.
+ */
+static void knat_pool_span(struct knat_net *kn, const struct knat_range *range)
+{
+	const struct knat_pool *pool;
+	const struct knat_range *r;
+	u64 span = KNAT_SPAN_EMPTY;
+
+	lockdep_assert_held(&kn->lock);
+	if (range) {
+		span = knat_span_join(kn->pool_span, knat_range_span(range));
+	} else {
+		list_for_each_entry(pool, &kn->pools, list)
+			list_for_each_entry(r, &pool->ranges, list)
+				span = knat_span_join(span, knat_range_span(r));
+	}
+	WRITE_ONCE(kn->pool_span, span);
+}
+
 /* Configuration writers hold kn->cfg_lock; kn->lock orders them against
  * the packet path.
  */
@@ -160,6 +201,7 @@ void knat_range_publish(struct knat_net *kn, struct knat_range *range)
 						       range->addrs[i].addr) ==
 					RTN_LOCAL;
 	spin_lock_bh(&kn->lock);
+	knat_pool_span(kn, range);
 	range->first = pool->naddrs;
 	list_add_tail_rcu(&range->list, &pool->ranges);
 	pool->naddrs += range->naddrs;
@@ -596,6 +638,8 @@ bool knat_pools_reap(struct knat_net *kn)
 			list_add(&pool->gone, &pools);
 		}
 	}
+	if (!list_empty(&ranges))
+		knat_pool_span(kn, NULL);
 	spin_unlock_bh(&kn->lock);
 	if (list_empty(&ranges) && list_empty(&pools))
 		return false;

@@ -446,6 +446,60 @@ static void deterministic_mappings(struct kunit *test)
 	knat_test_net_free(kn);
 }
 
+static bool pool_addr(struct knat_net *kn, const char *addr)
+{
+	bool is;
+
+	rcu_read_lock();
+	is = knat_is_pool_addr(kn, knat_test_addr(addr));
+	rcu_read_unlock();
+	return is;
+}
+
+/* The span of the pool addresses widens as ranges come and narrows as
+ * they go; the addresses between two ranges are still no pool's.
+ */
+static void pool_span(struct kunit *test)
+{
+	struct knat_net *kn = knat_test_net_empty(test);
+	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 64);
+	struct knat_range *far;
+
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "0.0.0.0"));
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "255.255.255.255"));
+	knat_test_pool_add(test, kn, pool, "198.51.100.8", 30);
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.7"));
+	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.8"));
+	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.11"));
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.12"));
+
+	far = knat_range_create(pool, knat_test_addr("203.0.113.64"), 31);
+	KUNIT_ASSERT_NOT_NULL(test, far);
+	knat_range_publish(kn, far);
+	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "203.0.113.65"));
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "203.0.113.66"));
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "200.0.0.1"));
+	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.9"));
+
+	mutex_lock(&kn->cfg_lock);
+	knat_range_drain(kn, far);
+	knat_pools_reap(kn);
+	mutex_unlock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, kn->pool_span,
+			(u64)ntohl(knat_test_addr("198.51.100.8")) << 32 |
+			ntohl(knat_test_addr("198.51.100.11")));
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "203.0.113.64"));
+	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.10"));
+
+	mutex_lock(&kn->cfg_lock);
+	knat_pool_drain(kn, pool);
+	knat_pools_reap(kn);
+	mutex_unlock(&kn->cfg_lock);
+	KUNIT_EXPECT_EQ(test, kn->pool_span, KNAT_SPAN_EMPTY);
+	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.10"));
+	knat_test_net_free(kn);
+}
+
 static struct knat_session *find_out(struct knat_net *kn,
 				     const struct knat_session *s)
 {
@@ -668,6 +722,7 @@ static struct kunit_case knat_pool_cases[] = {
 	KUNIT_CASE(low_ports_fall_back),
 	KUNIT_CASE(router_ports_hold_no_block),
 	KUNIT_CASE(router_ports_in_an_older_block),
+	KUNIT_CASE(pool_span),
 	{}
 };
 

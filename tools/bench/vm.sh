@@ -24,7 +24,7 @@ set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 NATCTL=$TOP/tools/natctl/natctl
-KNAT_KO=$TOP/build/stock/knat.ko
+KNAT_KO=${KNAT_KO:-$TOP/build/stock/knat.ko}
 OUT=${BENCH_OUT:-/run/results/bench.jsonl}
 REPS=${BENCH_REPS:-5}
 CFGS="plain nft knat"
