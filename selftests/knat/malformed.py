@@ -37,6 +37,15 @@ TRACING = "/sys/kernel/tracing"
 
 KINDS = {}
 INBOUND_LIMIT = 64	# the pool's default
+
+# How often a case's counters are read while it settles (each look costs
+# a few reads of /proc and a netlink request), and how fast its packets
+# go: the sender's frames are processed as it sends them (a veth hands
+# them to its own CPU), so no backlog fills, and the sink's buffer holds
+# a case's frames (it reports what it missed).
+LOOK = 0.05
+PPS = 20000
+
 # The fate of each kind: "*" for any direction, or by direction.  Keys
 # as fate() prints them; each counts its share of the packets (a
 # fragmented datagram's other frames count as the drop reason of the
@@ -673,7 +682,7 @@ class Sender(Replay):
     def __init__(self, ns, dev):
         super().__init__("serve", ns, dev)
 
-    def send(self, pcap, count, pps=5000):
+    def send(self, pcap, count, pps=PPS):
         line = self.ask(f"{pcap} {count} {pps}")
         if not line.startswith("sent "):
             sys.exit(f"replay: {pcap}: {line or 'gone'}")
@@ -686,8 +695,8 @@ class Sink(Replay):
         super().__init__("sink", ns, dev)
 
     def count(self):
-        f, b = self.ask("?").split()
-        return int(f), int(b)
+        """Frames so far, bad ones, ones its full buffer dropped."""
+        return tuple(int(x) for x in self.ask("?").split())
 
 
 # What can become of a packet: each key counts packets that ended so.
@@ -745,6 +754,8 @@ def check(case, d, n, traced):
                 bad.append(f"{k} {got}, not {exp:g}")
         elif got != exp:
             bad.append(f"{k} {got}, not {exp:g}")
+    if d.get("sink.dropped"):
+        bad.append(f"the sink missed {d['sink.dropped']} frames")
     if case["dir"] in ("mapped", "unmapped"):
         for k in ("knat.MAPPINGS_CREATED", "knat.BLOCKS_ALLOCATED"):
             if d.get(k, 0):
@@ -786,7 +797,7 @@ def settle(case, n, observe, traced):
     start = moved = time.monotonic()
     last = None
     while True:
-        time.sleep(0.2)
+        time.sleep(LOOK)
         d, now = observe(), time.monotonic()
         bad = check(case, d, n, traced)
         seen = {k: d[k] for k in fate_keys(d)}
@@ -816,8 +827,8 @@ def run(outdir, count):
         after = {**snmp(rtr_pid), **knat.read(), **drops.read()}
         d = delta(before, after)
         s1 = sink.count()
-        d["sink.frames"] = s1[0] - s0[0]
-        d["sink.bad"] = s1[1] - s0[1]
+        for i, k in enumerate(("sink.frames", "sink.bad", "sink.dropped")):
+            d[k] = s1[i] - s0[i]
         return d
 
     for case in spec["cases"]:

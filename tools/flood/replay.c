@@ -18,9 +18,11 @@
  *
  *   replay sink IFACE
  *	Counts the IPv4 frames that arrive at IFACE; for each line read
- *	from stdin prints "FRAMES BAD": the frames so far, and how many of
- *	them had a wrong IP header checksum or, not being a fragment, a
- *	wrong TCP, UDP or ICMP checksum.  Ends at the end of stdin.
+ *	from stdin prints "FRAMES BAD DROPPED": the frames so far, how many
+ *	of them had a wrong IP header checksum or, not being a fragment, a
+ *	wrong TCP, UDP or ICMP checksum, and how many arrived but found the
+ *	socket's buffer (16 MiB where allowed) full.  Ends at the end of
+ *	stdin.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -271,14 +273,33 @@ static int checksums_ok(const struct iphdr *ip, size_t len)
 	return 1;
 }
 
+/* Frames that arrived for socket @fd and found its buffer full, since the
+ * last call (the kernel resets its count as it reports it).
+ */
+static unsigned long sink_drops(int fd)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len))
+		die("replay: PACKET_STATISTICS");
+	return st.tp_drops;
+}
+
 static int do_sink(int argc, char **argv)
 {
-	unsigned long frames = 0, bad = 0;
+	unsigned long frames = 0, bad = 0, dropped = 0;
 	static uint8_t buf[65536];
 	struct sockaddr_ll sll, from;
+	int rcvbuf = 16 << 20;
 	struct pollfd p[2];
 	char line[64];
 	int fd = serving_socket(argc, argv, SOCK_DGRAM, &sll);
+
+	/* Room for a case's frames however late this process runs. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	sink_drops(fd);
 
 	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = 0, .events = POLLIN };
@@ -301,7 +322,8 @@ static int do_sink(int argc, char **argv)
 		if (p[1].revents) {
 			if (!fgets(line, sizeof(line), stdin))
 				return 0;
-			printf("%lu %lu\n", frames, bad);
+			dropped += sink_drops(fd);
+			printf("%lu %lu %lu\n", frames, bad, dropped);
 		}
 	}
 }
