@@ -21,7 +21,7 @@ setup
 if [ "$KNAT_SCALE" -gt 1 ]; then
 	n=5000 rate=100
 else
-	n=1000000 rate=20000
+	n=1000000 rate=50000
 fi
 
 serve "$SRVNS" udp-server 9

@@ -321,11 +321,11 @@ under() {
 	BGPIDS+=($!)
 	nsx "$ns" "$TOP/build/flood" -n "$n" -r "$rate" "$@" > /dev/null ||
 		fail "$name: the flood failed"
-	log "$name: $n packets in $((SECONDS - start)) s"
+	local took=$((SECONDS - start))
 	touch "$stop"
 	wait "${BGPIDS[-1]}"
 	set -- $(cat "$out")
-	figure "$name: $n packets at $rate a second; sub2's established flow sent $1, $2 answered"
+	figure "$name: $n packets in $took s (at most $rate a second); sub2's established flow sent $1, $2 answered"
 	[ $# = 2 ] && [ "$1" -gt 0 ] || fail "$name: sub2's flow did not run"
 	[ "$1" = "$2" ] || fail "$name: sub2's established flow lost $(($1 - $2)) of $1"
 	nsx "$SUB2" $PEER udp-client "$SRV" 9 --sport $((42000 + RANDOM % 1000)) > /dev/null ||
