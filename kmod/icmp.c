@@ -68,58 +68,6 @@ static unsigned int knat_icmp_written(struct sk_buff *skb,
 	return min_t(unsigned int, end, ntohs(ip_hdr(skb)->tot_len));
 }
 
-/*
- * Rewrite the quoted packet's inside end: its destination when the error
- * goes out (the quoted packet came in), its source when it comes in.
- */
-static void knat_icmp_rewrite_inner(struct sk_buff *skb,
-				    const struct knat_pkt *pkt, bool outbound,
-				    __be32 addr, __be16 port)
-{
-	struct iphdr *inner = (void *)ip_hdr(skb) + pkt->inner;
-	void *l4 = (void *)inner + inner->ihl * 4;
-	unsigned int avail = knat_icmp_len(skb, pkt) - sizeof(struct icmphdr) -
-			     inner->ihl * 4;
-	__be32 *addrp = outbound ? &inner->daddr : &inner->saddr;
-	__sum16 *check = NULL;
-	__be16 *portp;
-
-	switch (inner->protocol) {
-	case IPPROTO_TCP: {
-		struct tcphdr *th = l4;
-
-		portp = outbound ? &th->dest : &th->source;
-		if (avail >= offsetofend(struct tcphdr, check))
-			check = &th->check;
-		break;
-	}
-	case IPPROTO_UDP: {
-		struct udphdr *uh = l4;
-
-		portp = outbound ? &uh->dest : &uh->source;
-		if (uh->check)
-			check = &uh->check;
-		break;
-	}
-	default: {
-		struct icmphdr *ih = l4;
-
-		portp = &ih->un.echo.id;
-		csum_replace2(&ih->checksum, *portp, port);
-		break;
-	}
-	}
-	if (check) {
-		csum_replace4(check, *addrp, addr);
-		csum_replace2(check, *portp, port);
-		if (inner->protocol == IPPROTO_UDP && !*check)
-			*check = CSUM_MANGLED_0;
-	}
-	*portp = port;
-	csum_replace4(&inner->check, *addrp, addr);
-	*addrp = addr;
-}
-
 /**
  * knat_icmp_error - translate an ICMP error about a translated flow
  * @kn: the namespace's state
@@ -137,7 +85,7 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 			     const struct knat_session *s, bool outbound,
 			     bool outer)
 {
-	struct iphdr *iph;
+	struct iphdr *iph, *inner;
 	__be32 addr, *outer_addr;
 	__be16 port;
 
@@ -152,7 +100,12 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 		return knat_drop(kn, KNAT_STAT_DROP_NOMEM);
 	addr = outbound ? knat_session_map(s)->paddr->addr : s->in.laddr;
 	port = outbound ? s->ext_port : s->in.lport;
-	knat_icmp_rewrite_inner(skb, pkt, outbound, addr, port);
+	/* The quoted packet's inside end: its destination when the error
+	 * goes out (the quoted packet came in), its source when it comes in.
+	 */
+	inner = (void *)ip_hdr(skb) + pkt->inner;
+	knat_manip(NULL, inner, knat_icmp_len(skb, pkt) -
+		   sizeof(struct icmphdr) - inner->ihl * 4, !outbound, addr, port);
 	knat_icmp_csum_set(skb, pkt);
 	if (outer) {
 		iph = ip_hdr(skb);

@@ -213,6 +213,91 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 	return 0;
 }
 
+/*
+ * A checksum update for an address or port.  A packet's own transport
+ * header (@skb given) follows the skb's checksum state, and an address is
+ * in its pseudo-header; a header an ICMP error quotes (@skb NULL) holds a
+ * plain checksum, and the error's own is computed anew afterwards.
+ */
+static void knat_csum4(__sum16 *sum, struct sk_buff *skb, __be32 from,
+		       __be32 to)
+{
+	if (skb)
+		inet_proto_csum_replace4(sum, skb, from, to, true);
+	else
+		csum_replace4(sum, from, to);
+}
+
+static void knat_csum2(__sum16 *sum, struct sk_buff *skb, __be16 from,
+		       __be16 to)
+{
+	if (skb)
+		inet_proto_csum_replace2(sum, skb, from, to, false);
+	else
+		csum_replace2(sum, from, to);
+}
+
+/**
+ * knat_manip - replace one end's address and port of an IPv4 header
+ * @skb: the packet whose own header @iph is; NULL for a header an ICMP
+ *       error quotes
+ * @iph: the IP header, writable along with its transport header's first
+ *       @l4len bytes
+ * @l4len: how much of the transport header there is (a quote may be cut
+ *         short: a TCP checksum beyond it stays as it is)
+ * @src: the source end, or the destination
+ * @addr: the new address
+ * @port: the new port, or ICMP query id
+ *
+ * The transport checksum follows, where there is one: a UDP datagram sent
+ * without one keeps none.  The one routine for both headers, as nf_nat's
+ * l4proto_manip_pkt() serves the packet and the quote alike.
+ */
+void knat_manip(struct sk_buff *skb, struct iphdr *iph, unsigned int l4len,
+		bool src, __be32 addr, __be16 port)
+{
+	void *l4 = (void *)iph + iph->ihl * 4;
+	__be32 *addrp = src ? &iph->saddr : &iph->daddr;
+	__sum16 *check = NULL;
+	__be16 *portp;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th = l4;
+
+		portp = src ? &th->source : &th->dest;
+		if (l4len >= offsetofend(struct tcphdr, check))
+			check = &th->check;
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr *uh = l4;
+
+		portp = src ? &uh->source : &uh->dest;
+		if (uh->check || (skb && skb->ip_summed == CHECKSUM_PARTIAL))
+			check = &uh->check;
+		break;
+	}
+	default: {
+		struct icmphdr *ih = l4;
+
+		/* The ICMP checksum has no pseudo-header: only the id. */
+		portp = &ih->un.echo.id;
+		knat_csum2(&ih->checksum, skb, *portp, port);
+		break;
+	}
+	}
+	if (check) {
+		knat_csum4(check, skb, *addrp, addr);
+		knat_csum2(check, skb, *portp, port);
+		if (iph->protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*portp = port;
+	csum_replace4(&iph->check, *addrp, addr);
+	*addrp = addr;
+}
+
 /**
  * knat_rewrite - replace this side's address and port of a packet
  * @skb: the packet knat_parse() read
@@ -226,56 +311,12 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
 int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 		 bool outbound, __be32 addr, __be16 port)
 {
-	u8 proto = pkt->key.proto;
-	struct iphdr *iph;
-	__be32 *addrp;
-	void *l4;
+	unsigned int l4len = knat_l4_hdrlen(pkt->key.proto);
 
 	if (skb_ensure_writable(skb, skb_network_offset(skb) + pkt->l4off +
-				     knat_l4_hdrlen(proto)))
+				     l4len))
 		return -ENOMEM;
-	iph = ip_hdr(skb);
-	l4 = (void *)iph + pkt->l4off;
-	addrp = outbound ? &iph->saddr : &iph->daddr;
-
-	switch (proto) {
-	case IPPROTO_TCP: {
-		struct tcphdr *th = l4;
-		__be16 *portp = outbound ? &th->source : &th->dest;
-
-		inet_proto_csum_replace4(&th->check, skb, *addrp, addr, true);
-		inet_proto_csum_replace2(&th->check, skb, *portp, port, false);
-		*portp = port;
-		break;
-	}
-	case IPPROTO_UDP: {
-		struct udphdr *uh = l4;
-		__be16 *portp = outbound ? &uh->source : &uh->dest;
-
-		/* A zero checksum means none was sent: keep it that way. */
-		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
-			inet_proto_csum_replace4(&uh->check, skb, *addrp, addr,
-						 true);
-			inet_proto_csum_replace2(&uh->check, skb, *portp, port,
-						 false);
-			if (!uh->check)
-				uh->check = CSUM_MANGLED_0;
-		}
-		*portp = port;
-		break;
-	}
-	default: {
-		struct icmphdr *ih = l4;
-
-		/* The ICMP checksum has no pseudo-header: only the id. */
-		inet_proto_csum_replace2(&ih->checksum, skb, ih->un.echo.id,
-					 port, false);
-		ih->un.echo.id = port;
-		break;
-	}
-	}
-	csum_replace4(&iph->check, *addrp, addr);
-	*addrp = addr;
+	knat_manip(skb, ip_hdr(skb), l4len, outbound, addr, port);
 	return 0;
 }
 
