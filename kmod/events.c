@@ -91,6 +91,7 @@ void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 		.sub = sub->addr,
 	};
 
+	lockdep_assert_held(&kn->lock);
 	if (sub->last_event && time_before(jiffies, sub->last_event + HZ))
 		return;
 	sub->last_event = jiffies ?: 1;
@@ -115,6 +116,7 @@ void knat_event_table_full(struct knat_net *kn, u8 proto)
 		.proto = proto,
 	};
 
+	lockdep_assert_held(&kn->lock);
 	if (kn->last_full && time_before(jiffies, kn->last_full + HZ))
 		return;
 	kn->last_full = jiffies ?: 1;

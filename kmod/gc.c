@@ -86,6 +86,7 @@ static bool knat_session_unconfirmed(const struct knat_session *s)
 {
 	const struct knat_mapping *m = knat_session_map(s);
 
+	knat_assert_rcu();
 	return !(READ_ONCE(m->s.flags) & KNAT_SESS_CONFIRMED) &&
 	       m->paddr->range->pool->mode == KNAT_MODE_DYNAMIC &&
 	       knat_unconfirmed_full(m->paddr->range->pool);

@@ -110,6 +110,7 @@ void knat_bury(struct knat_net *kn, enum knat_grave_kind kind, void *obj)
 {
 	struct knat_grave *g = knat_grave(kn, kind);
 
+	lockdep_assert_held(&kn->lock);
 	if (WARN_ON_ONCE(g->n >= KNAT_GRAVE_SLOTS))
 		return;		/* leaked rather than freed too early */
 	g->obj[g->n] = obj;

@@ -61,6 +61,7 @@ bool knat_from_inside(struct knat_net *kn, const struct sk_buff *skb)
 	struct net_device *dev;
 	struct fib_result res;
 
+	knat_assert_rcu();
 	if (!skb->skb_iif || !READ_ONCE(kn->cfg.inside_rpf))
 		return true;
 	dev = dev_get_by_index_rcu(kn->net, skb->skb_iif);
@@ -133,6 +134,7 @@ int knat_attach(struct knat_net *kn)
 {
 	int err;
 
+	lockdep_assert_held(&kn->cfg_lock);
 	if (kn->attached)
 		return 0;
 	err = nf_defrag_ipv4_enable(kn->net);

@@ -94,6 +94,7 @@ int knat_if_pool_fill(struct knat_net *kn, struct knat_pool *pool,
 	unsigned int n = knat_if_addrs(kn, pool->ifindex, addrs), i;
 	int err, ret = 0;
 
+	lockdep_assert_held(&kn->cfg_lock);
 	for (i = 0; i < n; i++) {
 		if (knat_pool_has(pool, addrs[i]))
 			continue;

@@ -539,6 +539,10 @@ static inline unsigned long knat_list_seq(struct knat_net *kn)
 	return ++kn->list_seq;
 }
 
+/* In a reader's section: RCU, or anything that holds a grace period off. */
+#define knat_assert_rcu() \
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(), "knat: outside RCU")
+
 /* main.c */
 struct knat_net *knat_pernet(struct net *net);
 

@@ -201,6 +201,7 @@ int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
 	struct nlattr *nest = NULL, *one;
 	int n = 0;
 
+	knat_assert_rcu();
 	list_for_each_entry_rcu(fwd, &kn->forwards, list) {
 		if (fwd->ext.addr != addr || ntohs(fwd->ext.port) != port)
 			continue;

@@ -115,6 +115,7 @@ int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
 	struct knat_range *range;
 	int err;
 
+	lockdep_assert_held(&kn->cfg_lock);
 	err = knat_range_check(kn, pool, prefix, plen, extack);
 	if (err)
 		return err;

@@ -215,6 +215,8 @@ void knat_range_publish(struct knat_net *kn, struct knat_range *range)
  */
 void knat_range_drain(struct knat_net *kn, struct knat_range *range)
 {
+	lockdep_assert_held(&kn->cfg_lock);
+
 	spin_lock_bh(&kn->lock);
 	if (!range->draining) {
 		range->draining = true;
@@ -612,6 +614,7 @@ bool knat_pools_reap(struct knat_net *kn)
 	LIST_HEAD(ranges);
 	LIST_HEAD(pools);
 
+	lockdep_assert_held(&kn->cfg_lock);
 	spin_lock_bh(&kn->lock);
 	list_for_each_entry_safe(pool, ptmp, &kn->pools, list) {
 		bool uncool = false;

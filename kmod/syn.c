@@ -67,6 +67,8 @@ void knat_syn_destroy(struct knat_net *kn)
  */
 static void knat_syn_unlink(struct knat_net *kn, struct knat_syn *syn)
 {
+	lockdep_assert_held(&kn->syn_lock);
+
 	rhashtable_remove_fast(&kn->syns, &syn->node, knat_syn_params);
 	list_del(&syn->list);
 	atomic_dec(&kn->nsyns);

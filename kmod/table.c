@@ -205,9 +205,11 @@ static void knat_session_free(struct knat_session *s)
 				container_of(s, struct knat_xsession, s));
 }
 
-/* Under kn->lock, with room in the graves: free @s after readers. */
+/* With room in the graves: free @s after readers. */
 static void knat_session_bury(struct knat_net *kn, struct knat_session *s)
 {
+	lockdep_assert_held(&kn->lock);
+
 	if (s->flags & KNAT_SESS_OVERLAP)
 		knat_bury(kn, KNAT_GRAVE_OSESSION,
 			  container_of(s, struct knat_osession, x.s));
@@ -228,7 +230,7 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 }
 
 /*
- * Under kn->lock: the subscriber of @m, which lives while @m does, given
+ * The subscriber of @m, which lives while @m does, given
  * @b, the block @m counts in (knat_mapping_block()).  That block stays its
  * subscriber's while @m does: reading its owner spares an expiry a lookup,
  * a fifth of its cost.
@@ -239,6 +241,7 @@ static struct knat_subscriber *knat_block_sub(struct knat_net *kn,
 {
 	struct knat_subscriber *sub;
 
+	lockdep_assert_held(&kn->lock);
 	if (b)
 		return b->owner;
 	rcu_read_lock();
@@ -247,7 +250,7 @@ static struct knat_subscriber *knat_block_sub(struct knat_net *kn,
 	return sub;
 }
 
-/* Under kn->lock: the subscriber of @m. */
+/* The subscriber of @m. */
 static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
 					    const struct knat_mapping *m)
 {
@@ -427,6 +430,8 @@ static struct knat_perm *knat_perm_lookup(struct knat_net *kn,
 					  __be16 eport,
 					  struct knat_perm_key *key)
 {
+	knat_assert_rcu();
+
 	memset(key, 0, sizeof(*key));
 	key->laddr = t->laddr;
 	key->lport = t->lport;
@@ -528,7 +533,7 @@ static bool knat_filter_admits(struct knat_net *kn,
 }
 
 /*
- * Under kn->lock: is @sub below its pool's session limit (RFC 6888
+ * Is @sub below its pool's session limit (RFC 6888
  * REQ-5)?  Return: 0, or KNAT_STAT_DROP_LIMIT_SESSIONS, said as an event.
  */
 static int knat_session_limit(struct knat_net *kn,
@@ -536,6 +541,7 @@ static int knat_session_limit(struct knat_net *kn,
 {
 	u32 max = READ_ONCE(sub->pool->max_sessions);
 
+	lockdep_assert_held(&kn->lock);
 	if (!max || sub->nsessions < max)
 		return 0;
 	knat_event_refusal(kn, sub, KNAT_EVENT_LIMIT_SESSIONS, proto);
@@ -543,7 +549,7 @@ static int knat_session_limit(struct knat_net *kn,
 }
 
 /*
- * Under kn->lock: may @sub have a new session of @m toward the remote of
+ * May @sub have a new session of @m toward the remote of
  * @t?  Not beyond its pool's session limit (RFC 6888 REQ-5); and @m counts
  * it per remote address if its filtering needs that.  Return: 0, or a
  * drop reason.
@@ -554,13 +560,16 @@ static int knat_session_admit(struct knat_net *kn, struct knat_mapping *m,
 {
 	int reason = knat_session_limit(kn, sub, m->s.in.proto);
 
+	lockdep_assert_held(&kn->lock);
 	return reason ?: knat_perm_get(kn, m, t->raddr);
 }
 
-/* Under kn->lock: count a new session of @m, linked. */
+/* Count a new session of @m, linked. */
 static void knat_session_count(struct knat_net *kn, struct knat_mapping *m,
 			       struct knat_subscriber *sub)
 {
+	lockdep_assert_held(&kn->lock);
+
 	m->nsessions++;
 	sub->nsessions++;
 	atomic_inc(&kn->nsessions);
@@ -592,18 +601,19 @@ static int knat_osession_insert(struct knat_net *kn, struct knat_session *s)
 					     knat_sess_out_params);
 }
 
-/* Under RCU: the session of a shared port's external tuple. */
+/* The session of a shared port's external tuple. */
 struct knat_session *knat_osession_find(struct knat_net *kn,
 					const struct knat_tuple *t)
 {
 	struct knat_osession *os;
 
+	knat_assert_rcu();
 	os = rhashtable_lookup(&kn->sess_out, t, knat_sess_out_params);
 	return os ? &os->x.s : NULL;
 }
 
 /*
- * Under RCU: is @m's own session the one toward the remote of @t?  Its
+ * Is @m's own session the one toward the remote of @t?  Its
  * inside endpoint is @m's.  Once ended it never starts again, so a reader
  * that saw it live uses at worst a session just ended, as with any other.
  */
@@ -623,13 +633,14 @@ static struct knat_session *knat_sess_in_find(struct knat_net *kn,
 	return x ? &x->s : NULL;
 }
 
-/* Under RCU: the own session of the mapping of @t's inside endpoint. */
+/* The own session of the mapping of @t's inside endpoint. */
 static struct knat_session *knat_own_find(struct knat_net *kn,
 					  const struct knat_tuple *t)
 {
 	struct knat_endpoint ep = knat_tuple_endpoint(t);
 	struct knat_mapping *m;
 
+	knat_assert_rcu();
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
 	return m && knat_own_session(m, t) ? &m->s : NULL;
 }
@@ -649,6 +660,7 @@ struct knat_session *knat_session_find_in(struct knat_net *kn,
 {
 	struct knat_session *s;
 
+	knat_assert_rcu();
 	if (atomic_read(&kn->sess_in.nelems) >
 	    atomic_read(&kn->map_in.nelems)) {
 		s = knat_sess_in_find(kn, t);
@@ -659,7 +671,7 @@ struct knat_session *knat_session_find_in(struct knat_net *kn,
 }
 
 /*
- * Under RCU: the session of mapping @m toward the remote of @t.  Its
+ * The session of mapping @m toward the remote of @t.  Its
  * inside endpoint may have other mappings (dependent mapping, or a forward
  * made while it had some): a session of another is not this mapping's.
  */
@@ -670,6 +682,7 @@ static struct knat_session *knat_mapping_session(struct knat_net *kn,
 	struct knat_tuple in = *t;
 	struct knat_session *s;
 
+	knat_assert_rcu();
 	if (knat_own_session(m, t))
 		return (struct knat_session *)&m->s;
 	in.laddr = m->s.in.laddr;
@@ -699,6 +712,8 @@ struct knat_session *knat_session_lookup_out(struct knat_net *kn,
 					     const struct knat_tuple *t,
 					     struct knat_mapping **m)
 {
+	knat_assert_rcu();
+
 	*m = knat_mapping_find_out(kn, t);
 	return *m ? knat_mapping_session(kn, *m, t) : knat_osession_find(kn, t);
 }
@@ -722,7 +737,7 @@ struct knat_session *knat_session_find_out(struct knat_net *kn,
 #define KNAT_UNANSWERED_SUB_SHARE	4
 
 /*
- * Under kn->lock: may an outside host open one more unanswered session of
+ * May an outside host open one more unanswered session of
  * @m, of subscriber @sub?  Not beyond its pool's limits per mapping and
  * per subscriber, a quarter of the subscriber's max-sessions, nor an
  * eighth of the namespace's.
@@ -737,6 +752,7 @@ static bool knat_unanswered_room(const struct knat_net *kn,
 	u32 per_sub = READ_ONCE(pool->inbound_sub_limit) ?: U32_MAX;
 	u32 max = READ_ONCE(pool->max_sessions);
 
+	lockdep_assert_held(&kn->lock);
 	if (max)
 		per_sub = min(per_sub, max / KNAT_UNANSWERED_SUB_SHARE);
 	return m->nunanswered < per_map && sub->nunanswered < per_sub &&
@@ -744,10 +760,12 @@ static bool knat_unanswered_room(const struct knat_net *kn,
 				 KNAT_UNANSWERED_SHARE;
 }
 
-/* Under kn->lock: count @s of @m and @sub as unanswered, or no more. */
+/* Count @s of @m and @sub as unanswered, or no more. */
 static void knat_unanswered_add(struct knat_net *kn, struct knat_mapping *m,
 				struct knat_subscriber *sub, int n)
 {
+	lockdep_assert_held(&kn->lock);
+
 	m->nunanswered += n;
 	sub->nunanswered += n;
 	WRITE_ONCE(kn->nunanswered, kn->nunanswered + n);
@@ -820,7 +838,7 @@ unlock:
 }
 
 /*
- * Under kn->lock: a new session of existing mapping @m toward the remote
+ * A new session of existing mapping @m toward the remote
  * of @t, in sess_in (and sess_out for a shared port).  Return: it, the
  * one another writer made first, or NULL with @reason set.
  */
@@ -833,6 +851,7 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	__be16 ext_port = m->s.ext_port;
 	struct knat_session *s;
 
+	lockdep_assert_held(&kn->lock);
 	if (knat_own_session(m, t))
 		return &m->s;
 	if (m->overlap) {
@@ -884,12 +903,14 @@ put_perm:
 }
 
 /*
- * Under kn->lock: may not a new session be made?  Not beyond max_sessions,
+ * May not a new session be made?  Not beyond max_sessions,
  * nor without room in the graves for what a failure on the way buries: a
  * session and a mapping at most.
  */
 static bool knat_table_full(struct knat_net *kn, u8 proto, int *reason)
 {
+	lockdep_assert_held(&kn->lock);
+
 	if (atomic_read(&kn->nsessions) >= READ_ONCE(kn->cfg.max_sessions)) {
 		knat_event_table_full(kn, proto);
 		*reason = KNAT_STAT_DROP_TABLE_FULL;
@@ -903,7 +924,7 @@ static bool knat_table_full(struct knat_net *kn, u8 proto, int *reason)
 }
 
 /*
- * Under kn->lock: the mapping a new flow of @t uses, if it has one: the
+ * The mapping a new flow of @t uses, if it has one: the
  * inside endpoint's (EIM, in map_in), or the one toward the flow's remote
  * address (ADM), whose perms entries alone have external port 0: no need
  * to know the pool to look.  APDM makes a mapping per session.  A mapping
@@ -917,6 +938,7 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 	struct knat_mapping *m;
 	struct knat_perm *p;
 
+	lockdep_assert_held(&kn->lock);
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
 	if (m || !atomic_read(&kn->perms.nelems))
 		return m;
@@ -925,7 +947,7 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 }
 
 /*
- * Under kn->lock: may the first session of new mapping @m be its own?
+ * May the first session of new mapping @m be its own?
  * Not that of a dependent mapping, which is in no index by its inside
  * endpoint, nor of a shared port, whose sessions need their external
  * tuples indexed; nor one whose tuple a session of another mapping of
@@ -934,13 +956,15 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 static bool knat_own_ok(struct knat_net *kn, const struct knat_mapping *m,
 			const struct knat_tuple *t)
 {
+	lockdep_assert_held(&kn->lock);
+
 	if (m->dep || m->overlap)
 		return false;
 	return !atomic_read(&kn->sess_in.nelems) || !knat_sess_in_find(kn, t);
 }
 
 /*
- * Under kn->lock: a new mapping for the inside endpoint of @t, and its
+ * A new mapping for the inside endpoint of @t, and its
  * first session toward the remote of @t, its own where it can be.
  * Return: the session, or NULL with @reason set.
  */
@@ -953,6 +977,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	struct knat_mapping *m;
 	bool own;
 
+	lockdep_assert_held(&kn->lock);
 	sub = knat_sub_get(kn, t->laddr, reason);
 	if (!sub)
 		return NULL;
@@ -1028,6 +1053,7 @@ struct knat_session *knat_session_create_out(struct knat_net *kn,
 	struct knat_mapping *m;
 	struct knat_session *s;
 
+	knat_assert_rcu();
 	spin_lock_bh(&kn->lock);
 	if (knat_table_full(kn, in->proto, reason))
 		goto refused;
@@ -1073,6 +1099,7 @@ struct knat_session *knat_session_create_in(struct knat_net *kn,
 	struct knat_mapping *m;
 	struct knat_session *s;
 
+	knat_assert_rcu();
 	spin_lock_bh(&kn->lock);
 	s = knat_session_lookup_out(kn, out, &m);
 	if (s)
@@ -1096,11 +1123,13 @@ unlock:
 }
 
 /*
- * Under kn->lock: take @s out of its indexes, or end it if it is its
+ * Take @s out of its indexes, or end it if it is its
  * mapping's own.  Return: false when another writer did first.
  */
 static bool knat_session_take(struct knat_net *kn, struct knat_session *s)
 {
+	lockdep_assert_held(&kn->lock);
+
 	if (s->flags & KNAT_SESS_OWN) {
 		if (!(s->flags & KNAT_SESS_LIVE))
 			return false;
@@ -1119,7 +1148,7 @@ static bool knat_session_take(struct knat_net *kn, struct knat_session *s)
 }
 
 /*
- * Under kn->lock: unlink @s, and its mapping if it was the last.
+ * Unlink @s, and its mapping if it was the last.
  * Return: false when another writer did first.
  */
 static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
@@ -1129,6 +1158,7 @@ static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 	struct knat_subscriber *sub;
 	struct knat_block *b;
 
+	lockdep_assert_held(&kn->lock);
 	if (!knat_session_take(kn, s))
 		return false;
 	b = knat_mapping_block(m);
@@ -1179,6 +1209,7 @@ knat_sweep_unlink(struct knat_net *kn, struct knat_sweep *sw, unsigned int n,
 	unsigned int i, removed = 0;
 	struct knat_session *s;
 
+	lockdep_assert_held(&kn->lock);
 	for (i = 0; i < n; i++) {
 		s = sw->doomed[i];
 		if (doomed(kn, s, arg) && knat_session_unlink(kn, s, expired))
@@ -1217,7 +1248,7 @@ static struct rhashtable *knat_sweep_index(struct knat_net *kn,
 	return sw->own ? &kn->map_in : &kn->sess_in;
 }
 
-/* Under RCU: walk @tbl from its first bucket on. */
+/* Walk @tbl from its first bucket on. */
 static struct bucket_table *knat_sweep_begin(struct knat_sweep *sw,
 					     struct bucket_table *tbl)
 {
@@ -1228,7 +1259,7 @@ static struct bucket_table *knat_sweep_begin(struct knat_sweep *sw,
 }
 
 /*
- * Under RCU: the bucket table @sw walks.  While an index is rehashed, its
+ * The bucket table @sw walks.  While an index is rehashed, its
  * entries are in its table or in the future one, which the walk goes
  * through next.  Once the table walked is replaced (the rehash done), the
  * walk begins again on the current one, as an rhashtable walker does: it
@@ -1240,6 +1271,7 @@ static struct bucket_table *knat_sweep_table(struct knat_net *kn,
 	struct rhashtable *ht = knat_sweep_index(kn, sw);
 	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht), *t;
 
+	knat_assert_rcu();
 	for (t = tbl; t; t = rht_dereference_rcu(t->future_tbl, ht))
 		if ((unsigned long)t == sw->tbl && t->hash_rnd == sw->rnd)
 			return t;
@@ -1247,7 +1279,7 @@ static struct bucket_table *knat_sweep_table(struct knat_net *kn,
 }
 
 /*
- * Under RCU: the table after the one @sw finished, or NULL at the end of
+ * The table after the one @sw finished, or NULL at the end of
  * the index.
  */
 static struct bucket_table *knat_sweep_next(struct knat_net *kn,
@@ -1257,6 +1289,7 @@ static struct bucket_table *knat_sweep_next(struct knat_net *kn,
 	struct rhashtable *ht = knat_sweep_index(kn, sw);
 	struct bucket_table *next = rht_dereference_rcu(tbl->future_tbl, ht);
 
+	knat_assert_rcu();
 	return next ? knat_sweep_begin(sw, next) : NULL;
 }
 
@@ -1472,7 +1505,7 @@ void knat_retire(struct knat_net *kn, struct knat_pool *pool,
 }
 
 /*
- * Under kn->lock: may a forward a subscriber asks for take @old, the
+ * May a forward a subscriber asks for take @old, the
  * mapping its inside endpoint has?  Not a shared port, nor, with @exact,
  * another external endpoint than @ext.
  */
@@ -1482,6 +1515,7 @@ static int knat_mapping_adopt(struct knat_net *kn, struct knat_mapping *old,
 {
 	int err = knat_claim_ok(knat_map_sub(kn, old), extack);
 
+	lockdep_assert_held(&kn->lock);
 	if (err)
 		return err;
 	if (exact && ext->port && (ext->port != old->s.ext_port ||
@@ -1497,7 +1531,7 @@ static int knat_mapping_adopt(struct knat_net *kn, struct knat_mapping *old,
 	return 0;
 }
 
-/* Under kn->lock: give new pinned mapping @m its subscriber and endpoint. */
+/* Give new pinned mapping @m its subscriber and endpoint. */
 static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 				const struct knat_endpoint *ext,
 				unsigned int how,
@@ -1506,6 +1540,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	struct knat_subscriber *sub;
 	int err, reason;
 
+	lockdep_assert_held(&kn->lock);
 	sub = knat_sub_get(kn, m->s.in.laddr, &reason);
 	if (!sub) {
 		NL_SET_ERR_MSG_MOD(extack,
@@ -1642,6 +1677,7 @@ static bool knat_of_mapping(struct knat_net *kn, const struct knat_session *s,
  */
 void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
 {
+	lockdep_assert_held(&kn->cfg_lock);
 	spin_lock_bh(&kn->lock);
 	/* No sweep finds the own session of a mapping out of map_in. */
 	knat_session_unlink(kn, &m->s, false);
