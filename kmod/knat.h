@@ -576,15 +576,9 @@ void knat_session_remove(struct knat_net *kn, struct knat_session *s,
 void knat_session_answered(struct knat_net *kn, struct knat_session *s);
 void knat_mapping_exchange(struct knat_net *kn, struct knat_mapping *m,
 			   bool outbound);
-unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
-			unsigned int budget, knat_doomed_fn doomed, void *arg,
-			bool expired, bool *done);
-void knat_sweep_end(struct knat_sweep *sw);
-u64 knat_sweep_size(struct knat_net *kn);
-unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
-unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen);
-void knat_retire(struct knat_net *kn, struct knat_pool *pool,
-		 struct knat_range *range);
+unsigned int knat_sessions_unlink(struct knat_net *kn,
+				  struct knat_session **doomed, unsigned int n,
+				  knat_doomed_fn fn, void *arg, bool expired);
 enum {
 	KNAT_PIN_STATIC,		/* an operator's forward */
 	KNAT_PIN_CLAIM,			/* a subscriber's */
@@ -618,6 +612,19 @@ static inline void knat_session_out(const struct knat_session *s,
 	out->laddr = knat_session_map(s)->paddr->addr;
 	out->lport = s->ext_port;
 }
+
+/* sweep.c */
+unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
+			unsigned int budget, knat_doomed_fn doomed, void *arg,
+			bool expired, bool *done);
+void knat_sweep_end(struct knat_sweep *sw);
+unsigned int knat_sweep_all(struct knat_net *kn, knat_doomed_fn doomed,
+			    void *arg);
+u64 knat_sweep_size(struct knat_net *kn);
+unsigned int knat_flush(struct knat_net *kn, const struct knat_pool *pool);
+unsigned int knat_flush_inside(struct knat_net *kn, __be32 prefix, u8 plen);
+void knat_retire(struct knat_net *kn, struct knat_pool *pool,
+		 struct knat_range *range);
 
 /* alloc.c */
 void knat_spans_add(struct knat_spans *x, u32 lo, u32 hi);

@@ -285,7 +285,7 @@ class Report:
                    "timed by function_graph;",
                    f"forwarding during the sweep {g['pps_during']:,} pps against "
                    f"{g['pps_before']:,} before it.  A batch is one critical section",
-                   f"(knat_sweep_unlink(): up to {sweep_batch()} expired sessions removed, kn->lock",
+                   f"(knat_sessions_unlink(): up to {sweep_batch()} expired sessions removed, kn->lock",
                    "held, bottom halves off), timed inside the lock: the softirqs that",
                    "run when it is released are not in it.  A run walks the index without the lock",
                    "and, while it finds expired flows, goes on for 0.5 ms, or, on a CPU",

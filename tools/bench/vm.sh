@@ -569,7 +569,7 @@ bench_scale() {
 
 # gc: with 1M mappings in place and one flow running, make them all
 # expire at once; time until they are gone, the GC runs (knat_gc_work) and
-# the batches of removals they are made of (knat_sweep_unlink: one
+# the batches of removals they are made of (knat_sessions_unlink: one
 # critical section each, timed inside the lock: the softirqs that run when
 # it is released are not in it), and forwarding during the sweep against
 # before it: the CPU the GC takes is the traffic's.
@@ -583,12 +583,12 @@ bench_gc() {
 	nsx cli sh -c 'echo start > /proc/net/pktgen/pgctrl' &
 	sleep 2
 	before=$(observe 10 -1)
-	trace_on knat_gc_work knat_sweep_unlink
+	trace_on knat_gc_work knat_sessions_unlink
 	natctl config set udp-timeout 1
 	during=$(observe 300 1)
 	trace_off
 	runs=$(trace_durations knat_gc_work | stats_of)
-	times=$(trace_durations knat_sweep_unlink)
+	times=$(trace_durations knat_sessions_unlink)
 	batches=$(stats_of <<< "$times")
 	over=$(awk '$1 > 1000 { n++ } END { print n + 0 }' <<< "$times")
 	nsx cli sh -c 'echo stop > /proc/net/pktgen/pgctrl'
