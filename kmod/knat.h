@@ -613,6 +613,18 @@ static inline void knat_session_out(const struct knat_session *s,
 	out->lport = s->ext_port;
 }
 
+/* filter.c */
+int knat_filter_init(struct knat_net *kn);
+void knat_filter_destroy(struct knat_net *kn);
+int knat_filter_count(struct knat_net *kn, struct knat_mapping *m,
+		      __be32 raddr);
+void knat_filter_uncount(struct knat_net *kn, const struct knat_mapping *m,
+			 __be32 raddr);
+bool knat_filter_admits(struct knat_net *kn, const struct knat_mapping *m,
+			const struct knat_tuple *t, int *reason);
+struct knat_mapping *knat_filter_adm_mapping(struct knat_net *kn,
+					     const struct knat_tuple *t);
+
 /* sweep.c */
 unsigned int knat_sweep(struct knat_net *kn, struct knat_sweep *sw,
 			unsigned int budget, knat_doomed_fn doomed, void *arg,

@@ -187,13 +187,6 @@ static const struct rhashtable_params knat_sub_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params knat_perm_params = {
-	.head_offset = offsetof(struct knat_perm, node),
-	.key_offset = offsetof(struct knat_perm, key),
-	.key_len = sizeof(struct knat_perm_key),
-	.automatic_shrinking = true,
-};
-
 /* A session that is not its mapping's own, which goes with the mapping. */
 static void knat_session_free(struct knat_session *s)
 {
@@ -399,140 +392,6 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 }
 
 /*
- * The filtering of @m: its pool's for its protocol, or the stricter one
- * its dependent mapping implies (the enums line up).  A forward takes
- * anyone, but keeps counting as its pool's would: its pin may end while
- * its sessions live on.
- */
-static u8 knat_filter(const struct knat_mapping *m)
-{
-	int i = knat_proto_index(m->s.in.proto);
-
-	BUILD_BUG_ON((int)KNAT_FILTER_ADF != (int)KNAT_MAPPING_ADM ||
-		     (int)KNAT_FILTER_APDF != (int)KNAT_MAPPING_APDM);
-	if (i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
-		return KNAT_FILTER_EIF;
-	return max(m->paddr->range->pool->filter[i], m->dep);
-}
-
-/* Does @m count its sessions per remote address in kn->perms? */
-static bool knat_perm_kept(const struct knat_mapping *m)
-{
-	return knat_filter(m) == KNAT_FILTER_ADF || m->dep == KNAT_MAPPING_ADM;
-}
-
-/*
- * Under RCU or kn->lock: the entry of inside endpoint @t to its remote
- * address, of the mapping with external port @eport (0: the ADM one).
- */
-static struct knat_perm *knat_perm_lookup(struct knat_net *kn,
-					  const struct knat_tuple *t,
-					  __be16 eport,
-					  struct knat_perm_key *key)
-{
-	knat_assert_rcu();
-
-	memset(key, 0, sizeof(*key));
-	key->laddr = t->laddr;
-	key->lport = t->lport;
-	key->eport = eport;
-	key->proto = t->proto;
-	key->raddr = t->raddr;
-	return rhashtable_lookup(&kn->perms, key, knat_perm_params);
-}
-
-static struct knat_perm *knat_perm_find(struct knat_net *kn,
-					const struct knat_mapping *m,
-					__be32 raddr, struct knat_perm_key *key)
-{
-	struct knat_tuple t = {
-		.laddr = m->s.in.laddr, .lport = m->s.in.lport,
-		.proto = m->s.in.proto, .raddr = raddr,
-	};
-
-	return knat_perm_lookup(kn, &t,
-				m->dep == KNAT_MAPPING_ADM ? 0 : m->s.ext_port,
-				key);
-}
-
-/* Count a session of @m with @raddr.  Return: 0 or a drop reason. */
-static int knat_perm_get(struct knat_net *kn, struct knat_mapping *m,
-			 __be32 raddr)
-{
-	struct knat_perm_key key;
-	struct knat_perm *p;
-
-	if (!knat_perm_kept(m))
-		return 0;
-	p = knat_perm_find(kn, m, raddr, &key);
-	if (p) {
-		p->nsessions++;
-		return 0;
-	}
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p)
-		return KNAT_STAT_DROP_NOMEM;
-	p->key = key;
-	p->map = m;
-	p->nsessions = 1;
-	if (rhashtable_lookup_insert_fast(&kn->perms, &p->node,
-					  knat_perm_params)) {
-		kfree(p);
-		return KNAT_STAT_DROP_INSERT;
-	}
-	return 0;
-}
-
-static void knat_perm_put(struct knat_net *kn, const struct knat_mapping *m,
-			  __be32 raddr)
-{
-	struct knat_perm_key key;
-	struct knat_perm *p;
-
-	if (!knat_perm_kept(m))
-		return;
-	p = knat_perm_find(kn, m, raddr, &key);
-	if (WARN_ON_ONCE(!p) || --p->nsessions)
-		return;
-	rhashtable_remove_fast(&kn->perms, &p->node, knat_perm_params);
-	kfree_rcu(p, rcu);
-}
-
-/*
- * May the remote of inbound @t open a session of @m (RFC 4787 REQ-8,
- * RFC 5382 REQ-3)?  Any remote of a forward, or with endpoint-independent
- * filtering; with
- * address-dependent filtering one whose address @m has a session with.
- * With address-and-port-dependent filtering none: the session would exist.
- */
-static bool knat_filter_admits(struct knat_net *kn,
-			       const struct knat_mapping *m,
-			       const struct knat_tuple *t, int *reason)
-{
-	struct knat_perm_key key;
-
-	if (m->pinned)
-		return true;
-	switch (knat_filter(m)) {
-	case KNAT_FILTER_EIF:
-		return true;
-	case KNAT_FILTER_ADF: {
-		/* Of this mapping: an ADM one's key names its inside endpoint
-		 * and the address, and another ADM mapping of the same
-		 * endpoint may hold that address.
-		 */
-		struct knat_perm *p = knat_perm_find(kn, m, t->raddr, &key);
-
-		if (p && p->map == m)
-			return true;
-		break;
-	}
-	}
-	*reason = KNAT_STAT_DROP_FILTERED;
-	return false;
-}
-
-/*
  * Is @sub below its pool's session limit (RFC 6888
  * REQ-5)?  Return: 0, or KNAT_STAT_DROP_LIMIT_SESSIONS, said as an event.
  */
@@ -561,7 +420,7 @@ static int knat_session_admit(struct knat_net *kn, struct knat_mapping *m,
 	int reason = knat_session_limit(kn, sub, m->s.in.proto);
 
 	lockdep_assert_held(&kn->lock);
-	return reason ?: knat_perm_get(kn, m, t->raddr);
+	return reason ?: knat_filter_count(kn, m, t->raddr);
 }
 
 /* Count a new session of @m, linked. */
@@ -898,7 +757,7 @@ static struct knat_session *knat_session_link(struct knat_net *kn,
 	return s;
 
 put_perm:
-	knat_perm_put(kn, m, t->raddr);
+	knat_filter_uncount(kn, m, t->raddr);
 	return NULL;
 }
 
@@ -934,16 +793,11 @@ static struct knat_mapping *knat_mapping_of(struct knat_net *kn,
 					    const struct knat_tuple *t)
 {
 	struct knat_endpoint ep = knat_tuple_endpoint(t);
-	struct knat_perm_key key;
 	struct knat_mapping *m;
-	struct knat_perm *p;
 
 	lockdep_assert_held(&kn->lock);
 	m = rhashtable_lookup(&kn->map_in, &ep, knat_map_in_params);
-	if (m || !atomic_read(&kn->perms.nelems))
-		return m;
-	p = knat_perm_lookup(kn, t, 0, &key);
-	return p ? p->map : NULL;
+	return m ?: knat_filter_adm_mapping(kn, t);
 }
 
 /*
@@ -1000,13 +854,13 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 		goto free;
 	own = knat_own_ok(kn, m, t);
 	if (own) {
-		*reason = knat_perm_get(kn, m, t->raddr);
+		*reason = knat_filter_count(kn, m, t->raddr);
 		if (*reason)
 			goto free_port;
 	}
 	if (knat_mapping_link(kn, m, sub)) {
 		if (own)
-			knat_perm_put(kn, m, t->raddr);
+			knat_filter_uncount(kn, m, t->raddr);
 		knat_sub_unalloc(kn, sub, m);
 		/* Readers may have found it in the first index already. */
 		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
@@ -1167,7 +1021,7 @@ static bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 		knat_unanswered_end(kn, s, m, sub);
 	atomic_dec(&kn->nsessions);
 	sub->nsessions--;
-	knat_perm_put(kn, m, s->in.raddr);
+	knat_filter_uncount(kn, m, s->in.raddr);
 	if (expired)
 		knat_count(kn, KNAT_STAT_SESSIONS_EXPIRED);
 	if (!--m->nsessions && !m->pinned)
@@ -1420,11 +1274,6 @@ static void knat_free_mapping(void *ptr, void *arg)
 	kmem_cache_free(knat_mapping_cache, ptr);
 }
 
-static void knat_free_perm(void *ptr, void *arg)
-{
-	kfree(ptr);
-}
-
 static void knat_free_sub(void *ptr, void *arg)
 {
 	kmem_cache_free(knat_sub_cache, ptr);
@@ -1453,7 +1302,7 @@ int knat_tables_init(struct knat_net *kn)
 	err = rhashtable_init(&kn->subs, &knat_sub_params);
 	if (err)
 		goto map_out;
-	err = rhashtable_init(&kn->perms, &knat_perm_params);
+	err = knat_filter_init(kn);
 	if (err)
 		goto subs;
 	err = rhashtable_init(&kn->map_dep, &knat_map_dep_params);
@@ -1471,7 +1320,7 @@ int knat_tables_init(struct knat_net *kn)
 map_dep:
 	rhashtable_destroy(&kn->map_dep);
 perms:
-	rhashtable_destroy(&kn->perms);
+	knat_filter_destroy(kn);
 subs:
 	rhashtable_destroy(&kn->subs);
 map_out:
@@ -1494,7 +1343,7 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->map_in, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->map_dep, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
-	rhashtable_free_and_destroy(&kn->perms, knat_free_perm, NULL);
+	knat_filter_destroy(kn);
 	knat_graves_destroy(kn, __KNAT_GRAVE_MAX);
 }
 
