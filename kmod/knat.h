@@ -702,19 +702,21 @@ int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		      struct knat_subscriber *sub, const struct knat_tuple *t,
 		      __be16 *port);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
-void knat_det_range(const struct knat_pool *pool, __be32 inside, u32 *addr_idx,
-		    u16 *lo, u16 *hi);
-bool knat_det_reverse(const struct knat_pool *pool, u32 addr_idx, u16 port,
-		      __be32 *inside);
-int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen);
-struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx);
-struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
-				       u16 *lo, u16 *hi);
 __be32 knat_sub_ext(const struct knat_subscriber *sub);
 unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
 bool knat_pools_reap(struct knat_net *kn);
 void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
 struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
+
+/* det.c */
+int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen);
+void knat_det_range(const struct knat_pool *pool, __be32 inside, u32 *addr_idx,
+		    u16 *lo, u16 *hi);
+bool knat_det_reverse(const struct knat_pool *pool, u32 addr_idx, u16 port,
+		      __be32 *inside);
+struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx);
+struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
+				       u16 *lo, u16 *hi);
 
 /* nl_pool.c */
 int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
