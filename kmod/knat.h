@@ -678,18 +678,58 @@ void knat_range_drain(struct knat_net *kn, struct knat_range *range);
 void knat_pool_drain(struct knat_net *kn, struct knat_pool *pool);
 struct knat_pool *knat_pool_by_id(struct knat_net *kn, u32 id);
 struct knat_pool_addr *knat_pool_addr_find(struct knat_net *kn, __be32 addr);
+void knat_router_ports(struct knat_net *kn, const struct knat_pool_addr *pa,
+		       struct knat_spans *x);
+bool knat_pools_reap(struct knat_net *kn);
+
+/* block.c */
+struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
+void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
+bool knat_block_low(const struct knat_block *b);
+struct knat_block *knat_block_pick(struct knat_net *kn,
+				   struct knat_subscriber *sub, bool low);
+void knat_block_take(struct knat_net *kn, struct knat_block *b,
+		     struct knat_subscriber *sub);
+void knat_block_release(struct knat_net *kn, struct knat_block *b, bool used);
+unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
+int knat_parity(const struct knat_pool *pool, const struct knat_tuple *t);
+int knat_overlap_pick(struct knat_net *kn, const struct knat_block *b,
+		      const struct knat_tuple *t);
+int knat_block_use(struct knat_net *kn, struct knat_block *b,
+		   const struct knat_tuple *t, bool overlap);
+struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
+struct knat_block *knat_mapping_block(const struct knat_mapping *m);
+bool knat_port_router(struct knat_net *kn, const struct knat_pool_addr *pa,
+		      u16 port);
+void knat_port_assign(struct knat_mapping *m, struct knat_pool_addr *pa,
+		      struct knat_portmap *pm, const struct knat_endpoint *ext);
+void knat_mapping_account(const struct knat_mapping *m, struct knat_pool *pool);
+
+/* subscriber.c */
+int knat_subs_init(struct knat_net *kn);
+void knat_subs_destroy(struct knat_net *kn);
+int knat_sub_cache_create(void);
+void knat_sub_cache_destroy(void);
+struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
+struct knat_subscriber *knat_sub_find_or_add(struct knat_net *kn, __be32 addr,
+					     int *reason);
+void knat_sub_prune(struct knat_net *kn, struct knat_subscriber *sub);
+struct knat_subscriber *knat_block_sub(struct knat_net *kn,
+				       const struct knat_mapping *m,
+				       const struct knat_block *b);
+struct knat_subscriber *knat_map_sub(struct knat_net *kn,
+				     const struct knat_mapping *m);
 int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
 		    struct knat_pool *pool);
+__be32 knat_sub_ext(const struct knat_subscriber *sub);
+bool knat_unconfirmed_full(const struct knat_pool *pool);
+void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub);
 int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_tuple *t, struct knat_mapping *m);
 void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
 		   struct knat_mapping *m, struct knat_block *b);
-bool knat_unconfirmed_full(const struct knat_pool *pool);
-void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub);
 void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
 		      struct knat_mapping *m);
-struct knat_block *knat_port_block(const struct knat_pool_addr *pa, u16 port);
-struct knat_block *knat_mapping_block(const struct knat_mapping *m);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
 		     struct netlink_ext_ack *extack);
@@ -701,12 +741,6 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
 		      struct knat_subscriber *sub, const struct knat_tuple *t,
 		      __be16 *port);
-struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
-__be32 knat_sub_ext(const struct knat_subscriber *sub);
-unsigned int knat_cooling_reap(struct knat_net *kn, unsigned int budget);
-bool knat_pools_reap(struct knat_net *kn);
-void knat_block_bounds(const struct knat_block *b, u16 *lo, u16 *hi);
-struct knat_pool_addr *knat_block_addr(const struct knat_block *b);
 
 /* det.c */
 int knat_det_setup(struct knat_pool *pool, __be32 prefix, u8 plen);

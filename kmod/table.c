@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knat: mappings, sessions and subscribers, each linked into its indexes.
+ * knat: mappings and sessions, each linked into its indexes.
  *
  * Readers (the packet path, dumps) look objects up under RCU without a
  * lock.  Writers (creation from the packet path, GC, flush, netlink) hold
@@ -27,7 +27,6 @@ static_assert(offsetof(struct knat_mapping, s) == 0 &&
 static struct kmem_cache *knat_xsession_cache __read_mostly;
 static struct kmem_cache *knat_osession_cache __read_mostly;
 static struct kmem_cache *knat_mapping_cache __read_mostly;
-static struct kmem_cache *knat_sub_cache __read_mostly;
 
 /*
  * Tuples are 16 bytes with zeroed padding: compare them as words rather
@@ -180,13 +179,6 @@ static int knat_flow_index_init(struct rhashtable *ht,
 	return rhashtable_init(ht, &p);
 }
 
-static const struct rhashtable_params knat_sub_params = {
-	.head_offset = offsetof(struct knat_subscriber, node),
-	.key_offset = offsetof(struct knat_subscriber, addr),
-	.key_len = sizeof(__be32),
-	.automatic_shrinking = true,
-};
-
 /* A session that is not its mapping's own, which goes with the mapping. */
 static void knat_session_free(struct knat_session *s)
 {
@@ -209,88 +201,6 @@ static void knat_session_bury(struct knat_net *kn, struct knat_session *s)
 	else
 		knat_bury(kn, KNAT_GRAVE_SESSION,
 			  container_of(s, struct knat_xsession, s));
-}
-
-static void knat_sub_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(knat_sub_cache,
-			container_of(head, struct knat_subscriber, rcu));
-}
-
-struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
-{
-	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
-}
-
-/*
- * The subscriber of @m, which lives while @m does, given
- * @b, the block @m counts in (knat_mapping_block()).  That block stays its
- * subscriber's while @m does: reading its owner spares an expiry a lookup,
- * a fifth of its cost.
- */
-static struct knat_subscriber *knat_block_sub(struct knat_net *kn,
-					      const struct knat_mapping *m,
-					      const struct knat_block *b)
-{
-	struct knat_subscriber *sub;
-
-	lockdep_assert_held(&kn->lock);
-	if (b)
-		return b->owner;
-	rcu_read_lock();
-	sub = knat_sub_find(kn, m->s.in.laddr);
-	rcu_read_unlock();
-	return sub;
-}
-
-/* The subscriber of @m. */
-static struct knat_subscriber *knat_map_sub(struct knat_net *kn,
-					    const struct knat_mapping *m)
-{
-	return knat_block_sub(kn, m, knat_mapping_block(m));
-}
-
-static struct knat_subscriber *knat_sub_get(struct knat_net *kn, __be32 addr,
-					    int *reason)
-{
-	struct knat_subscriber *sub;
-	struct knat_inside *in;
-	struct knat_pool *pool;
-
-	sub = knat_sub_find(kn, addr);
-	if (sub)
-		return sub;
-	in = knat_inside_find(kn, addr);
-	pool = in ? knat_pool_by_id(kn, in->pool_id) : NULL;
-	*reason = KNAT_STAT_DROP_NO_POOL;
-	if (!pool)
-		return NULL;
-	sub = kmem_cache_zalloc(knat_sub_cache, GFP_ATOMIC);
-	if (!sub) {
-		*reason = KNAT_STAT_DROP_NOMEM;
-		return NULL;
-	}
-	sub->addr = addr;
-	if (knat_sub_attach(kn, sub, pool)) {
-		kmem_cache_free(knat_sub_cache, sub);
-		return NULL;
-	}
-	if (rhashtable_lookup_insert_fast(&kn->subs, &sub->node,
-					  knat_sub_params)) {
-		kmem_cache_free(knat_sub_cache, sub);
-		*reason = KNAT_STAT_DROP_INSERT;
-		return NULL;
-	}
-	return sub;
-}
-
-/* Drop a subscriber that no mapping uses any more. */
-static void knat_sub_put(struct knat_net *kn, struct knat_subscriber *sub)
-{
-	if (sub->nmappings)
-		return;
-	rhashtable_remove_fast(&kn->subs, &sub->node, knat_sub_params);
-	call_rcu(&sub->rcu, knat_sub_free_rcu);
 }
 
 /*
@@ -377,7 +287,7 @@ static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
 	knat_sub_free(kn, sub, m, b);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
-	knat_sub_put(kn, sub);
+	knat_sub_prune(kn, sub);
 	knat_count(kn, expired ? KNAT_STAT_MAPPINGS_EXPIRED :
 				 KNAT_STAT_MAPPINGS_FLUSHED);
 	knat_bury(kn, KNAT_GRAVE_MAPPING, m);
@@ -832,7 +742,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	bool own;
 
 	lockdep_assert_held(&kn->lock);
-	sub = knat_sub_get(kn, t->laddr, reason);
+	sub = knat_sub_find_or_add(kn, t->laddr, reason);
 	if (!sub)
 		return NULL;
 	/* Refused before anything is taken: a refused flow takes no block. */
@@ -886,7 +796,7 @@ free_port:
 free:
 	kmem_cache_free(knat_mapping_cache, m);
 put_sub:
-	knat_sub_put(kn, sub);
+	knat_sub_prune(kn, sub);
 	return NULL;
 }
 
@@ -1114,7 +1024,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	int err, reason;
 
 	lockdep_assert_held(&kn->lock);
-	sub = knat_sub_get(kn, m->s.in.laddr, &reason);
+	sub = knat_sub_find_or_add(kn, m->s.in.laddr, &reason);
 	if (!sub) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "inside address is not in an inside prefix with a live pool");
@@ -1126,14 +1036,14 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 		err = knat_sub_claim(kn, sub, ext, how == KNAT_PIN_EXACT, m,
 				     extack);
 	if (err) {
-		knat_sub_put(kn, sub);
+		knat_sub_prune(kn, sub);
 		return err;
 	}
 	err = knat_mapping_link(kn, m, sub);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
 		knat_sub_unalloc(kn, sub, m);
-		knat_sub_put(kn, sub);
+		knat_sub_prune(kn, sub);
 	}
 	return err;
 }
@@ -1274,11 +1184,6 @@ static void knat_free_mapping(void *ptr, void *arg)
 	kmem_cache_free(knat_mapping_cache, ptr);
 }
 
-static void knat_free_sub(void *ptr, void *arg)
-{
-	kmem_cache_free(knat_sub_cache, ptr);
-}
-
 int knat_tables_init(struct knat_net *kn)
 {
 	int err;
@@ -1299,7 +1204,7 @@ int knat_tables_init(struct knat_net *kn)
 	err = knat_flow_index_init(&kn->map_out, &knat_map_out_params);
 	if (err)
 		goto map_in;
-	err = rhashtable_init(&kn->subs, &knat_sub_params);
+	err = knat_subs_init(kn);
 	if (err)
 		goto map_out;
 	err = knat_filter_init(kn);
@@ -1322,7 +1227,7 @@ map_dep:
 perms:
 	knat_filter_destroy(kn);
 subs:
-	rhashtable_destroy(&kn->subs);
+	knat_subs_destroy(kn);
 map_out:
 	rhashtable_destroy(&kn->map_out);
 map_in:
@@ -1342,7 +1247,7 @@ void knat_tables_destroy(struct knat_net *kn)
 	rhashtable_free_and_destroy(&kn->map_out, NULL, NULL);
 	rhashtable_free_and_destroy(&kn->map_in, knat_free_mapping, NULL);
 	rhashtable_free_and_destroy(&kn->map_dep, knat_free_mapping, NULL);
-	rhashtable_free_and_destroy(&kn->subs, knat_free_sub, NULL);
+	knat_subs_destroy(kn);
 	knat_filter_destroy(kn);
 	knat_graves_destroy(kn, __KNAT_GRAVE_MAX);
 }
@@ -1379,9 +1284,8 @@ int knat_caches_init(void)
 	knat_xsession_cache = KMEM_CACHE(knat_xsession, 0);
 	knat_osession_cache = KMEM_CACHE(knat_osession, 0);
 	knat_mapping_cache = KMEM_CACHE(knat_mapping, 0);
-	knat_sub_cache = KMEM_CACHE(knat_subscriber, 0);
 	if (knat_xsession_cache && knat_osession_cache && knat_mapping_cache &&
-	    knat_sub_cache)
+	    !knat_sub_cache_create())
 		return 0;
 	knat_caches_destroy();
 	return -ENOMEM;
@@ -1393,7 +1297,7 @@ void knat_caches_destroy(void)
 		return;
 	/* Objects freed with call_rcu(), and graves, must be gone first. */
 	rcu_barrier();
-	kmem_cache_destroy(knat_sub_cache);
+	knat_sub_cache_destroy();
 	kmem_cache_destroy(knat_mapping_cache);
 	kmem_cache_destroy(knat_osession_cache);
 	kmem_cache_destroy(knat_xsession_cache);
