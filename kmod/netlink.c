@@ -226,7 +226,7 @@ int knat_dump_check(struct netlink_callback *cb)
 	return 0;
 }
 
-static int knat_config_get(struct sk_buff *skb, struct genl_info *info)
+static int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	const struct knat_config *c = &kn->cfg;
@@ -264,7 +264,7 @@ static void knat_config_update(u32 *field, const struct nlattr *attr)
 		WRITE_ONCE(*field, nla_get_u32(attr));
 }
 
-static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
+static int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_config *c = &kn->cfg;
@@ -296,7 +296,7 @@ static int knat_config_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int knat_stats_get(struct sk_buff *skb, struct genl_info *info)
+static int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	u64 v[__KNAT_STAT_MAX];
@@ -473,26 +473,26 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-static int knat_mapping_start(struct netlink_callback *cb)
+static int knat_nl_mapping_start(struct netlink_callback *cb)
 {
 	struct knat_net *kn = knat_pernet(sock_net(cb->skb->sk));
 
 	return knat_walk_start(cb, &kn->map_in, &kn->map_dep);
 }
 
-static int knat_session_start(struct netlink_callback *cb)
+static int knat_nl_session_start(struct netlink_callback *cb)
 {
 	struct knat_net *kn = knat_pernet(sock_net(cb->skb->sk));
 
 	return knat_walk_start(cb, &kn->sess_in, &kn->map_in);
 }
 
-static int knat_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int knat_nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_walk_dump(skb, cb, knat_mapping_fill);
 }
 
-static int knat_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int knat_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_walk_dump(skb, cb, knat_session_fill);
 }
@@ -500,124 +500,124 @@ static int knat_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static const struct genl_ops knat_genl_ops[] = {
 	{
 		.cmd = KNAT_CMD_POOL_ADD,
-		.doit = knat_pool_add,
+		.doit = knat_nl_pool_add,
 		.policy = knat_pool_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_POOL_DEL,
-		.doit = knat_pool_del,
+		.doit = knat_nl_pool_del,
 		.policy = knat_pool_del_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_POOL_GET,
-		.dumpit = knat_pool_dump,
+		.dumpit = knat_nl_pool_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_INSIDE_ADD,
-		.doit = knat_inside_add,
+		.doit = knat_nl_inside_add,
 		.policy = knat_inside_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_INSIDE_DEL,
-		.doit = knat_inside_del,
+		.doit = knat_nl_inside_del,
 		.policy = knat_prefix_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_INSIDE_GET,
-		.dumpit = knat_inside_dump,
+		.dumpit = knat_nl_inside_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_EXEMPT_ADD,
-		.doit = knat_exempt_add,
+		.doit = knat_nl_exempt_add,
 		.policy = knat_prefix_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_EXEMPT_DEL,
-		.doit = knat_exempt_del,
+		.doit = knat_nl_exempt_del,
 		.policy = knat_prefix_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_EXEMPT_GET,
-		.dumpit = knat_exempt_dump,
+		.dumpit = knat_nl_exempt_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FORWARD_ADD,
-		.doit = knat_forward_add_doit,
+		.doit = knat_nl_forward_add,
 		.policy = knat_forward_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FORWARD_DEL,
-		.doit = knat_forward_del_doit,
+		.doit = knat_nl_forward_del,
 		.policy = knat_forward_del_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FORWARD_MAP,
-		.doit = knat_forward_map_doit,
+		.doit = knat_nl_forward_map,
 		.policy = knat_forward_map_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FORWARD_GET,
-		.dumpit = knat_forward_dump,
+		.dumpit = knat_nl_forward_dump,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_CONFIG_GET,
-		.doit = knat_config_get,
+		.doit = knat_nl_config_get,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_CONFIG_SET,
-		.doit = knat_config_set,
+		.doit = knat_nl_config_set,
 		.policy = knat_config_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_MAPPING_GET,
-		.start = knat_mapping_start,
-		.dumpit = knat_mapping_dump,
+		.start = knat_nl_mapping_start,
+		.dumpit = knat_nl_mapping_dump,
 		.done = knat_walk_done,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_SESSION_GET,
-		.start = knat_session_start,
-		.dumpit = knat_session_dump,
+		.start = knat_nl_session_start,
+		.dumpit = knat_nl_session_dump,
 		.done = knat_walk_done,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_FLUSH,
-		.doit = knat_flush_doit,
+		.doit = knat_nl_flush,
 		.policy = knat_pool_id_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_STATS_GET,
-		.doit = knat_stats_get,
+		.doit = knat_nl_stats_get,
 		.policy = knat_empty_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_RANGE_ADD,
-		.doit = knat_range_add,
+		.doit = knat_nl_range_add,
 		.policy = knat_range_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_RANGE_DEL,
-		.doit = knat_range_del,
+		.doit = knat_nl_range_del,
 		.policy = knat_range_del_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_SUBSCRIBER_GET,
-		.doit = knat_sub_get,
-		.start = knat_sub_start,
-		.dumpit = knat_sub_dump,
+		.doit = knat_nl_sub_get,
+		.start = knat_nl_sub_start,
+		.dumpit = knat_nl_sub_dump,
 		.done = knat_walk_done,
 		.policy = knat_sub_policy,
 		.maxattr = KNAT_A_MAX,
 	}, {
 		.cmd = KNAT_CMD_WHOIS,
-		.doit = knat_whois,
+		.doit = knat_nl_whois,
 		.policy = knat_whois_policy,
 		.maxattr = KNAT_A_MAX,
 	},

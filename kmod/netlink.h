@@ -26,29 +26,29 @@ int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			       const void *));
 
 /* nl_pool.c */
-int knat_pool_add(struct sk_buff *skb, struct genl_info *info);
-int knat_pool_del(struct sk_buff *skb, struct genl_info *info);
-int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int knat_range_add(struct sk_buff *skb, struct genl_info *info);
-int knat_range_del(struct sk_buff *skb, struct genl_info *info);
-int knat_inside_add(struct sk_buff *skb, struct genl_info *info);
-int knat_inside_del(struct sk_buff *skb, struct genl_info *info);
-int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int knat_exempt_add(struct sk_buff *skb, struct genl_info *info);
-int knat_exempt_del(struct sk_buff *skb, struct genl_info *info);
-int knat_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int knat_flush_doit(struct sk_buff *skb, struct genl_info *info);
-int knat_sub_get(struct sk_buff *skb, struct genl_info *info);
-int knat_sub_start(struct netlink_callback *cb);
-int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int knat_whois(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_pool_add(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_pool_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_range_add(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_range_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_inside_add(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_inside_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_inside_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_exempt_add(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_exempt_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_flush(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_sub_get(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_sub_start(struct netlink_callback *cb);
+int knat_nl_sub_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_whois(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_forward.c */
-int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info);
-int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info);
-int knat_forward_map_doit(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_forward_add(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info);
+int knat_nl_forward_map(struct sk_buff *skb, struct genl_info *info);
 u32 knat_epoch(const struct knat_net *kn);
-int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
 		      u16 port);
 

@@ -32,7 +32,7 @@ static int knat_get_endpoint(struct genl_info *info, int addr_attr,
 	return 0;
 }
 
-int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_forward_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_endpoint in, ext;
@@ -50,7 +50,7 @@ int knat_forward_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int knat_forward_del_doit(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_endpoint ext;
@@ -106,7 +106,7 @@ static int knat_forward_map_reply(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-int knat_forward_map_doit(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_forward_map(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	u8 nonce[KNAT_NONCE_LEN] = {};
@@ -177,7 +177,7 @@ static unsigned long knat_forward_seq(const struct list_head *pos)
 	return list_entry(pos, struct knat_forward, list)->seq;
 }
 
-int knat_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb,
 			      &knat_pernet(sock_net(skb->sk))->forwards,

@@ -298,7 +298,7 @@ static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
 	return 0;
 }
 
-int knat_pool_add(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct nlattr **a = info->attrs;
@@ -403,7 +403,7 @@ static void knat_drain_now(struct knat_net *kn, struct genl_info *info,
 	knat_pools_reap(kn);
 }
 
-int knat_pool_del(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_pool *pool;
@@ -439,7 +439,7 @@ static bool knat_pool_fixed(const struct knat_pool *pool,
 	return false;
 }
 
-int knat_range_add(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_range_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_pool *pool;
@@ -455,7 +455,7 @@ int knat_range_add(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int knat_range_del(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_range_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_range *range;
@@ -647,7 +647,7 @@ static unsigned long knat_pool_seq(const struct list_head *pos)
 	return list_entry(pos, struct knat_pool, list)->seq;
 }
 
-int knat_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knat_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->pools,
 			      KNAT_CMD_POOL_GET, knat_pool_entry_put,
@@ -670,14 +670,14 @@ static unsigned long knat_inside_seq(const struct list_head *pos)
 	return list_entry(pos, struct knat_inside, list)->seq;
 }
 
-int knat_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knat_nl_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->insides,
 			      KNAT_CMD_INSIDE_GET, knat_inside_put,
 			      knat_inside_seq);
 }
 
-int knat_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knat_nl_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->exempts,
 			      KNAT_CMD_EXEMPT_GET, knat_inside_put,
@@ -779,7 +779,7 @@ static int knat_prefix_del(struct genl_info *info, struct list_head *list,
 	return err;
 }
 
-int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_inside_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 
@@ -788,7 +788,7 @@ int knat_inside_add(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* The forwards of the prefix go with it: nothing would translate replies. */
-int knat_inside_del(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_inside_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	int err = knat_prefix_del(info, &kn->insides, &kn->ninsides);
@@ -830,7 +830,7 @@ static int knat_exempt_check(struct knat_net *kn, struct genl_info *info,
 }
 
 /* RFC 6888 REQ-6: traffic from inside toward @prefix is not translated. */
-int knat_exempt_add(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_exempt_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 
@@ -838,7 +838,7 @@ int knat_exempt_add(struct sk_buff *skb, struct genl_info *info)
 			       knat_exempt_check);
 }
 
-int knat_exempt_del(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_exempt_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	int err = knat_prefix_del(info, &kn->exempts, &kn->nexempts);
@@ -848,7 +848,7 @@ int knat_exempt_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int knat_flush_doit(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct knat_pool *pool = NULL;
@@ -933,13 +933,13 @@ static int knat_sub_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			     obj);
 }
 
-int knat_sub_start(struct netlink_callback *cb)
+int knat_nl_sub_start(struct netlink_callback *cb)
 {
 	return knat_walk_start(cb, &knat_pernet(sock_net(cb->skb->sk))->subs,
 			       NULL);
 }
 
-int knat_sub_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int knat_nl_sub_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_walk_dump(skb, cb, knat_sub_fill);
 }
@@ -983,7 +983,7 @@ static int knat_sub_get_put(struct sk_buff *msg, struct knat_net *kn,
 	return err;
 }
 
-int knat_sub_get(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_sub_get(struct sk_buff *skb, struct genl_info *info)
 {
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_IN_ADDR))
 		return -EINVAL;
@@ -1102,7 +1102,7 @@ static int knat_whois_put(struct sk_buff *msg, struct knat_net *kn,
 	return err;
 }
 
-int knat_whois(struct sk_buff *skb, struct genl_info *info)
+int knat_nl_whois(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	bool ext = a[KNAT_A_EXT_ADDR] && a[KNAT_A_EXT_PORT];
