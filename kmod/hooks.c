@@ -135,7 +135,8 @@ int knat_attach(struct knat_net *kn)
 	int err;
 
 	lockdep_assert_held(&kn->cfg_lock);
-	if (kn->attached)
+	/* The namespace-less state of the KUnit suites has nothing to hook. */
+	if (kn->attached || !kn->net)
 		return 0;
 	err = nf_defrag_ipv4_enable(kn->net);
 	if (err)

@@ -198,6 +198,37 @@ struct knat_pool {
 	struct list_head gone;		/* being freed */
 };
 
+/*
+ * A pool as the operator asks for it (knat_pool_add()): knat_pool_cfg_init()
+ * gives the defaults, the caller its addresses and options.
+ */
+struct knat_pool_cfg {
+	u32 id;
+	__be32 prefix;			/* its addresses, or */
+	u8 plen;
+	int ifindex;			/* those of this interface */
+	u16 port_min;
+	u16 port_max;
+	u16 block_size;			/* 0: up to 256, within the range */
+	int low_block;			/* ports per low block; -1: default */
+	u16 max_blocks;
+	u32 max_sessions;
+	u16 inbound_limit;
+	u32 inbound_sub_limit;
+	u8 unconfirmed_share;
+	u32 cooling_secs;
+	bool overlap;
+	bool parity;
+	u8 mode;
+	u8 filter[2];
+	u8 mapping[2];
+	u8 nrouter_ports;		/* up to KNAT_ROUTER_PORTS_MAX */
+	struct knat_span router_ports[KNAT_ROUTER_PORTS_MAX];
+	bool det_prefix_set;		/* deterministic: its inside prefix */
+	__be32 det_prefix;
+	u8 det_plen;
+};
+
 /* An inside prefix and its pool, or (pool_id 0) an exempt destination. */
 struct knat_inside {
 	struct list_head list;		/* kn->insides or kn->exempts, RCU */
@@ -752,9 +783,28 @@ struct knat_pool_addr *knat_det_addr(struct knat_pool *pool, u32 idx);
 struct knat_pool_addr *knat_det_lookup(struct knat_pool *pool, __be32 inside,
 				       u16 *lo, u16 *hi);
 
-/* nl_pool.c */
+/* config.c */
 int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
 			__be32 prefix, u8 plen, struct netlink_ext_ack *extack);
+void knat_pool_cfg_init(struct knat_pool_cfg *c, u32 id);
+int knat_pool_add(struct knat_net *kn, const struct knat_pool_cfg *c,
+		  struct netlink_ext_ack *extack);
+int knat_pool_del(struct knat_net *kn, u32 id, bool now,
+		  struct netlink_ext_ack *extack);
+int knat_range_add(struct knat_net *kn, u32 id, __be32 prefix, u8 plen,
+		   struct netlink_ext_ack *extack);
+int knat_range_del(struct knat_net *kn, u32 id, __be32 prefix, u8 plen,
+		   bool now, struct netlink_ext_ack *extack);
+int knat_inside_add(struct knat_net *kn, __be32 prefix, u8 plen, u32 pool_id,
+		    struct netlink_ext_ack *extack);
+int knat_inside_del(struct knat_net *kn, __be32 prefix, u8 plen,
+		    struct netlink_ext_ack *extack);
+int knat_exempt_add(struct knat_net *kn, __be32 prefix, u8 plen,
+		    struct netlink_ext_ack *extack);
+int knat_exempt_del(struct knat_net *kn, __be32 prefix, u8 plen,
+		    struct netlink_ext_ack *extack);
+int knat_flush_pool(struct knat_net *kn, u32 id,
+		    struct netlink_ext_ack *extack);
 
 /* ifaddr.c */
 void knat_if_init(struct knat_net *kn);

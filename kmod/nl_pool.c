@@ -1,50 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * knat: netlink commands on pools, their ranges, inside prefixes and
- * subscribers.
- *
- * Configuration writers hold kn->cfg_lock (the GC's reaper of drained pools
- * takes it too); the packet path and dumps read the lists under RCU.
+ * subscribers: each parses its request, calls the configuration operation
+ * (config.c) or reads the state, and replies.
  */
 #include <linux/inetdevice.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "knat.h"
 #include "netlink.h"
-
-static bool knat_prefixes_overlap(__be32 a, u8 alen, __be32 b, u8 blen)
-{
-	return !((a ^ b) & inet_make_mask(min(alen, blen)));
-}
-
-static bool knat_overlaps_pool(struct knat_net *kn, __be32 prefix, u8 plen)
-{
-	struct knat_range *range;
-	struct knat_pool *pool;
-
-	list_for_each_entry(pool, &kn->pools, list)
-		list_for_each_entry(range, &pool->ranges, list)
-			if (knat_prefixes_overlap(prefix, plen, range->prefix,
-						  range->plen))
-				return true;
-	return false;
-}
-
-static bool knat_overlaps_list(const struct list_head *list, __be32 prefix,
-			       u8 plen)
-{
-	struct knat_inside *in;
-
-	list_for_each_entry(in, list, list)
-		if (knat_prefixes_overlap(prefix, plen, in->prefix, in->plen))
-			return true;
-	return false;
-}
-
-static bool knat_overlaps_inside(struct knat_net *kn, __be32 prefix, u8 plen)
-{
-	return knat_overlaps_list(&kn->insides, prefix, plen);
-}
 
 static u32 knat_pool_id(struct genl_info *info)
 {
@@ -53,155 +17,23 @@ static u32 knat_pool_id(struct genl_info *info)
 	return attr ? nla_get_u32(attr) : 1;
 }
 
-/* A live pool named by POOL_ID (default 1), or an extack error. */
-static struct knat_pool *knat_pool_get(struct knat_net *kn,
-				       struct genl_info *info)
+static bool knat_now(struct genl_info *info)
 {
-	struct knat_pool *pool = knat_pool_by_id(kn, knat_pool_id(info));
+	struct nlattr *now = info->attrs[KNAT_A_NOW];
 
-	if (!pool || pool->draining) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
-		return NULL;
-	}
-	return pool;
-}
-
-/* May @prefix/@plen join @pool? */
-static int knat_range_check(struct knat_net *kn, const struct knat_pool *pool,
-			    __be32 prefix, u8 plen,
-			    struct netlink_ext_ack *extack)
-{
-	if (plen < 32 - ilog2(KNAT_MAX_POOL_ADDRS)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "pool prefix too large: at most 1024 addresses (/22)");
-		return -E2BIG;
-	}
-	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(extack, "prefix overlaps an existing pool");
-		return -EEXIST;
-	}
-	if (knat_overlaps_inside(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(extack, "pool overlaps an inside prefix");
-		return -EINVAL;
-	}
-	if (kn->npool_addrs + (1U << (32 - plen)) > KNAT_MAX_POOL_ADDRS) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "too many pool addresses: at most 1024 in all");
-		return -ENOSPC;
-	}
-	if (pool->mode == KNAT_MODE_DYNAMIC &&
-	    (u64)(pool->nblocks + pool->nlow) << (32 - plen) >
-	    KNAT_MAX_RANGE_BLOCKS) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "too many blocks: make them larger, or add fewer addresses at once");
-		return -E2BIG;
-	}
-	return 0;
-}
-
-/**
- * knat_pool_add_range - give @pool the addresses of @prefix/@plen
- * @kn: namespace state
- * @pool: the pool, published or not
- * @prefix: the addresses
- * @plen: their prefix length
- * @extack: the reason of a refusal, or NULL
- *
- * Under cfg_lock.  Return: 0 or an error.
- */
-int knat_pool_add_range(struct knat_net *kn, struct knat_pool *pool,
-			__be32 prefix, u8 plen, struct netlink_ext_ack *extack)
-{
-	struct knat_range *range;
-	int err;
-
-	lockdep_assert_held(&kn->cfg_lock);
-	err = knat_range_check(kn, pool, prefix, plen, extack);
-	if (err)
-		return err;
-	range = knat_range_create(pool, prefix, plen);
-	if (!range) {
-		NL_SET_ERR_MSG_MOD(extack, "out of memory for the addresses");
-		return -ENOMEM;
-	}
-	knat_range_publish(kn, range);
-	return 0;
-}
-
-static int knat_range_new(struct knat_net *kn, struct knat_pool *pool,
-			  struct genl_info *info)
-{
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
-			      &plen);
-	if (err)
-		return err;
-	return knat_pool_add_range(kn, pool, prefix, plen, info->extack);
+	return now && nla_get_u8(now);
 }
 
 /*
- * A pool that follows interface IFINDEX: a dynamic one, of an interface
- * of the namespace, with its addresses.
+ * ROUTER_PORTS: its PORTS entries (PORT_MAX defaults to PORT_MIN), one
+ * more than KNAT_ROUTER_PORTS_MAX at most, which knat_pool_add() refuses.
  */
-static int knat_pool_follow(struct knat_net *kn, struct knat_pool *pool,
-			    struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[KNAT_A_IFINDEX];
-	bool found;
-
-	if (pool->mode != KNAT_MODE_DYNAMIC) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a deterministic pool's addresses are fixed: it cannot follow an interface");
-		return -EINVAL;
-	}
-	pool->ifindex = nla_get_u32(attr);
-	rcu_read_lock();
-	found = dev_get_by_index_rcu(kn->net, pool->ifindex);
-	rcu_read_unlock();
-	if (!found) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such interface");
-		return -ENODEV;
-	}
-	return knat_if_pool_fill(kn, pool, info->extack);
-}
-
-/*
- * Low blocks: by default in a dynamic pool whose ports start above 1023,
- * of KNAT_LOW_BLOCK ports; never in one whose range has low ports.
- */
-static int knat_pool_low_blocks(struct knat_pool *pool, struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[KNAT_A_LOW_BLOCK];
-	bool may = pool->mode == KNAT_MODE_DYNAMIC && pool->port_min >= 1024;
-	u16 size = may ? KNAT_LOW_BLOCK : 0;
-
-	if (attr)
-		size = nla_get_u16(attr);
-	if (size && !may) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "low blocks need a dynamic pool whose ports start above 1023");
-		return -EINVAL;
-	}
-	knat_pool_low(pool, size);
-	return 0;
-}
-
-/*
- * The pool's router-ports: the ports of PORTS entries (PORT_MAX defaults
- * to PORT_MIN), at most KNAT_ROUTER_PORTS_MAX of them, kept sorted and
- * merged.
- */
-static int knat_pool_router_ports(struct knat_pool *pool,
-				  struct genl_info *info)
+static int knat_parse_router_ports(struct genl_info *info,
+				   struct knat_pool_cfg *c)
 {
 	struct nlattr *list = info->attrs[KNAT_A_ROUTER_PORTS], *e;
 	struct nlattr *tb[KNAT_A_MAX + 1];
-	struct knat_spans x = {};
-	int rem, n = 0, err;
-	u16 lo, hi;
+	int rem, err;
 
 	if (!list)
 		return 0;
@@ -214,282 +46,134 @@ static int knat_pool_router_ports(struct knat_pool *pool,
 					    "router ports without their first port");
 			return -EINVAL;
 		}
-		lo = nla_get_u16(tb[KNAT_A_PORT_MIN]);
-		hi = tb[KNAT_A_PORT_MAX] ? nla_get_u16(tb[KNAT_A_PORT_MAX]) : lo;
-		if (lo > hi) {
-			NL_SET_ERR_MSG_ATTR(info->extack, e,
-					    "router ports are reversed: the first port is above the last");
-			return -EINVAL;
-		}
-		if (++n > KNAT_ROUTER_PORTS_MAX) {
+		if (c->nrouter_ports == KNAT_ROUTER_PORTS_MAX) {
 			NL_SET_ERR_MSG_ATTR(info->extack, e,
 					    "more than 8 router-ports ranges");
 			return -E2BIG;
 		}
-		knat_spans_add(&x, lo, hi);
+		c->router_ports[c->nrouter_ports].lo =
+			nla_get_u16(tb[KNAT_A_PORT_MIN]);
+		c->router_ports[c->nrouter_ports].hi = tb[KNAT_A_PORT_MAX] ?
+			nla_get_u16(tb[KNAT_A_PORT_MAX]) :
+			c->router_ports[c->nrouter_ports].lo;
+		c->nrouter_ports++;
 	}
-	pool->nrouter_ports = x.n;
-	memcpy(pool->router_ports, x.s, x.n * sizeof(x.s[0]));
 	return 0;
 }
 
-/* Settings of POOL_ADD that are not addresses. */
-static int knat_pool_settings(struct knat_pool *pool, struct genl_info *info)
+/* The options of POOL_ADD, over the defaults. */
+static void knat_parse_pool_options(struct nlattr **a, struct knat_pool_cfg *c)
 {
-	struct nlattr **a = info->attrs;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
+	if (a[KNAT_A_PORT_MIN])
+		c->port_min = nla_get_u16(a[KNAT_A_PORT_MIN]);
+	if (a[KNAT_A_PORT_MAX])
+		c->port_max = nla_get_u16(a[KNAT_A_PORT_MAX]);
+	if (a[KNAT_A_BLOCK_SIZE])
+		c->block_size = nla_get_u16(a[KNAT_A_BLOCK_SIZE]);
+	if (a[KNAT_A_LOW_BLOCK])
+		c->low_block = nla_get_u16(a[KNAT_A_LOW_BLOCK]);
 	if (a[KNAT_A_MAX_BLOCKS])
-		pool->max_blocks = nla_get_u16(a[KNAT_A_MAX_BLOCKS]);
+		c->max_blocks = nla_get_u16(a[KNAT_A_MAX_BLOCKS]);
 	if (a[KNAT_A_SUB_MAX_SESSIONS])
-		pool->max_sessions = nla_get_u32(a[KNAT_A_SUB_MAX_SESSIONS]);
+		c->max_sessions = nla_get_u32(a[KNAT_A_SUB_MAX_SESSIONS]);
 	if (a[KNAT_A_INBOUND_LIMIT])
-		pool->inbound_limit = nla_get_u16(a[KNAT_A_INBOUND_LIMIT]);
+		c->inbound_limit = nla_get_u16(a[KNAT_A_INBOUND_LIMIT]);
 	if (a[KNAT_A_INBOUND_SUB_LIMIT])
-		pool->inbound_sub_limit = nla_get_u32(a[KNAT_A_INBOUND_SUB_LIMIT]);
+		c->inbound_sub_limit = nla_get_u32(a[KNAT_A_INBOUND_SUB_LIMIT]);
 	if (a[KNAT_A_UNCONFIRMED_SHARE])
-		pool->unconfirmed_share = nla_get_u8(a[KNAT_A_UNCONFIRMED_SHARE]);
+		c->unconfirmed_share = nla_get_u8(a[KNAT_A_UNCONFIRMED_SHARE]);
 	if (a[KNAT_A_COOLING])
-		pool->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
+		c->cooling_secs = nla_get_u32(a[KNAT_A_COOLING]);
 	if (a[KNAT_A_OVERLAP])
-		pool->overlap = nla_get_u8(a[KNAT_A_OVERLAP]);
+		c->overlap = nla_get_u8(a[KNAT_A_OVERLAP]);
 	if (a[KNAT_A_PARITY])
-		pool->parity = nla_get_u8(a[KNAT_A_PARITY]);
+		c->parity = nla_get_u8(a[KNAT_A_PARITY]);
 	if (a[KNAT_A_MODE])
-		pool->mode = nla_get_u8(a[KNAT_A_MODE]);
+		c->mode = nla_get_u8(a[KNAT_A_MODE]);
 	if (a[KNAT_A_FILTER_TCP])
-		pool->filter[0] = nla_get_u8(a[KNAT_A_FILTER_TCP]);
+		c->filter[0] = nla_get_u8(a[KNAT_A_FILTER_TCP]);
 	if (a[KNAT_A_FILTER_UDP])
-		pool->filter[1] = nla_get_u8(a[KNAT_A_FILTER_UDP]);
+		c->filter[1] = nla_get_u8(a[KNAT_A_FILTER_UDP]);
 	if (a[KNAT_A_MAPPING_TCP])
-		pool->mapping[0] = nla_get_u8(a[KNAT_A_MAPPING_TCP]);
+		c->mapping[0] = nla_get_u8(a[KNAT_A_MAPPING_TCP]);
 	if (a[KNAT_A_MAPPING_UDP])
-		pool->mapping[1] = nla_get_u8(a[KNAT_A_MAPPING_UDP]);
-	if (pool->overlap && (pool->mapping[0] || pool->mapping[1])) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "port overlapping needs endpoint-independent mapping");
-		return -EINVAL;
-	}
-	err = knat_pool_low_blocks(pool, info) ?:
-	      knat_pool_router_ports(pool, info);
-	if (err)
-		return err;
-	if (pool->mode != KNAT_MODE_DETERMINISTIC) {
-		if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "an inside prefix is only for deterministic pools");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (pool->overlap) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_OVERLAP],
-				    "port overlapping needs a dynamic pool");
-		return -EINVAL;
-	}
-	err = knat_get_prefix(info, KNAT_A_IN_ADDR, KNAT_A_IN_PREFIXLEN,
-			      &prefix, &plen);
-	if (err)
-		return err;
-	pool->det_prefix = prefix;
-	pool->det_plen = plen;
-	return 0;
+		c->mapping[1] = nla_get_u8(a[KNAT_A_MAPPING_UDP]);
 }
 
-int knat_nl_pool_add(struct sk_buff *skb, struct genl_info *info)
+/* POOL_ADD: its addresses (or interface), options and inside prefix. */
+static int knat_parse_pool(struct genl_info *info, struct knat_pool_cfg *c)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct nlattr **a = info->attrs;
-	u16 lo = 1024, hi = 65535, bs;
-	struct knat_pool *pool;
-	u32 id = knat_pool_id(info);
-	__be32 prefix;
-	u8 plen;
 	int err;
 
+	knat_pool_cfg_init(c, knat_pool_id(info));
 	if (a[KNAT_A_IFINDEX] && (a[KNAT_A_ADDR] || a[KNAT_A_PREFIXLEN])) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "a pool has addresses or follows an interface, not both");
 		return -EINVAL;
 	}
-	if (!a[KNAT_A_IFINDEX]) {
+	if (a[KNAT_A_IFINDEX]) {
+		c->ifindex = nla_get_u32(a[KNAT_A_IFINDEX]);
+	} else {
 		err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN,
-				      &prefix, &plen);
+				      &c->prefix, &c->plen);
 		if (err)
 			return err;
 	}
-	if (a[KNAT_A_PORT_MIN])
-		lo = nla_get_u16(a[KNAT_A_PORT_MIN]);
-	if (a[KNAT_A_PORT_MAX])
-		hi = nla_get_u16(a[KNAT_A_PORT_MAX]);
-	if (lo > hi) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_PORT_MAX] ?: a[KNAT_A_PORT_MIN],
-				    "port range is reversed: the first port is above the last");
-		return -EINVAL;
+	knat_parse_pool_options(a, c);
+	if (a[KNAT_A_IN_ADDR] || a[KNAT_A_IN_PREFIXLEN]) {
+		err = knat_get_prefix(info, KNAT_A_IN_ADDR,
+				      KNAT_A_IN_PREFIXLEN, &c->det_prefix,
+				      &c->det_plen);
+		if (err)
+			return err;
+		c->det_prefix_set = true;
 	}
-	bs = min_t(u32, 256, (u32)hi - lo + 1);
-	if (a[KNAT_A_BLOCK_SIZE])
-		bs = nla_get_u16(a[KNAT_A_BLOCK_SIZE]);
-	if (bs > (u32)hi - lo + 1) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[KNAT_A_BLOCK_SIZE],
-				    "block size is larger than the port range");
-		return -EINVAL;
-	}
-	mutex_lock(&kn->cfg_lock);
-	err = -EEXIST;
-	if (knat_pool_by_id(kn, id)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "pool exists: add addresses to it with RANGE_ADD");
-		goto unlock;
-	}
-	err = -ENOSPC;
-	if (kn->npools >= KNAT_MAX_POOLS) {
-		NL_SET_ERR_MSG_MOD(info->extack, "too many pools: at most 16");
-		goto unlock;
-	}
-	err = knat_attach(kn);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "cannot attach to the namespace's netfilter hooks");
-		goto unlock;
-	}
-	err = -ENOMEM;
-	pool = knat_pool_create(id, lo, hi, bs);
-	if (!pool)
-		goto unlock;
-	err = knat_pool_settings(pool, info);
-	if (!err && a[KNAT_A_IFINDEX])
-		err = knat_pool_follow(kn, pool, info);
-	else if (!err)
-		err = knat_range_new(kn, pool, info);
-	if (!err && pool->mode == KNAT_MODE_DETERMINISTIC &&
-	    knat_det_setup(pool, pool->det_prefix, pool->det_plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "inside prefix too large: less than one port per subscriber");
-		err = -ERANGE;
-	}
-	if (err) {
-		if (!list_empty(&pool->ranges))
-			WRITE_ONCE(kn->npool_addrs, kn->npool_addrs - pool->naddrs);
-		/* Unpublished: no reader can have seen it. */
-		knat_pool_destroy(pool);
-		goto unlock;
-	}
-	pool->seq = knat_list_seq(kn);
-	spin_lock_bh(&kn->lock);
-	list_add_tail_rcu(&pool->list, &kn->pools);
-	kn->npools++;
-	spin_unlock_bh(&kn->lock);
-unlock:
-	mutex_unlock(&kn->cfg_lock);
-	return err;
+	return knat_parse_router_ports(info, c);
 }
 
-/*
- * With NOW, a drained range's or pool's mappings go at once, and with them
- * the range or pool, rather than as they expire: the operator is changing
- * addresses, and flows on the old ones would be broken.
- */
-static void knat_drain_now(struct knat_net *kn, struct genl_info *info,
-			   struct knat_pool *pool, struct knat_range *range)
+int knat_nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *now = info->attrs[KNAT_A_NOW];
+	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	struct knat_pool_cfg c;
+	int err;
 
-	if (!now || !nla_get_u8(now))
-		return;
-	knat_retire(kn, pool, range);
-	knat_pools_reap(kn);
+	err = knat_parse_pool(info, &c);
+	return err ?: knat_pool_add(kn, &c, info->extack);
 }
 
 int knat_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_pool *pool;
-	int err = -ENOENT;
-
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_POOL_ID))
 		return -EINVAL;
-	mutex_lock(&kn->cfg_lock);
-	pool = knat_pool_get(kn, info);
-	if (pool) {
-		knat_pool_drain(kn, pool);
-		knat_drain_now(kn, info, pool, NULL);
-		err = 0;
-	}
-	mutex_unlock(&kn->cfg_lock);
-	return err;
-}
-
-/* Are @pool's addresses out of the operator's hands? */
-static bool knat_pool_fixed(const struct knat_pool *pool,
-			    struct netlink_ext_ack *extack)
-{
-	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "a deterministic pool's addresses are fixed");
-		return true;
-	}
-	if (pool->ifindex) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the pool follows an interface's addresses");
-		return true;
-	}
-	return false;
+	return knat_pool_del(knat_pernet(genl_info_net(info)),
+			     knat_pool_id(info), knat_now(info), info->extack);
 }
 
 int knat_nl_range_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_pool *pool;
-	int err = -ENOENT;
-
-	mutex_lock(&kn->cfg_lock);
-	pool = knat_pool_get(kn, info);
-	if (pool && knat_pool_fixed(pool, info->extack))
-		err = -EOPNOTSUPP;
-	else if (pool)
-		err = knat_range_new(kn, pool, info);
-	mutex_unlock(&kn->cfg_lock);
-	return err;
-}
-
-int knat_nl_range_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_range *range;
-	struct knat_pool *pool;
 	__be32 prefix;
 	u8 plen;
 	int err;
 
 	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
 			      &plen);
-	if (err)
-		return err;
-	mutex_lock(&kn->cfg_lock);
-	err = -ENOENT;
-	pool = knat_pool_get(kn, info);
-	if (!pool)
-		goto unlock;
-	err = -EOPNOTSUPP;
-	if (knat_pool_fixed(pool, info->extack))
-		goto unlock;
-	err = -ENOENT;
-	list_for_each_entry(range, &pool->ranges, list) {
-		if (range->prefix != prefix || range->plen != plen ||
-		    range->draining)
-			continue;
-		knat_range_drain(kn, range);
-		knat_drain_now(kn, info, pool, range);
-		err = 0;
-		goto unlock;
-	}
-	NL_SET_ERR_MSG_MOD(info->extack, "no such address range in the pool");
-unlock:
-	mutex_unlock(&kn->cfg_lock);
-	return err;
+	return err ?: knat_range_add(knat_pernet(genl_info_net(info)),
+				     knat_pool_id(info), prefix, plen,
+				     info->extack);
+}
+
+int knat_nl_range_del(struct sk_buff *skb, struct genl_info *info)
+{
+	__be32 prefix;
+	u8 plen;
+	int err;
+
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	return err ?: knat_range_del(knat_pernet(genl_info_net(info)),
+				     knat_pool_id(info), prefix, plen,
+				     knat_now(info), info->extack);
 }
 
 static int knat_range_fill(struct sk_buff *skb, const struct knat_range *range)
@@ -684,188 +368,54 @@ int knat_nl_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			      knat_inside_seq);
 }
 
-static int knat_inside_check(struct knat_net *kn, struct genl_info *info,
-			     __be32 prefix, u8 plen)
-{
-	if (knat_overlaps_inside(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "prefix overlaps an existing inside prefix");
-		return -EEXIST;
-	}
-	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "prefix overlaps a pool");
-		return -EINVAL;
-	}
-	if (kn->ninsides >= KNAT_MAX_INSIDES) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many inside prefixes: at most 64");
-		return -ENOSPC;
-	}
-	if (!knat_pool_get(kn, info))
-		return -ENOENT;
-	return 0;
-}
+typedef int (*knat_prefix_fn)(struct knat_net *kn, __be32 prefix, u8 plen,
+			      struct netlink_ext_ack *extack);
 
-typedef int (*knat_prefix_check_fn)(struct knat_net *kn,
-				    struct genl_info *info, __be32 prefix,
-				    u8 plen);
-
-/* Add ADDR/PREFIXLEN to @list (insides or exempts) if @check allows. */
-static int knat_prefix_add(struct genl_info *info, struct list_head *list,
-			   u32 *count, u32 pool_id, knat_prefix_check_fn check)
+/* Call @fn with the prefix of ADDR and PREFIXLEN. */
+static int knat_nl_prefix(struct genl_info *info, knat_prefix_fn fn)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_inside *in;
 	__be32 prefix;
 	u8 plen;
 	int err;
 
 	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
 			      &plen);
-	if (err)
-		return err;
-	mutex_lock(&kn->cfg_lock);
-	err = check(kn, info, prefix, plen);
-	if (err)
-		goto unlock;
-	err = -ENOMEM;
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!in)
-		goto unlock;
-	in->prefix = prefix;
-	in->plen = plen;
-	in->mask = inet_make_mask(plen);
-	in->pool_id = pool_id;
-	in->seq = knat_list_seq(kn);
-	spin_lock_bh(&kn->lock);
-	list_add_tail_rcu(&in->list, list);
-	WRITE_ONCE(*count, *count + 1);
-	spin_unlock_bh(&kn->lock);
-	err = 0;
-unlock:
-	mutex_unlock(&kn->cfg_lock);
-	return err;
-}
-
-/* Remove the entry of @list named by ADDR and PREFIXLEN: 0 or -ENOENT. */
-static int knat_prefix_del(struct genl_info *info, struct list_head *list,
-			   u32 *count)
-{
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_inside *in;
-	__be32 prefix;
-	u8 plen;
-	int err;
-
-	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
-			      &plen);
-	if (err)
-		return err;
-	mutex_lock(&kn->cfg_lock);
-	err = -ENOENT;
-	list_for_each_entry(in, list, list) {
-		if (in->prefix != prefix || in->plen != plen)
-			continue;
-		/* Live mappings stay until they expire or are flushed. */
-		spin_lock_bh(&kn->lock);
-		list_del_rcu(&in->list);
-		WRITE_ONCE(*count, *count - 1);
-		spin_unlock_bh(&kn->lock);
-		kfree_rcu(in, rcu);
-		err = 0;
-		break;
-	}
-	mutex_unlock(&kn->cfg_lock);
-	return err;
+	return err ?: fn(knat_pernet(genl_info_net(info)), prefix, plen,
+			 info->extack);
 }
 
 int knat_nl_inside_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
+	__be32 prefix;
+	u8 plen;
+	int err;
 
-	return knat_prefix_add(info, &kn->insides, &kn->ninsides,
-			       knat_pool_id(info), knat_inside_check);
+	err = knat_get_prefix(info, KNAT_A_ADDR, KNAT_A_PREFIXLEN, &prefix,
+			      &plen);
+	return err ?: knat_inside_add(knat_pernet(genl_info_net(info)), prefix,
+				      plen, knat_pool_id(info), info->extack);
 }
 
-/* The forwards of the prefix go with it: nothing would translate replies. */
 int knat_nl_inside_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	int err = knat_prefix_del(info, &kn->insides, &kn->ninsides);
-
-	if (err == -ENOENT)
-		NL_SET_ERR_MSG_MOD(info->extack, "no such inside prefix");
-	if (err)
-		return err;
-	mutex_lock(&kn->cfg_lock);
-	knat_forwards_retire(kn, NULL,
-			     nla_get_be32(info->attrs[KNAT_A_ADDR]),
-			     nla_get_u8(info->attrs[KNAT_A_PREFIXLEN]));
-	/* Their packets out are no longer translated: neither are those in. */
-	knat_flush_inside(kn, nla_get_be32(info->attrs[KNAT_A_ADDR]),
-			  nla_get_u8(info->attrs[KNAT_A_PREFIXLEN]));
-	mutex_unlock(&kn->cfg_lock);
-	return 0;
+	return knat_nl_prefix(info, knat_inside_del);
 }
 
-static int knat_exempt_check(struct knat_net *kn, struct genl_info *info,
-			     __be32 prefix, u8 plen)
-{
-	if (knat_overlaps_list(&kn->exempts, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "prefix overlaps an exempt destination");
-		return -EEXIST;
-	}
-	if (knat_overlaps_pool(kn, prefix, plen)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a pool address cannot be exempt");
-		return -EINVAL;
-	}
-	if (kn->nexempts >= KNAT_MAX_EXEMPTS) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many exempt destinations: at most 64");
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-/* RFC 6888 REQ-6: traffic from inside toward @prefix is not translated. */
 int knat_nl_exempt_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-
-	return knat_prefix_add(info, &kn->exempts, &kn->nexempts, 0,
-			       knat_exempt_check);
+	return knat_nl_prefix(info, knat_exempt_add);
 }
 
 int knat_nl_exempt_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	int err = knat_prefix_del(info, &kn->exempts, &kn->nexempts);
-
-	if (err == -ENOENT)
-		NL_SET_ERR_MSG_MOD(info->extack, "no such exempt destination");
-	return err;
+	return knat_nl_prefix(info, knat_exempt_del);
 }
 
 int knat_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct knat_net *kn = knat_pernet(genl_info_net(info));
-	struct knat_pool *pool = NULL;
-	int err = 0;
-
-	mutex_lock(&kn->cfg_lock);
-	if (info->attrs[KNAT_A_POOL_ID]) {
-		pool = knat_pool_by_id(kn, knat_pool_id(info));
-		if (!pool) {
-			NL_SET_ERR_MSG_MOD(info->extack, "no such pool");
-			err = -ENOENT;
-		}
-	}
-	if (!err)
-		knat_flush(kn, pool);
-	mutex_unlock(&kn->cfg_lock);
-	return err;
+	return knat_flush_pool(knat_pernet(genl_info_net(info)),
+			       info->attrs[KNAT_A_POOL_ID] ?
+			       knat_pool_id(info) : 0, info->extack);
 }
 
 static int knat_block_put(struct sk_buff *skb, __be32 ext, u16 lo, u16 hi)

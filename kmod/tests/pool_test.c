@@ -26,10 +26,12 @@ static struct knat_pool *pool_for(struct kunit *test, struct knat_net **kn,
 				  const char *prefix, u8 plen, u16 lo, u16 hi,
 				  u16 block)
 {
-	struct knat_pool *pool = knat_test_pool_new(test, 1, lo, hi, block);
+	struct knat_pool *pool;
+	struct knat_pool_cfg c;
 
+	knat_test_pool_cfg(&c, 1, lo, hi, block);
 	*kn = knat_test_net_empty(test);
-	knat_test_pool_add(test, *kn, pool, prefix, plen);
+	pool = knat_test_pool_add(test, *kn, &c, prefix, plen);
 	knat_test_inside(test, *kn, "100.64.0.0", 10, 1);
 	return pool;
 }
@@ -375,14 +377,18 @@ static void check_deterministic(struct kunit *test, const char *ext, u8 eplen,
 				const char *inside, u8 iplen, u16 lo, u16 hi)
 {
 	struct knat_net *kn = knat_test_net_empty(test);
-	struct knat_pool *pool = knat_test_pool_new(test, 1, lo, hi, 1);
 	u32 n = 1U << (32 - iplen), i, idx, prev_idx = 0;
 	u16 plo, phi, prev_hi = 0;
+	struct knat_pool_cfg c;
+	struct knat_pool *pool;
 	__be32 back;
 
-	pool->mode = KNAT_MODE_DETERMINISTIC;
-	knat_test_pool_add(test, kn, pool, ext, eplen);
-	KUNIT_ASSERT_EQ(test, knat_det_setup(pool, knat_test_addr(inside), iplen), 0);
+	knat_test_pool_cfg(&c, 1, lo, hi, 1);
+	c.mode = KNAT_MODE_DETERMINISTIC;
+	c.det_prefix_set = true;
+	c.det_prefix = knat_test_addr(inside);
+	c.det_plen = iplen;
+	pool = knat_test_pool_add(test, kn, &c, ext, eplen);
 	for (i = 0; i < n; i++) {
 		__be32 addr = htonl(ntohl(knat_test_addr(inside)) + i);
 
@@ -418,17 +424,20 @@ static void deterministic_both_ways(struct kunit *test)
 static void deterministic_mappings(struct kunit *test)
 {
 	struct knat_net *kn = knat_test_net_empty(test);
-	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 1);
 	struct knat_session *s;
+	struct knat_pool_cfg c;
+	struct knat_pool *pool;
 	unsigned int i;
 	u32 idx;
 	u16 lo, hi;
 	int reason;
 
-	pool->mode = KNAT_MODE_DETERMINISTIC;
-	knat_test_pool_add(test, kn, pool, "198.51.100.0", 30);
-	KUNIT_ASSERT_EQ(test, knat_det_setup(pool, knat_test_addr("100.64.0.0"),
-					     24), 0);
+	knat_test_pool_cfg(&c, 1, 1024, 65535, 1);
+	c.mode = KNAT_MODE_DETERMINISTIC;
+	c.det_prefix_set = true;
+	c.det_prefix = knat_test_addr("100.64.0.0");
+	c.det_plen = 24;
+	pool = knat_test_pool_add(test, kn, &c, "198.51.100.0", 30);
 	knat_test_inside(test, kn, "100.64.0.0", 24, 1);
 	knat_det_range(pool, knat_test_addr("100.64.0.77"), &idx, &lo, &hi);
 	for (i = 0; i <= hi - lo; i++) {
@@ -462,39 +471,33 @@ static bool pool_addr(struct knat_net *kn, const char *addr)
 static void pool_span(struct kunit *test)
 {
 	struct knat_net *kn = knat_test_net_empty(test);
-	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 64);
-	struct knat_range *far;
+	struct knat_pool_cfg c;
 
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "0.0.0.0"));
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "255.255.255.255"));
-	knat_test_pool_add(test, kn, pool, "198.51.100.8", 30);
+	knat_test_pool_cfg(&c, 1, 1024, 65535, 64);
+	knat_test_pool_add(test, kn, &c, "198.51.100.8", 30);
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.7"));
 	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.8"));
 	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.11"));
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.12"));
 
-	far = knat_range_create(pool, knat_test_addr("203.0.113.64"), 31);
-	KUNIT_ASSERT_NOT_NULL(test, far);
-	knat_range_publish(kn, far);
+	KUNIT_ASSERT_EQ(test, knat_range_add(kn, 1, knat_test_addr("203.0.113.64"),
+					     31, NULL), 0);
 	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "203.0.113.65"));
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "203.0.113.66"));
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "200.0.0.1"));
 	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.9"));
 
-	mutex_lock(&kn->cfg_lock);
-	knat_range_drain(kn, far);
-	knat_pools_reap(kn);
-	mutex_unlock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_range_del(kn, 1, knat_test_addr("203.0.113.64"),
+					     31, true, NULL), 0);
 	KUNIT_EXPECT_EQ(test, kn->pool_span,
 			(u64)ntohl(knat_test_addr("198.51.100.8")) << 32 |
 			ntohl(knat_test_addr("198.51.100.11")));
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "203.0.113.64"));
 	KUNIT_EXPECT_TRUE(test, pool_addr(kn, "198.51.100.10"));
 
-	mutex_lock(&kn->cfg_lock);
-	knat_pool_drain(kn, pool);
-	knat_pools_reap(kn);
-	mutex_unlock(&kn->cfg_lock);
+	KUNIT_ASSERT_EQ(test, knat_pool_del(kn, 1, true, NULL), 0);
 	KUNIT_EXPECT_EQ(test, kn->pool_span, KNAT_SPAN_EMPTY);
 	KUNIT_EXPECT_FALSE(test, pool_addr(kn, "198.51.100.10"));
 	knat_test_net_free(kn);
@@ -545,11 +548,13 @@ static void overlapping_ports(struct kunit *test)
 static struct knat_pool *low_pool_for(struct kunit *test, struct knat_net **kn,
 				      const char *prefix, u8 plen)
 {
-	struct knat_pool *pool = knat_test_pool_new(test, 1, 1024, 65535, 256);
+	struct knat_pool *pool;
+	struct knat_pool_cfg c;
 
-	knat_pool_low(pool, 16);
+	knat_test_pool_cfg(&c, 1, 1024, 65535, 256);
+	c.low_block = 16;
 	*kn = knat_test_net_empty(test);
-	knat_test_pool_add(test, *kn, pool, prefix, plen);
+	pool = knat_test_pool_add(test, *kn, &c, prefix, plen);
 	knat_test_inside(test, *kn, "100.64.0.0", 10, 1);
 	return pool;
 }

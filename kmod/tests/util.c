@@ -10,43 +10,38 @@ __be32 knat_test_addr(const char *dotted)
 	return in_aton(dotted);
 }
 
-/* Pool @id, unpublished: set its options, then knat_test_pool_add(). */
-struct knat_pool *knat_test_pool_new(struct kunit *test, u32 id, u16 lo,
-				     u16 hi, u16 block)
+/* Pool @id's options: set more in @c, then knat_test_pool_add(). */
+void knat_test_pool_cfg(struct knat_pool_cfg *c, u32 id, u16 lo, u16 hi,
+			u16 block)
 {
-	struct knat_pool *pool = knat_pool_create(id, lo, hi, block);
-
-	KUNIT_ASSERT_NOT_NULL(test, pool);
+	knat_pool_cfg_init(c, id);
+	c->port_min = lo;
+	c->port_max = hi;
+	c->block_size = block;
+	/* Low blocks only where a test asks for them. */
+	c->low_block = 0;
 	/* The tests' flows are never answered: all the pool may be theirs,
 	 * unless a test sets a share for subscribers never answered.
 	 */
-	pool->unconfirmed_share = 100;
-	return pool;
+	c->unconfirmed_share = 100;
 }
 
-void knat_test_pool_add(struct kunit *test, struct knat_net *kn,
-			struct knat_pool *pool, const char *prefix, u8 plen)
+/* Pool @c of @prefix/@plen, made as the operator makes one; return it. */
+struct knat_pool *knat_test_pool_add(struct kunit *test, struct knat_net *kn,
+				     struct knat_pool_cfg *c,
+				     const char *prefix, u8 plen)
 {
-	struct knat_range *range = knat_range_create(pool, in_aton(prefix), plen);
-
-	KUNIT_ASSERT_NOT_NULL(test, range);
-	knat_range_publish(kn, range);
-	list_add_tail_rcu(&pool->list, &kn->pools);
-	kn->npools++;
+	c->prefix = in_aton(prefix);
+	c->plen = plen;
+	KUNIT_ASSERT_EQ(test, knat_pool_add(kn, c, NULL), 0);
+	return knat_pool_by_id(kn, c->id);
 }
 
 void knat_test_inside(struct kunit *test, struct knat_net *kn,
 		      const char *prefix, u8 plen, u32 pool_id)
 {
-	struct knat_inside *in = kzalloc(sizeof(*in), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, in);
-	in->prefix = in_aton(prefix);
-	in->plen = plen;
-	in->mask = inet_make_mask(plen);
-	in->pool_id = pool_id;
-	list_add_tail_rcu(&in->list, &kn->insides);
-	kn->ninsides++;
+	KUNIT_ASSERT_EQ(test, knat_inside_add(kn, in_aton(prefix), plen,
+					      pool_id, NULL), 0);
 }
 
 struct knat_net *knat_test_net_empty(struct kunit *test)
@@ -65,11 +60,10 @@ struct knat_net *knat_test_net(struct kunit *test, const char *pool_prefix,
 			       u8 plen, u16 lo, u16 hi)
 {
 	struct knat_net *kn = knat_test_net_empty(test);
-	struct knat_pool *pool;
+	struct knat_pool_cfg c;
 
-	pool = knat_test_pool_new(test, 1, lo, hi,
-				  min_t(u32, 256, (u32)hi - lo + 1));
-	knat_test_pool_add(test, kn, pool, pool_prefix, plen);
+	knat_test_pool_cfg(&c, 1, lo, hi, 0);
+	knat_test_pool_add(test, kn, &c, pool_prefix, plen);
 	knat_test_inside(test, kn, "100.64.0.0", 10, 1);
 	return kn;
 }

@@ -10,10 +10,11 @@ struct knat_net *knat_test_net(struct kunit *test, const char *pool_prefix,
 			       u8 plen, u16 lo, u16 hi);
 void knat_test_net_free(struct knat_net *kn);
 struct knat_net *knat_test_net_empty(struct kunit *test);
-struct knat_pool *knat_test_pool_new(struct kunit *test, u32 id, u16 lo,
-				     u16 hi, u16 block);
-void knat_test_pool_add(struct kunit *test, struct knat_net *kn,
-			struct knat_pool *pool, const char *prefix, u8 plen);
+void knat_test_pool_cfg(struct knat_pool_cfg *c, u32 id, u16 lo, u16 hi,
+			u16 block);
+struct knat_pool *knat_test_pool_add(struct kunit *test, struct knat_net *kn,
+				     struct knat_pool_cfg *c,
+				     const char *prefix, u8 plen);
 void knat_test_inside(struct kunit *test, struct knat_net *kn,
 		      const char *prefix, u8 plen, u32 pool_id);
 struct knat_pool *knat_test_pool(struct knat_net *kn);
