@@ -181,8 +181,8 @@ static int knat_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return knat_capable(skb, info->extack) ? 0 : -EPERM;
 }
 
-void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
-		   struct netlink_callback *cb, u8 cmd)
+void *knat_msg_start(struct sk_buff *skb, struct genl_info *info,
+		     struct netlink_callback *cb, u8 cmd)
 {
 	if (cb)
 		return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -236,7 +236,7 @@ static int knat_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_CONFIG_GET);
+	hdr = knat_msg_start(msg, info, NULL, KNAT_CMD_CONFIG_GET);
 	if (!hdr ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_UDP, c->timeout_udp) ||
 	    nla_put_u32(msg, KNAT_A_TIMEOUT_TCP_EST, c->timeout_tcp_est) ||
@@ -309,7 +309,7 @@ static int knat_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_STATS_GET);
+	hdr = knat_msg_start(msg, info, NULL, KNAT_CMD_STATS_GET);
 	if (!hdr)
 		goto nospace;
 	nest = nla_nest_start(msg, KNAT_A_STATS);
@@ -426,7 +426,7 @@ static int knat_mapping_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		.proto = m->s.in.proto,
 	};
 	struct knat_tuple out = { .laddr = m->paddr->addr, .lport = m->s.ext_port };
-	void *hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_MAPPING_GET);
+	void *hdr = knat_msg_start(skb, NULL, cb, KNAT_CMD_MAPPING_GET);
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -454,7 +454,7 @@ static int knat_session_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	if ((READ_ONCE(s->flags) & (KNAT_SESS_OWN | KNAT_SESS_LIVE)) ==
 	    KNAT_SESS_OWN)
 		return 0;		/* a mapping without its first session */
-	hdr = knat_msg_put(skb, NULL, cb, KNAT_CMD_SESSION_GET);
+	hdr = knat_msg_start(skb, NULL, cb, KNAT_CMD_SESSION_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (s->in.proto == IPPROTO_TCP)

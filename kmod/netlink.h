@@ -7,8 +7,8 @@
 
 struct knat_net;
 
-void *knat_msg_put(struct sk_buff *skb, struct genl_info *info,
-		   struct netlink_callback *cb, u8 cmd);
+void *knat_msg_start(struct sk_buff *skb, struct genl_info *info,
+		     struct netlink_callback *cb, u8 cmd);
 int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,
 		    __be32 *prefix, u8 *plen);
 int knat_dump_check(struct netlink_callback *cb);
@@ -16,10 +16,10 @@ int knat_walk_start(struct netlink_callback *cb, struct rhashtable *ht,
 		    struct rhashtable *then);
 int knat_walk_done(struct netlink_callback *cb);
 int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		  int (*put)(struct sk_buff *, const void *), const void *obj);
+		  int (*fill)(struct sk_buff *, const void *), const void *obj);
 int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   struct list_head *head, u8 cmd,
-		   int (*put)(struct sk_buff *, const void *),
+		   int (*fill)(struct sk_buff *, const void *),
 		   unsigned long (*seq)(const struct list_head *));
 int knat_walk_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   int (*fill)(struct sk_buff *, struct netlink_callback *,
@@ -49,7 +49,7 @@ int knat_nl_forward_del(struct sk_buff *skb, struct genl_info *info);
 int knat_nl_forward_map(struct sk_buff *skb, struct genl_info *info);
 u32 knat_epoch(const struct knat_net *kn);
 int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
-		      u16 port);
+int knat_forwards_fill(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
+		       u16 port);
 
 #endif /* _KNAT_NETLINK_H */

@@ -73,9 +73,9 @@ u32 knat_epoch(const struct knat_net *kn)
 	return ktime_get_boottime_seconds() - kn->born;
 }
 
-static int knat_forward_put_endpoints(struct sk_buff *skb,
-				      const struct knat_endpoint *in,
-				      const struct knat_endpoint *ext)
+static int knat_forward_fill_endpoints(struct sk_buff *skb,
+				       const struct knat_endpoint *in,
+				       const struct knat_endpoint *ext)
 {
 	if (nla_put_u8(skb, KNAT_A_PROTO, in->proto) ||
 	    nla_put_be32(skb, KNAT_A_IN_ADDR, in->addr) ||
@@ -96,8 +96,8 @@ static int knat_forward_map_reply(struct genl_info *info,
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = knat_msg_put(msg, info, NULL, KNAT_CMD_FORWARD_MAP);
-	if (!hdr || knat_forward_put_endpoints(msg, in, ext) ||
+	hdr = knat_msg_start(msg, info, NULL, KNAT_CMD_FORWARD_MAP);
+	if (!hdr || knat_forward_fill_endpoints(msg, in, ext) ||
 	    nla_put_u32(msg, KNAT_A_LIFETIME, lifetime)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -147,8 +147,8 @@ int knat_nl_forward_map(struct sk_buff *skb, struct genl_info *info)
 	return knat_forward_map_reply(info, &in, &ext, ext.port ? lifetime : 0);
 }
 
-static int knat_forward_put_timed(struct sk_buff *skb,
-				  const struct knat_forward *fwd)
+static int knat_forward_fill_timed(struct sk_buff *skb,
+				   const struct knat_forward *fwd)
 {
 	long left = READ_ONCE(fwd->expires) - jiffies;
 
@@ -159,15 +159,15 @@ static int knat_forward_put_timed(struct sk_buff *skb,
 	return 0;
 }
 
-static int knat_forward_put(struct sk_buff *skb, const void *pos)
+static int knat_forward_fill(struct sk_buff *skb, const void *pos)
 {
 	const struct knat_forward *fwd = list_entry(pos, struct knat_forward,
 						    list);
 
-	if (knat_forward_put_endpoints(skb, &fwd->in, &fwd->ext) ||
+	if (knat_forward_fill_endpoints(skb, &fwd->in, &fwd->ext) ||
 	    nla_put_u32(skb, KNAT_A_SESSIONS, READ_ONCE(fwd->map->nsessions)))
 		return -EMSGSIZE;
-	if (fwd->timed && knat_forward_put_timed(skb, fwd))
+	if (fwd->timed && knat_forward_fill_timed(skb, fwd))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -181,12 +181,12 @@ int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb,
 			      &knat_pernet(sock_net(skb->sk))->forwards,
-			      KNAT_CMD_FORWARD_GET, knat_forward_put,
+			      KNAT_CMD_FORWARD_GET, knat_forward_fill,
 			      knat_forward_seq);
 }
 
 /**
- * knat_forwards_put - the forwards of an external address and port, for whois
+ * knat_forwards_fill - the forwards of an external address and port, for whois
  * @skb: the reply
  * @kn: namespace state
  * @addr: the external address
@@ -194,8 +194,8 @@ int knat_nl_forward_dump(struct sk_buff *skb, struct netlink_callback *cb)
  *
  * Under RCU.  Return: the number of forwards put, or -EMSGSIZE.
  */
-int knat_forwards_put(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
-		      u16 port)
+int knat_forwards_fill(struct sk_buff *skb, struct knat_net *kn, __be32 addr,
+		       u16 port)
 {
 	const struct knat_forward *fwd;
 	struct nlattr *nest = NULL, *one;

@@ -190,8 +190,8 @@ static int knat_range_fill(struct sk_buff *skb, const struct knat_range *range)
 	return 0;
 }
 
-static int knat_router_ports_put(struct sk_buff *skb,
-				 const struct knat_pool *pool)
+static int knat_router_ports_fill(struct sk_buff *skb,
+				  const struct knat_pool *pool)
 {
 	struct nlattr *list, *e;
 	u8 i;
@@ -213,7 +213,7 @@ static int knat_router_ports_put(struct sk_buff *skb,
 	return 0;
 }
 
-static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
+static int knat_pool_fill(struct sk_buff *skb, const struct knat_pool *pool)
 {
 	u32 total = 0, active = 0, cooling = 0;
 	const struct knat_range *range;
@@ -250,7 +250,7 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 		   nla_put_u16(skb, KNAT_A_LOW_BLOCK, pool->low_block)) {
 		return -EMSGSIZE;
 	}
-	if (knat_router_ports_put(skb, pool))
+	if (knat_router_ports_fill(skb, pool))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KNAT_A_RANGES);
 	if (!nest)
@@ -278,13 +278,13 @@ static int knat_pool_put(struct sk_buff *skb, const struct knat_pool *pool)
 
 /* One message of a dump: @put's attributes of @obj. */
 int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		  int (*put)(struct sk_buff *, const void *), const void *obj)
+		  int (*fill)(struct sk_buff *, const void *), const void *obj)
 {
-	void *hdr = knat_msg_put(skb, NULL, cb, cmd);
+	void *hdr = knat_msg_start(skb, NULL, cb, cmd);
 
 	if (!hdr)
 		return -EMSGSIZE;
-	if (put(skb, obj)) {
+	if (fill(skb, obj)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -299,7 +299,7 @@ int knat_dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
  */
 int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		   struct list_head *head, u8 cmd,
-		   int (*put)(struct sk_buff *, const void *),
+		   int (*fill)(struct sk_buff *, const void *),
 		   unsigned long (*seq)(const struct list_head *))
 {
 	struct list_head *pos;
@@ -313,7 +313,7 @@ int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 
 		if (n <= (unsigned long)cb->args[0])
 			continue;
-		if (knat_dump_one(skb, cb, cmd, put, pos))
+		if (knat_dump_one(skb, cb, cmd, fill, pos))
 			break;
 		cb->args[0] = n;
 	}
@@ -321,9 +321,9 @@ int knat_list_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	return skb->len;
 }
 
-static int knat_pool_entry_put(struct sk_buff *skb, const void *pos)
+static int knat_pool_entry_fill(struct sk_buff *skb, const void *pos)
 {
-	return knat_pool_put(skb, list_entry(pos, struct knat_pool, list));
+	return knat_pool_fill(skb, list_entry(pos, struct knat_pool, list));
 }
 
 static unsigned long knat_pool_seq(const struct list_head *pos)
@@ -334,11 +334,11 @@ static unsigned long knat_pool_seq(const struct list_head *pos)
 int knat_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->pools,
-			      KNAT_CMD_POOL_GET, knat_pool_entry_put,
+			      KNAT_CMD_POOL_GET, knat_pool_entry_fill,
 			      knat_pool_seq);
 }
 
-static int knat_inside_put(struct sk_buff *skb, const void *pos)
+static int knat_inside_fill(struct sk_buff *skb, const void *pos)
 {
 	const struct knat_inside *in = list_entry(pos, struct knat_inside, list);
 
@@ -357,14 +357,14 @@ static unsigned long knat_inside_seq(const struct list_head *pos)
 int knat_nl_inside_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->insides,
-			      KNAT_CMD_INSIDE_GET, knat_inside_put,
+			      KNAT_CMD_INSIDE_GET, knat_inside_fill,
 			      knat_inside_seq);
 }
 
 int knat_nl_exempt_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return knat_list_dump(skb, cb, &knat_pernet(sock_net(skb->sk))->exempts,
-			      KNAT_CMD_EXEMPT_GET, knat_inside_put,
+			      KNAT_CMD_EXEMPT_GET, knat_inside_fill,
 			      knat_inside_seq);
 }
 
@@ -418,7 +418,7 @@ int knat_nl_flush(struct sk_buff *skb, struct genl_info *info)
 			       knat_pool_id(info) : 0, info->extack);
 }
 
-static int knat_block_put(struct sk_buff *skb, __be32 ext, u16 lo, u16 hi)
+static int knat_block_fill(struct sk_buff *skb, __be32 ext, u16 lo, u16 hi)
 {
 	struct nlattr *nest = nla_nest_start(skb, KNAT_A_BLOCK);
 
@@ -431,8 +431,8 @@ static int knat_block_put(struct sk_buff *skb, __be32 ext, u16 lo, u16 hi)
 }
 
 /* A subscriber's blocks, or its deterministic range. Under kn->lock. */
-static int knat_sub_blocks_put(struct sk_buff *skb,
-			       const struct knat_subscriber *sub)
+static int knat_sub_blocks_fill(struct sk_buff *skb,
+				const struct knat_subscriber *sub)
 {
 	const struct knat_block *b;
 	__be32 ext = knat_sub_ext(sub);
@@ -444,12 +444,12 @@ static int knat_sub_blocks_put(struct sk_buff *skb,
 	nest = nla_nest_start(skb, KNAT_A_BLOCKS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (sub->ext && knat_block_put(skb, sub->ext->addr, sub->det_lo,
-				       sub->det_hi))
+	if (sub->ext && knat_block_fill(skb, sub->ext->addr, sub->det_lo,
+					sub->det_hi))
 		return -EMSGSIZE;
 	list_for_each_entry(b, &sub->blocks, node) {
 		knat_block_bounds(b, &lo, &hi);
-		if (knat_block_put(skb, knat_block_addr(b)->addr, lo, hi))
+		if (knat_block_fill(skb, knat_block_addr(b)->addr, lo, hi))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
@@ -466,12 +466,12 @@ static int knat_sub_attrs(struct sk_buff *skb, struct knat_net *kn,
 	      nla_put_u32(skb, KNAT_A_POOL_ID, sub->pool->id) ||
 	      nla_put_u32(skb, KNAT_A_MAPPINGS, sub->nmappings) ||
 	      nla_put_u32(skb, KNAT_A_SESSIONS, sub->nsessions) ||
-	      knat_sub_blocks_put(skb, sub);
+	      knat_sub_blocks_fill(skb, sub);
 	spin_unlock_bh(&kn->lock);
 	return err ? -EMSGSIZE : 0;
 }
 
-static int knat_sub_entry_put(struct sk_buff *skb, const void *sub)
+static int knat_sub_entry_fill(struct sk_buff *skb, const void *sub)
 {
 	return knat_sub_attrs(skb, knat_pernet(sock_net(skb->sk)), sub);
 }
@@ -479,7 +479,7 @@ static int knat_sub_entry_put(struct sk_buff *skb, const void *sub)
 static int knat_sub_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			 const void *obj)
 {
-	return knat_dump_one(skb, cb, KNAT_CMD_SUBSCRIBER_GET, knat_sub_entry_put,
+	return knat_dump_one(skb, cb, KNAT_CMD_SUBSCRIBER_GET, knat_sub_entry_fill,
 			     obj);
 }
 
@@ -495,8 +495,8 @@ int knat_nl_sub_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 static int knat_reply(struct genl_info *info, u8 cmd,
-		      int (*put)(struct sk_buff *, struct knat_net *,
-				 struct genl_info *))
+		      int (*fill)(struct sk_buff *, struct knat_net *,
+				  struct genl_info *))
 {
 	struct knat_net *kn = knat_pernet(genl_info_net(info));
 	struct sk_buff *msg;
@@ -506,8 +506,8 @@ static int knat_reply(struct genl_info *info, u8 cmd,
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = knat_msg_put(msg, info, NULL, cmd);
-	err = hdr ? put(msg, kn, info) : -EMSGSIZE;
+	hdr = knat_msg_start(msg, info, NULL, cmd);
+	err = hdr ? fill(msg, kn, info) : -EMSGSIZE;
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -516,8 +516,8 @@ static int knat_reply(struct genl_info *info, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
-static int knat_sub_get_put(struct sk_buff *msg, struct knat_net *kn,
-			    struct genl_info *info)
+static int knat_sub_get_fill(struct sk_buff *msg, struct knat_net *kn,
+			     struct genl_info *info)
 {
 	__be32 addr = nla_get_be32(info->attrs[KNAT_A_IN_ADDR]);
 	struct knat_subscriber *sub;
@@ -537,7 +537,7 @@ int knat_nl_sub_get(struct sk_buff *skb, struct genl_info *info)
 {
 	if (GENL_REQ_ATTR_CHECK(info, KNAT_A_IN_ADDR))
 		return -EINVAL;
-	return knat_reply(info, KNAT_CMD_SUBSCRIBER_GET, knat_sub_get_put);
+	return knat_reply(info, KNAT_CMD_SUBSCRIBER_GET, knat_sub_get_fill);
 }
 
 /* Who may hold an inside address's ports: its state, or its pool's rule. */
@@ -571,7 +571,7 @@ static int knat_whois_inside(struct sk_buff *msg, struct knat_net *kn,
 	if (nla_put_be32(msg, KNAT_A_EXT_ADDR, ext->addr))
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, KNAT_A_BLOCKS);
-	if (!nest || knat_block_put(msg, ext->addr, lo, hi))
+	if (!nest || knat_block_fill(msg, ext->addr, lo, hi))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -599,7 +599,7 @@ static int knat_whois_ext(struct sk_buff *msg, struct knat_net *kn,
 	    nla_put_u16(msg, KNAT_A_EXT_PORT, port) ||
 	    nla_put_u32(msg, KNAT_A_POOL_ID, pool->id))
 		return -EMSGSIZE;
-	nfwd = knat_forwards_put(msg, kn, addr, port);
+	nfwd = knat_forwards_fill(msg, kn, addr, port);
 	if (nfwd < 0)
 		return nfwd;
 	if (pool->mode == KNAT_MODE_DETERMINISTIC) {
@@ -634,8 +634,8 @@ outside:
 	return -ENOENT;
 }
 
-static int knat_whois_put(struct sk_buff *msg, struct knat_net *kn,
-			  struct genl_info *info)
+static int knat_whois_fill(struct sk_buff *msg, struct knat_net *kn,
+			   struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	int err;
@@ -664,5 +664,5 @@ int knat_nl_whois(struct sk_buff *skb, struct genl_info *info)
 				   "ask about an inside address, or an external address and port");
 		return -EINVAL;
 	}
-	return knat_reply(info, KNAT_CMD_WHOIS, knat_whois_put);
+	return knat_reply(info, KNAT_CMD_WHOIS, knat_whois_fill);
 }

@@ -280,9 +280,9 @@ static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
  * Free an unlinked mapping's port and its hold on its subscriber @sub;
  * @b is the block it counts in (knat_mapping_block()).
  */
-static void knat_mapping_put(struct knat_net *kn, struct knat_mapping *m,
-			     struct knat_subscriber *sub, struct knat_block *b,
-			     bool expired)
+static void knat_mapping_free(struct knat_net *kn, struct knat_mapping *m,
+			      struct knat_subscriber *sub, struct knat_block *b,
+			      bool expired)
 {
 	knat_sub_free(kn, sub, m, b);
 	atomic_dec(&kn->nmappings);
@@ -298,7 +298,7 @@ static void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 				 struct knat_block *b, bool expired)
 {
 	knat_mapping_unlink(kn, m);
-	knat_mapping_put(kn, m, sub, b, expired);
+	knat_mapping_free(kn, m, sub, b, expired);
 }
 
 /*
@@ -1169,8 +1169,8 @@ void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m)
 	while (READ_ONCE(m->nsessions))
 		knat_sweep_all(kn, knat_of_mapping, m);
 	knat_lock_room(kn);
-	knat_mapping_put(kn, m, knat_map_sub(kn, m), knat_mapping_block(m),
-			 false);
+	knat_mapping_free(kn, m, knat_map_sub(kn, m), knat_mapping_block(m),
+			  false);
 	spin_unlock_bh(&kn->lock);
 }
 
