@@ -280,6 +280,8 @@ static int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
 		return -EINVAL;
 	}
+	/* A request's settings land together; readers take each alone. */
+	mutex_lock(&kn->cfg_lock);
 	knat_config_update(&c->timeout_udp, a[KNAT_A_TIMEOUT_UDP]);
 	knat_config_update(&c->timeout_tcp_est, a[KNAT_A_TIMEOUT_TCP_EST]);
 	knat_config_update(&c->timeout_tcp_trans, a[KNAT_A_TIMEOUT_TCP_TRANS]);
@@ -293,6 +295,7 @@ static int knat_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	knat_config_update(&c->timeout_unanswered,
 			   a[KNAT_A_TIMEOUT_UNANSWERED]);
 	knat_config_update(&c->inside_rpf, a[KNAT_A_INSIDE_RPF]);
+	mutex_unlock(&kn->cfg_lock);
 	return 0;
 }
 
