@@ -576,57 +576,37 @@ static inline unsigned long knat_list_seq(struct knat_net *kn)
 
 /* main.c */
 struct knat_net *knat_pernet(struct net *net);
-
-/* table.c */
-extern const struct rhashtable_params knat_sess_in_params;
-extern const struct rhashtable_params knat_sess_out_params;
-extern const struct rhashtable_params knat_map_in_params;
-extern const struct rhashtable_params knat_map_out_params;
-extern const struct rhashtable_params knat_map_dep_params;
 int knat_state_init(struct knat_net *kn);
 void knat_state_destroy(struct knat_net *kn);
-int knat_tables_init(struct knat_net *kn);
-void knat_tables_destroy(struct knat_net *kn);
-u64 knat_index_buckets(struct knat_net *kn);
-int knat_caches_init(void);
-void knat_caches_destroy(void);
+
+/* grave.c */
 int knat_graves_init(struct knat_net *kn, struct kmem_cache *const *caches);
 void knat_graves_destroy(struct knat_net *kn, int n);
 bool knat_grave_room(struct knat_net *kn, unsigned int need);
 void knat_bury(struct knat_net *kn, enum knat_grave_kind kind, void *obj);
 void knat_graves_prepare(struct knat_net *kn, unsigned int need);
 void knat_graves_close(struct knat_net *kn);
-struct knat_session *knat_session_create_out(struct knat_net *kn,
-					     const struct knat_tuple *in,
-					     u8 tcp, int *drop_reason);
-struct knat_session *knat_session_create_in(struct knat_net *kn,
-					    const struct knat_tuple *out,
-					    u8 tcp, int *drop_reason);
-void knat_session_remove(struct knat_net *kn, struct knat_session *s,
-			 bool expired);
-void knat_session_answered(struct knat_net *kn, struct knat_session *s);
-void knat_mapping_exchange(struct knat_net *kn, struct knat_mapping *m,
-			   bool outbound);
-unsigned int knat_sessions_unlink(struct knat_net *kn,
-				  struct knat_session **doomed, unsigned int n,
-				  knat_doomed_fn fn, void *arg, bool expired);
-enum {
-	KNAT_PIN_STATIC,		/* an operator's forward */
-	KNAT_PIN_CLAIM,			/* a subscriber's */
-	KNAT_PIN_EXACT,			/* a subscriber's, on its choice */
-};
 
-struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
-				      const struct knat_endpoint *in,
-				      const struct knat_endpoint *ext,
-				      unsigned int how,
-				      struct netlink_ext_ack *extack);
-void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
-void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m);
-
+/* table.c: the flow indexes */
+extern const struct rhashtable_params knat_sess_in_params;
+extern const struct rhashtable_params knat_sess_out_params;
+extern const struct rhashtable_params knat_map_in_params;
+extern const struct rhashtable_params knat_map_out_params;
+extern const struct rhashtable_params knat_map_dep_params;
+extern struct kmem_cache *knat_xsession_cache;
+extern struct kmem_cache *knat_osession_cache;
+extern struct kmem_cache *knat_mapping_cache;
+int knat_tables_init(struct knat_net *kn);
+void knat_tables_destroy(struct knat_net *kn);
+u64 knat_index_buckets(struct knat_net *kn);
+int knat_caches_init(void);
+void knat_caches_destroy(void);
+bool knat_own_session(const struct knat_mapping *m,
+		      const struct knat_tuple *t);
+struct knat_session *knat_sess_in_find(struct knat_net *kn,
+				       const struct knat_tuple *t);
 struct knat_session *knat_session_find_in(struct knat_net *kn,
 					  const struct knat_tuple *t);
-
 struct knat_session *knat_session_find_out(struct knat_net *kn,
 					   const struct knat_tuple *t);
 struct knat_session *knat_session_lookup_out(struct knat_net *kn,
@@ -643,6 +623,49 @@ static inline void knat_session_out(const struct knat_session *s,
 	out->laddr = knat_session_map(s)->paddr->addr;
 	out->lport = s->ext_port;
 }
+
+/* mapping.c */
+enum {
+	KNAT_PIN_STATIC,		/* an operator's forward */
+	KNAT_PIN_CLAIM,			/* a subscriber's */
+	KNAT_PIN_EXACT,			/* a subscriber's, on its choice */
+};
+
+int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m,
+		      struct knat_subscriber *sub);
+void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m);
+void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
+			  struct knat_subscriber *sub, struct knat_block *b,
+			  bool expired);
+u8 knat_pool_mapping(const struct knat_pool *pool, u8 proto);
+struct knat_mapping *knat_mapping_of(struct knat_net *kn,
+				     const struct knat_tuple *t);
+void knat_mapping_exchange(struct knat_net *kn, struct knat_mapping *m,
+			   bool outbound);
+struct knat_mapping *knat_mapping_pin(struct knat_net *kn,
+				      const struct knat_endpoint *in,
+				      const struct knat_endpoint *ext,
+				      unsigned int how,
+				      struct netlink_ext_ack *extack);
+void knat_mapping_unpin(struct knat_net *kn, struct knat_mapping *m);
+void knat_mapping_unclaim(struct knat_net *kn, struct knat_mapping *m);
+
+/* session.c */
+void knat_session_free(struct knat_session *s);
+struct knat_session *knat_session_create_out(struct knat_net *kn,
+					     const struct knat_tuple *in,
+					     u8 tcp, int *drop_reason);
+struct knat_session *knat_session_create_in(struct knat_net *kn,
+					    const struct knat_tuple *out,
+					    u8 tcp, int *drop_reason);
+bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
+			 bool expired);
+void knat_session_remove(struct knat_net *kn, struct knat_session *s,
+			 bool expired);
+void knat_session_answered(struct knat_net *kn, struct knat_session *s);
+unsigned int knat_sessions_unlink(struct knat_net *kn,
+				  struct knat_session **doomed, unsigned int n,
+				  knat_doomed_fn fn, void *arg, bool expired);
 
 /* filter.c */
 int knat_filter_init(struct knat_net *kn);
