@@ -12,6 +12,7 @@
 #include <linux/in.h>
 #include <linux/inetdevice.h>
 #include "knat.h"
+#include "alloc.h"
 
 #ifdef KNAT_KUNIT
 u64 knat_alloc_work;

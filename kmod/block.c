@@ -21,6 +21,11 @@
  */
 #include <linux/random.h>
 #include "knat.h"
+#include "alloc.h"
+#include "block.h"
+#include "events.h"
+#include "pool.h"
+#include "table.h"
 
 #define KNAT_OVERLAP_TRIES	8
 

@@ -12,6 +12,14 @@
 #include <linux/inetdevice.h>
 #include <linux/slab.h>
 #include "knat.h"
+#include "alloc.h"
+#include "config.h"
+#include "det.h"
+#include "forward.h"
+#include "hooks.h"
+#include "ifaddr.h"
+#include "pool.h"
+#include "sweep.h"
 
 static bool knat_prefixes_overlap(__be32 a, u8 alen, __be32 b, u8 blen)
 {

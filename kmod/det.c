@@ -9,6 +9,7 @@
  */
 #include <linux/inetdevice.h>
 #include "knat.h"
+#include "det.h"
 
 /*
  * A deterministic pool's share of subscriber i of the inside prefix: the

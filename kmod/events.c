@@ -13,6 +13,11 @@
 #include <linux/ktime.h>
 #include <net/genetlink.h>
 #include "knat.h"
+#include "block.h"
+#include "events.h"
+#include "gc.h"
+#include "netlink.h"
+#include "subscriber.h"
 
 static bool knat_events_wanted(struct knat_net *kn)
 {

@@ -11,6 +11,7 @@
  */
 #include <linux/slab.h>
 #include "knat.h"
+#include "filter.h"
 
 static const struct rhashtable_params knat_perm_params = {
 	.head_offset = offsetof(struct knat_perm, node),

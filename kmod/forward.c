@@ -23,6 +23,8 @@
 #include <linux/slab.h>
 #include <linux/inetdevice.h>
 #include "knat.h"
+#include "forward.h"
+#include "mapping.h"
 
 /* The forward of external endpoint @ext, or (@inside) of inside one. */
 static struct knat_forward *knat_forward_find(struct knat_net *kn,

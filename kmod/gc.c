@@ -29,6 +29,15 @@
 #include <linux/sched/clock.h>
 #include <linux/in.h>
 #include "knat.h"
+#include "block.h"
+#include "events.h"
+#include "forward.h"
+#include "gc.h"
+#include "grave.h"
+#include "pool.h"
+#include "subscriber.h"
+#include "sweep.h"
+#include "syn.h"
 
 #define KNAT_GC_BATCH		64	/* entries between clock checks */
 #define KNAT_GC_MAX_NS		(NSEC_PER_MSEC / 2)

@@ -26,6 +26,7 @@
  */
 #include <linux/slab.h>
 #include "knat.h"
+#include "grave.h"
 
 static struct knat_grave *knat_grave_new(struct kmem_cache *cache, gfp_t gfp)
 {

@@ -35,6 +35,11 @@
 #include <net/route.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include "knat.h"
+#include "alloc.h"
+#include "gc.h"
+#include "hooks.h"
+#include "icmp.h"
+#include "xlate.h"
 
 #define KNAT_PRI_IN	(NF_IP_PRI_RAW + 50)		/* -250 */
 #define KNAT_PRI_OUT	(NF_IP_PRI_NAT_SRC + 150)	/* 250 */

@@ -19,6 +19,10 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include "knat.h"
+#include "alloc.h"
+#include "icmp.h"
+#include "table.h"
+#include "xlate.h"
 
 /* The ICMP message of @skb: from its header to the end of the datagram. */
 static unsigned int knat_icmp_len(struct sk_buff *skb,

@@ -16,6 +16,10 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include "knat.h"
+#include "config.h"
+#include "ifaddr.h"
+#include "pool.h"
+#include "sweep.h"
 
 #define KNAT_IF_ADDRS		16	/* followed per interface */
 

@@ -7,6 +7,15 @@
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
 #include "knat.h"
+#include "alloc.h"
+#include "forward.h"
+#include "gc.h"
+#include "hooks.h"
+#include "ifaddr.h"
+#include "netlink.h"
+#include "pool.h"
+#include "syn.h"
+#include "table.h"
 
 static unsigned int knat_net_id __read_mostly;
 

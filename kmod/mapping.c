@@ -10,6 +10,14 @@
  */
 #include <linux/slab.h>
 #include "knat.h"
+#include "block.h"
+#include "filter.h"
+#include "grave.h"
+#include "mapping.h"
+#include "session.h"
+#include "subscriber.h"
+#include "sweep.h"
+#include "table.h"
 
 /*
  * A mapping's in_node is in map_in for an endpoint-independent mapping,

@@ -15,7 +15,9 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "knat.h"
+#include "gc.h"
 #include "netlink.h"
+#include "table.h"
 
 #define KNAT_MAX_SESSIONS_MAX	BIT(26)
 

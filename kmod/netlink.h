@@ -7,6 +7,10 @@
 
 struct knat_net;
 
+extern struct genl_family knat_genl_family;
+int knat_genl_init(void);
+void knat_genl_exit(void);
+
 void *knat_msg_start(struct sk_buff *skb, struct genl_info *info,
 		     struct netlink_callback *cb, u8 cmd);
 int knat_get_prefix(struct genl_info *info, int addr_attr, int len_attr,

@@ -6,6 +6,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "knat.h"
+#include "forward.h"
 #include "netlink.h"
 
 /* The endpoint of PROTO, @addr_attr and @port_attr; all are required. */

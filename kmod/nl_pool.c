@@ -8,7 +8,13 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "knat.h"
+#include "alloc.h"
+#include "block.h"
+#include "config.h"
+#include "det.h"
 #include "netlink.h"
+#include "pool.h"
+#include "subscriber.h"
 
 static u32 knat_pool_id(struct genl_info *info)
 {

@@ -17,6 +17,9 @@
 #include <linux/inetdevice.h>
 #include <net/ip.h>
 #include "knat.h"
+#include "alloc.h"
+#include "forward.h"
+#include "pool.h"
 
 struct knat_pool *knat_pool_create(u32 id, u16 lo, u16 hi, u16 block_size)
 {

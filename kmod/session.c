@@ -12,6 +12,14 @@
  */
 #include <linux/slab.h>
 #include "knat.h"
+#include "block.h"
+#include "events.h"
+#include "filter.h"
+#include "grave.h"
+#include "mapping.h"
+#include "session.h"
+#include "subscriber.h"
+#include "table.h"
 
 /*
  * The share of the namespace's max-sessions that sessions outside hosts

@@ -4,6 +4,7 @@
  * and summed when read; the gauges come from the tables.
  */
 #include "knat.h"
+#include "table.h"
 
 void knat_stats_read(struct knat_net *kn, u64 *out)
 {

@@ -25,6 +25,14 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include "knat.h"
+#include "alloc.h"
+#include "block.h"
+#include "det.h"
+#include "events.h"
+#include "gc.h"
+#include "pool.h"
+#include "subscriber.h"
+#include "table.h"
 
 static struct kmem_cache *knat_sub_cache __read_mostly;
 

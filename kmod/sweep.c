@@ -10,6 +10,9 @@
  */
 #include <linux/inetdevice.h>
 #include "knat.h"
+#include "grave.h"
+#include "session.h"
+#include "sweep.h"
 
 /*
  * Remove the sessions @sw noted, in the walk's RCU section, and add those

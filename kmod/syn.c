@@ -22,6 +22,10 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include "knat.h"
+#include "alloc.h"
+#include "syn.h"
+#include "table.h"
+#include "xlate.h"
 
 #define KNAT_SYN_HOLD		(6 * HZ)
 #define KNAT_SYN_QUOTE		(60 + KNAT_ICMP_QUOTE)	/* IP with options */

@@ -14,6 +14,11 @@
 #include <linux/stringify.h>
 #include <linux/inetdevice.h>
 #include "knat.h"
+#include "filter.h"
+#include "grave.h"
+#include "session.h"
+#include "subscriber.h"
+#include "table.h"
 
 /*
  * A flow of one remote costs a mapping; each further remote a session:

@@ -18,6 +18,13 @@
 #include <net/route.h>
 #include <net/tcp.h>
 #include "knat.h"
+#include "hooks.h"
+#include "icmp.h"
+#include "mapping.h"
+#include "session.h"
+#include "syn.h"
+#include "table.h"
+#include "xlate.h"
 
 static unsigned int knat_l4_hdrlen(u8 proto)
 {

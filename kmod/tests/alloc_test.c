@@ -4,6 +4,7 @@
 #include <linux/slab.h>
 #include <linux/in.h>
 #include "util.h"
+#include "alloc.h"
 
 #define ANY KNAT_PARITY_ANY
 

@@ -3,6 +3,11 @@
 #include <linux/in.h>
 #include <net/tcp.h>
 #include "util.h"
+#include "gc.h"
+#include "session.h"
+#include "sweep.h"
+#include "table.h"
+#include "xlate.h"
 
 static struct knat_session *make(struct knat_net *kn, u8 proto,
 				 const char *inside, u16 port)

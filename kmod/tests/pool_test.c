@@ -4,6 +4,15 @@
  */
 #include <linux/in.h>
 #include "util.h"
+#include "alloc.h"
+#include "block.h"
+#include "config.h"
+#include "det.h"
+#include "gc.h"
+#include "mapping.h"
+#include "session.h"
+#include "subscriber.h"
+#include "table.h"
 
 static struct knat_session *out(struct knat_net *kn, u8 proto,
 				const char *sub, u16 port, const char *rem,

@@ -4,6 +4,14 @@
  */
 #include <linux/in.h>
 #include "util.h"
+#include "alloc.h"
+#include "block.h"
+#include "forward.h"
+#include "gc.h"
+#include "grave.h"
+#include "session.h"
+#include "sweep.h"
+#include "table.h"
 
 static struct knat_session *create_out(struct knat_net *kn,
 				       const struct knat_tuple *t, int *reason)

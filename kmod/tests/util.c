@@ -4,6 +4,12 @@
 #include <linux/inetdevice.h>
 #include <linux/slab.h>
 #include "util.h"
+#include "config.h"
+#include "det.h"
+#include "mapping.h"
+#include "pool.h"
+#include "subscriber.h"
+#include "table.h"
 
 __be32 knat_test_addr(const char *dotted)
 {

@@ -10,6 +10,9 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include "util.h"
+#include "icmp.h"
+#include "syn.h"
+#include "xlate.h"
 
 #define PAYLOAD 37	/* odd on purpose */
 

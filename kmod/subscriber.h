@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* knat: subscribers and their ports (subscriber.c). */
+#ifndef _KNAT_SUBSCRIBER_H
+#define _KNAT_SUBSCRIBER_H
+
+#include "knat.h"
+
+int knat_subs_init(struct knat_net *kn);
+void knat_subs_destroy(struct knat_net *kn);
+int knat_sub_cache_create(void);
+void knat_sub_cache_destroy(void);
+struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
+struct knat_subscriber *knat_sub_find_or_add(struct knat_net *kn, __be32 addr,
+					     int *reason);
+void knat_sub_prune(struct knat_net *kn, struct knat_subscriber *sub);
+struct knat_subscriber *knat_block_sub(struct knat_net *kn,
+				       const struct knat_mapping *m,
+				       const struct knat_block *b);
+struct knat_subscriber *knat_map_sub(struct knat_net *kn,
+				     const struct knat_mapping *m);
+int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
+		    struct knat_pool *pool);
+__be32 knat_sub_ext(const struct knat_subscriber *sub);
+bool knat_unconfirmed_full(const struct knat_pool *pool);
+void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub);
+int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_tuple *t, struct knat_mapping *m);
+void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
+		   struct knat_mapping *m, struct knat_block *b);
+void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
+		      struct knat_mapping *m);
+int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
+		     const struct knat_endpoint *ext, struct knat_mapping *m,
+		     struct netlink_ext_ack *extack);
+int knat_claim_ok(const struct knat_subscriber *sub,
+		  struct netlink_ext_ack *extack);
+int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
+		   const struct knat_endpoint *ext, bool exact,
+		   struct knat_mapping *m, struct netlink_ext_ack *extack);
+int knat_overlap_port(struct knat_net *kn, const struct knat_mapping *m,
+		      struct knat_subscriber *sub, const struct knat_tuple *t,
+		      __be16 *port);
+
+#endif /* _KNAT_SUBSCRIBER_H */
