@@ -60,7 +60,9 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(abspath $(BUILD)/stock) modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(NATCTL) $(DESTDIR)$(PREFIX)/sbin/natctl
+	install -D -m 0755 tools/natctl/knat-pcpd $(DESTDIR)$(PREFIX)/sbin/knat-pcpd
 	install -D -m 0644 Documentation/natctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/natctl.8
+	install -D -m 0644 Documentation/knat-pcpd.8 $(DESTDIR)$(PREFIX)/share/man/man8/knat-pcpd.8
 
 check: all module-debug
 	tools/check.sh

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # RFC 6888 REQ-9: subscribers control their mappings, with PCP (RFC 6887).
-# natctl pcp serve answers on the router; the pool filters both protocols
+# knat-pcpd answers on the router; the pool filters both protocols
 # address-and-port-dependently.  A UDP MAP opens a port of the
 # subscriber's own block to any remote (whois names the subscriber); the
 # same nonce renews it on the same port, another may not touch it; a
@@ -28,7 +28,7 @@ expect() {
 }
 forwarded() { natctl forward show | grep -q "to 100.64.0.2:$1 "; }
 
-bg nsx "$RTR" "$NATCTL" pcp serve min-lifetime 1 > "$out"
+bg nsx "$RTR" "$TOP/tools/natctl/knat-pcpd" min-lifetime 1 > "$out"
 wait_for 60 eval '[ "$(pcp udp 0 0 --opcode 0 | cut -d" " -f1,2)" = "0 0" ]' ||
 	fail "no answer to ANNOUNCE: $(pcp udp 0 0 --opcode 0)"
 
@@ -41,7 +41,7 @@ log "udp 100.64.0.2:5000 mapped to $addr:$port"
 udp_reaches 5000 "$addr" "$port" "$SRV" 7777 30 ||
 	fail "a remote the subscriber never sent to did not reach the mapped port"
 grep -q "map udp 100.64.0.2:5000 -> $addr:$port lifetime 3600" "$out" ||
-	fail "pcp serve did not log the mapping: $(cat "$out")"
+	fail "knat-pcpd did not log the mapping: $(cat "$out")"
 natctl mapping show | grep -q "100.64.0.2:5000 -> $addr:$port .*timed" ||
 	fail "mapping show: $(natctl mapping show)"
 

@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <netinet/in.h>
 #include <linux/knat.h>
 #include "natctl.h"
+#include "netns.h"
 
 static const char usage_text[] =
 "Usage: natctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n"
@@ -71,14 +71,6 @@ static const char usage_text[] =
 "                                         forwards they cover\n"
 "  natctl forward show                    forwards and their sessions; those subscribers\n"
 "                                         asked for (pcp) with the time left\n"
-"  natctl pcp serve [port PORT] [min-lifetime SECS] [max-lifetime SECS]\n"
-"                                         answer subscribers' PCP requests (RFC 6887) on\n"
-"                                         UDP port 5351: MAP makes a forward on a port of\n"
-"                                         the subscriber's blocks, for 120-86400 s by\n"
-"                                         default; only from the inside (the route back\n"
-"                                         to the source leaves by the interface the\n"
-"                                         request came in on); one line per mapping on\n"
-"                                         stdout\n"
 "  natctl config show\n"
 "  natctl config set KEY VALUE [KEY VALUE]...\n"
 "         keys: udp-timeout, tcp-est-timeout (established and half-closed),\n"
@@ -112,452 +104,47 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 success, 1 refused or failed (the reason on stderr), 2 usage error.\n";
 
-struct nl nl;
-
-int usage_error(const char *fmt, const char *arg)
-{
-	fputs("natctl: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (see natctl --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-bool matches(const char *arg, const char *word)
-{
-	return arg && !strcmp(arg, word);
-}
-
-bool is_show(const char *arg)
-{
-	return !arg || matches(arg, "show") || matches(arg, "list") ||
-	       matches(arg, "ls");
-}
-
-/* Decimal digits only: strtoul() would take spaces, a sign, and more. */
-static bool is_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-int parse_prefix(const char *arg, uint32_t *addr, uint8_t *plen)
-{
-	char buf[32], *slash, *end;
-	struct in_addr a;
-	unsigned long n = 32;
-
-	if (!arg || strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	slash = strchr(buf, '/');
-	if (slash) {
-		*slash = '\0';
-		if (!is_digits(slash + 1))
-			return -1;
-		errno = 0;
-		n = strtoul(slash + 1, &end, 10);
-		if (errno || *end || n > 32)
-			return -1;
-	}
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -1;
-	*addr = a.s_addr;
-	*plen = n;
-	return 0;
-}
-
-int parse_u32(const char *arg, uint32_t max, uint32_t *val)
-{
-	unsigned long n;
-	char *end;
-
-	if (!arg || !is_digits(arg))
-		return -1;
-	errno = 0;
-	n = strtoul(arg, &end, 10);
-	if (errno || *end || n > max)
-		return -1;
-	*val = n;
-	return 0;
-}
-
-int parse_range(const char *arg, uint16_t *lo, uint16_t *hi)
-{
-	char buf[16], *dash;
-	uint32_t a, b;
-
-	if (!arg || strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	dash = strchr(buf, '-');
-	if (!dash)
-		return -1;
-	*dash = '\0';
-	if (parse_u32(buf, 65535, &a) || parse_u32(dash + 1, 65535, &b))
-		return -1;
-	*lo = a;
-	*hi = b;
-	return 0;
-}
-
-int talk(struct nlmsghdr *nlh, nl_msg_cb cb, void *data)
-{
-	return nl_talk(&nl, nlh, cb, data) ? 1 : 0;
-}
-
-const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	}
-	return "?";
-}
-
-static const char *const tcp_states[__KNAT_TCP_MAX] = {
-	[KNAT_TCP_NONE] = "-",
-	[KNAT_TCP_SYN_SENT] = "syn-sent",
-	[KNAT_TCP_SYN_RECV] = "syn-recv",
-	[KNAT_TCP_PICKUP] = "pickup",
-	[KNAT_TCP_ESTABLISHED] = "established",
-	[KNAT_TCP_FIN] = "fin",
-	[KNAT_TCP_RST] = "rst",
-	[KNAT_TCP_HALF_CLOSED] = "half-closed",
-};
-
-uint32_t attr_u32(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u32(a) : 0;
-}
-
-uint16_t attr_u16(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u16(a) : 0;
-}
-
-uint8_t attr_u8(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u8(a) : 0;
-}
-
-void out_prefix(const struct nlattr **tb)
-{
-	char addr[INET_ADDRSTRLEN], buf[INET_ADDRSTRLEN + 4];
-	struct in_addr a = { .s_addr = attr_u32(tb[KNAT_A_ADDR]) };
-
-	inet_ntop(AF_INET, &a, addr, sizeof(addr));
-	snprintf(buf, sizeof(buf), "%s/%u", addr, attr_u8(tb[KNAT_A_PREFIXLEN]));
-	out_str("prefix", NULL, buf);
-}
-
-int dump(uint8_t cmd, nl_msg_cb cb)
-{
-	int ret;
-
-	out_list_start();
-	ret = talk(nl_request(&nl, cmd, NLM_F_DUMP), cb, NULL);
-	out_list_end();
-	return ret;
-}
-
-/* config */
-
-static const struct {
+/* The objects natctl knows, each with its commands. */
+static const struct cmd {
 	const char *name;
-	int attr;
-	uint32_t max;
-} config_keys[] = {
-	{ "udp-timeout", KNAT_A_TIMEOUT_UDP, UINT32_MAX },
-	{ "tcp-est-timeout", KNAT_A_TIMEOUT_TCP_EST, UINT32_MAX },
-	{ "tcp-open-timeout", KNAT_A_TIMEOUT_TCP_OPEN, UINT32_MAX },
-	{ "tcp-trans-timeout", KNAT_A_TIMEOUT_TCP_TRANS, UINT32_MAX },
-	{ "icmp-timeout", KNAT_A_TIMEOUT_ICMP, UINT32_MAX },
-	{ "max-sessions", KNAT_A_MAX_SESSIONS, UINT32_MAX },
-	{ "interim", KNAT_A_INTERIM, UINT32_MAX },
-	{ "inbound-refresh", KNAT_A_INBOUND_REFRESH, 1 },
-	{ "syn-unreachable", KNAT_A_SYN_UNREACH, 1 },
-	{ "icmp-error-filtering", KNAT_A_ICMP_FILTER, 1 },
-	{ "unanswered-timeout", KNAT_A_TIMEOUT_UNANSWERED, UINT32_MAX },
-	{ "inside-rpf", KNAT_A_INSIDE_RPF, 1 },
+	int (*run)(int argc, char **argv);
+} cmds[] = {
+	{ "pool", do_pool },
+	{ "inside", do_inside },
+	{ "exempt", do_exempt },
+	{ "forward", do_forward },
+	{ "config", do_config },
+	{ "mapping", do_mapping },
+	{ "session", do_session },
+	{ "flush", do_flush },
+	{ "subscriber", do_subscriber },
+	{ "whois", do_whois },
+	{ "monitor", do_monitor },
+	{ "stats", do_stats },
 };
 
-#define N_CONFIG_KEYS ARRAY_SIZE(config_keys)
-
-static int config_msg(const struct nlmsghdr *nlh, void *data)
+static const struct cmd *find_cmd(const char *obj)
 {
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	bool json = *(bool *)data;
 	size_t i;
 
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	if (json)
-		out_obj_start();
-	for (i = 0; i < N_CONFIG_KEYS; i++) {
-		if (!json)
-			out_obj_start();
-		out_u64(config_keys[i].name, config_keys[i].name,
-			attr_u32(tb[config_keys[i].attr]));
-		if (!json)
-			out_obj_end();
-	}
-	if (json)
-		out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int do_config(int argc, char **argv, bool json)
-{
-	struct nlmsghdr *nlh;
-	uint32_t val;
-	size_t i;
-
-	if (is_show(argv[0]))
-		return talk(nl_request(&nl, KNAT_CMD_CONFIG_GET, 0), config_msg, &json);
-	if (!matches(argv[0], "set"))
-		return usage_error("unknown config command \"%s\"", argv[0]);
-	if (argc < 3)
-		return usage_error("%s", "config set needs KEY VALUE");
-	if (argc > MAX_ARGS)
-		return usage_error("%s", "too many arguments");
-	nlh = nl_request(&nl, KNAT_CMD_CONFIG_SET, NLM_F_ACK);
-	for (argc--, argv++; argc > 0; argc -= 2, argv += 2) {
-		for (i = 0; i < N_CONFIG_KEYS; i++)
-			if (matches(argv[0], config_keys[i].name))
-				break;
-		if (i == N_CONFIG_KEYS)
-			return usage_error("unknown config key \"%s\"", argv[0]);
-		if (parse_u32(argv[1], config_keys[i].max, &val))
-			return usage_error("invalid value \"%s\"", argv[1] ? argv[1] : "");
-		mnl_attr_put_u32(nlh, config_keys[i].attr, val);
-	}
-	return talk(nlh, NULL, NULL);
-}
-
-/* mapping and session */
-
-static void out_flow(const struct nlattr **tb)
-{
-	out_str("proto", NULL, proto_name(attr_u8(tb[KNAT_A_PROTO])));
-	out_endpoint("inside", NULL, attr_u32(tb[KNAT_A_IN_ADDR]),
-		     attr_u16(tb[KNAT_A_IN_PORT]));
-	out_endpoint("external", "->", attr_u32(tb[KNAT_A_EXT_ADDR]),
-		     attr_u16(tb[KNAT_A_EXT_PORT]));
-}
-
-static int mapping_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	out_obj_start();
-	out_flow(tb);
-	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
-	if (tb[KNAT_A_STATIC])
-		out_str("type", NULL, attr_u8(tb[KNAT_A_STATIC]) == 2 ?
-			"timed" : "static");
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int session_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	uint8_t state;
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	state = attr_u8(tb[KNAT_A_TCP_STATE]);
-	out_obj_start();
-	out_flow(tb);
-	out_endpoint("remote", "->", attr_u32(tb[KNAT_A_REM_ADDR]),
-		     attr_u16(tb[KNAT_A_REM_PORT]));
-	out_str("state", "state",
-		state < __KNAT_TCP_MAX && tcp_states[state] ? tcp_states[state] : "?");
-	out_u64("expires-ms", "expires-ms", attr_u32(tb[KNAT_A_EXPIRES]));
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-/* stats */
-
-static const char *const stat_names[__KNAT_STAT_MAX] = {
-	[KNAT_STAT_XLATE_OUT] = "translated-out",
-	[KNAT_STAT_XLATE_IN] = "translated-in",
-	[KNAT_STAT_MAPPINGS_CREATED] = "mappings-created",
-	[KNAT_STAT_MAPPINGS_EXPIRED] = "mappings-expired",
-	[KNAT_STAT_MAPPINGS_FLUSHED] = "mappings-flushed",
-	[KNAT_STAT_SESSIONS_CREATED] = "sessions-created",
-	[KNAT_STAT_SESSIONS_EXPIRED] = "sessions-expired",
-	[KNAT_STAT_DROP_NO_POOL] = "drop-no-pool",
-	[KNAT_STAT_DROP_NO_MAPPING] = "drop-no-mapping",
-	[KNAT_STAT_DROP_MALFORMED] = "drop-malformed",
-	[KNAT_STAT_DROP_INSERT] = "drop-insert-failed",
-	[KNAT_STAT_DROP_NOMEM] = "drop-nomem",
-	[KNAT_STAT_DROP_UNSUPPORTED] = "drop-unsupported",
-	[KNAT_STAT_DROP_TABLE_FULL] = "drop-table-full",
-	[KNAT_STAT_MAPPINGS] = "mappings",
-	[KNAT_STAT_SESSIONS] = "sessions",
-	[KNAT_STAT_DROP_EXHAUSTED] = "drop-exhausted",
-	[KNAT_STAT_DROP_LIMIT_BLOCKS] = "drop-limit-blocks",
-	[KNAT_STAT_DROP_LIMIT_SESSIONS] = "drop-limit-sessions",
-	[KNAT_STAT_BLOCKS_ALLOCATED] = "blocks-allocated",
-	[KNAT_STAT_BLOCKS_RELEASED] = "blocks-released",
-	[KNAT_STAT_EVENTS_LOST] = "events-lost",
-	[KNAT_STAT_XLATE_ICMP_ERR] = "translated-icmp-errors",
-	[KNAT_STAT_HAIRPIN] = "hairpinned",
-	[KNAT_STAT_EXEMPT] = "exempted",
-	[KNAT_STAT_DROP_FILTERED] = "drop-filtered",
-	[KNAT_STAT_SYN_HELD] = "syn-held",
-	[KNAT_STAT_SYN_UNREACH] = "syn-unreachable-sent",
-	[KNAT_STAT_INDEX_BUCKETS] = "index-buckets",
-	[KNAT_STAT_DROP_SPOOFED] = "drop-spoofed",
-	[KNAT_STAT_INBOUND_UNTRACKED] = "inbound-untracked",
-	[KNAT_STAT_UNANSWERED] = "sessions-unanswered",
-	[KNAT_STAT_DROP_UNCONFIRMED] = "drop-unconfirmed",
-};
-
-static int stats_attr(const struct nlattr *attr, void *data)
-{
-	bool json = *(bool *)data;
-	int type = mnl_attr_get_type(attr);
-
-	if (type >= __KNAT_STAT_MAX || !stat_names[type] ||
-	    mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-		return MNL_CB_OK;
-	if (!json)
-		out_obj_start();
-	out_u64(stat_names[type], stat_names[type], mnl_attr_get_u64(attr));
-	if (!json)
-		out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int stats_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	bool json = *(bool *)data;
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	if (!tb[KNAT_A_STATS])
-		return MNL_CB_OK;
-	if (json)
-		out_obj_start();
-	mnl_attr_parse_nested(tb[KNAT_A_STATS], stats_attr, data);
-	if (json)
-		out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int enter_netns(const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (strchr(name, '/'))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "natctl: cannot open network namespace \"%s\": %s\n",
-			name, strerror(errno));
-		return -1;
-	}
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "natctl: cannot enter network namespace \"%s\": %s\n",
-			name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int run(int argc, char **argv, bool json)
-{
-	const char *obj = argv[0];
-	char **rest = argv + 1;		/* argv[argc] is NULL */
-
-	if (matches(obj, "pool"))
-		return do_pool(argc - 1, rest);
-	if (matches(obj, "inside"))
-		return do_inside(argc - 1, rest);
-	if (matches(obj, "exempt"))
-		return do_exempt(argc - 1, rest);
-	if (matches(obj, "forward"))
-		return do_forward(argc - 1, rest);
-	if (matches(obj, "config"))
-		return do_config(argc - 1, rest, json);
-	if (matches(obj, "mapping") && is_show(rest[0]))
-		return dump(KNAT_CMD_MAPPING_GET, mapping_msg);
-	if (matches(obj, "session") && is_show(rest[0]))
-		return dump(KNAT_CMD_SESSION_GET, session_msg);
-	if (matches(obj, "flush"))
-		return do_flush(argc - 1, argv + 1);
-	if (matches(obj, "subscriber"))
-		return do_subscriber(argc - 1, rest);
-	if (matches(obj, "whois"))
-		return do_whois(argc - 1, argv + 1);
-	if (matches(obj, "monitor"))
-		return do_monitor(argc - 1, argv + 1);
-	if (matches(obj, "pcp"))
-		return do_pcp(argc - 1, argv + 1);
-	if (matches(obj, "stats") && (argc == 1 || is_show(rest[0])))
-		return talk(nl_request(&nl, KNAT_CMD_STATS_GET, 0), stats_msg, &json);
-	return usage_error("unknown command \"%s\"", obj);
-}
-
-static bool known_object(const char *obj)
-{
-	static const char *const objects[] = {
-		"pool", "inside", "exempt", "forward", "config", "mapping", "session",
-		"flush", "stats", "subscriber", "whois", "monitor", "pcp",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(objects); i++)
-		if (matches(obj, objects[i]))
-			return true;
-	return false;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (matches(obj, cmds[i].name))
+			return &cmds[i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct cmd *cmd;
 	const char *netns = NULL;
 	bool json = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+jn:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'n':
-			netns = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			fputs(usage_text, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	c = parse_options(argc, argv, usage_text, &json, &netns);
+	if (c < 0)
+		return -1 - c;
+	argc -= c;
+	argv += c;
 	if (argc < 1) {
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
@@ -566,7 +153,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (!known_object(argv[0]))
+	cmd = find_cmd(argv[0]);
+	if (!cmd)
 		return usage_error("unknown object \"%s\"", argv[0]);
 	if (netns && enter_netns(netns))
 		return 1;
@@ -575,7 +163,7 @@ int main(int argc, char **argv)
 		nl_close(&nl);
 		return 1;
 	}
-	ret = run(argc, argv, json);
+	ret = cmd->run(argc - 1, argv + 1);	/* argv[argc] is NULL */
 	nl_close(&nl);
 	return ret;
 }

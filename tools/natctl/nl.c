@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include "nl.h"
+#include "parse.h"
 
 #define NL_BUFSZ (MNL_SOCKET_BUFFER_SIZE * 4)
 
@@ -71,7 +72,8 @@ int nl_join(struct nl *nl, const char *family, const char *group)
 	if (nl_talk(nl, nlh, nl_groups_msg, &ctx) < 0)
 		return -1;
 	if (!ctx.id) {
-		fprintf(stderr, "natctl: %s has no group \"%s\"\n", family, group);
+		fprintf(stderr, "%s: %s has no group \"%s\"\n", prog_name, family,
+			group);
 		return -1;
 	}
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &ctx.id,
@@ -92,14 +94,14 @@ int nl_open(struct nl *nl, const char *family)
 	nl->buf = malloc(NL_BUFSZ);
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl->buf || !nl->sock) {
-		fprintf(stderr, "natctl: cannot open a netlink socket: %s\n",
+		fprintf(stderr, "%s: cannot open a netlink socket: %s\n", prog_name,
 			strerror(errno));
 		return -1;
 	}
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		fprintf(stderr, "natctl: cannot bind a netlink socket: %s\n",
+		fprintf(stderr, "%s: cannot bind a netlink socket: %s\n", prog_name,
 			strerror(errno));
 		return -1;
 	}
@@ -111,8 +113,8 @@ int nl_open(struct nl *nl, const char *family)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
 	nl->family = 0;
 	if (nl_talk(nl, nlh, nl_family_msg, &nl->family) < 0 || !nl->family) {
-		fprintf(stderr, "natctl: the %s module is not loaded (modprobe %s)\n",
-			family, family);
+		fprintf(stderr, "%s: the %s module is not loaded (modprobe %s)\n",
+			prog_name, family, family);
 		return -1;
 	}
 	return 0;
@@ -160,7 +162,7 @@ static int nl_report(int err, const char *msg)
 
 	if (msg && !strncmp(msg, prefix, strlen(prefix)))
 		msg += strlen(prefix);
-	fprintf(stderr, "natctl: %s\n", msg && *msg ? msg : strerror(err));
+	fprintf(stderr, "%s: %s\n", prog_name, msg && *msg ? msg : strerror(err));
 	errno = err;
 	return -1;
 }

@@ -16,6 +16,11 @@ void out_init(bool j)
 	json = j;
 }
 
+bool out_json(void)
+{
+	return json;
+}
+
 void out_list_start(void)
 {
 	in_list = true;

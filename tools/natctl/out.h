@@ -10,6 +10,7 @@
  * a line, or JSON (-j): an array of objects for lists, one object else.
  */
 void out_init(bool json);
+bool out_json(void);
 void out_list_start(void);
 void out_list_end(void);
 void out_obj_start(void);

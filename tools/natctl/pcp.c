@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * natctl pcp serve: a Port Control Protocol server (RFC 6887) for knat's
+ * knat-pcpd: a Port Control Protocol server (RFC 6887) for knat's
  * subscribers (RFC 6888 REQ-9).
  *
  * It answers ANNOUNCE and MAP; PEER, THIRD_PARTY and FILTER are refused
@@ -34,6 +34,7 @@
 #include <linux/knat.h>
 #include <linux/rtnetlink.h>
 #include "natctl.h"
+#include "netns.h"
 
 #define PCP_SERVER_PORT		5351
 #define PCP_VERSION		2
@@ -420,7 +421,7 @@ static size_t pcp_answer(struct pcp_server *srv, const uint8_t *req,
 	if (result) {
 		char buf[INET_ADDRSTRLEN];
 
-		fprintf(stderr, "natctl: pcp: %s: opcode %u: %s\n",
+		fprintf(stderr, "knat-pcpd: %s: opcode %u: %s\n",
 			inet_ntop(AF_INET, &src, buf, sizeof(buf)), opcode,
 			pcp_results[result]);
 	}
@@ -440,7 +441,7 @@ static int pcp_socket(uint16_t port)
 	if (fd < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		fprintf(stderr, "natctl: cannot listen on UDP port %u: %s\n",
+		fprintf(stderr, "knat-pcpd: cannot listen on UDP port %u: %s\n",
 			port, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -489,7 +490,7 @@ static int pcp_serve_one(struct pcp_server *srv, int fd)
 		msg.msg_controllen = 0;
 	}
 	if (sendmsg(fd, &msg, 0) < 0)
-		fprintf(stderr, "natctl: pcp: cannot answer: %s\n",
+		fprintf(stderr, "knat-pcpd: cannot answer: %s\n",
 			strerror(errno));
 	return 0;
 }
@@ -507,27 +508,22 @@ static int pcp_signals(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
-/* pcp serve [port PORT] [min-lifetime SECS] [max-lifetime SECS] */
-int do_pcp(int argc, char **argv)
+/* [port PORT] [min-lifetime SECS] [max-lifetime SECS] */
+static int pcp_args(int argc, char **argv, struct pcp_server *srv,
+		    uint32_t *port)
 {
-	struct pcp_server srv = { .min_lifetime = 120, .max_lifetime = 86400 };
-	uint32_t port = PCP_SERVER_PORT;
-	struct pollfd p[2];
-	int fd, sfd, i;
+	int i;
 
-	if (!matches(argv[0], "serve"))
-		return usage_error("unknown pcp command \"%s\"",
-				   argv[0] ? argv[0] : "");
-	for (i = 1; i + 1 < argc; i += 2) {
+	for (i = 0; i + 1 < argc; i += 2) {
 		uint32_t *val = NULL, max = PCP_LIFETIME_MAX;
 
 		if (matches(argv[i], "port")) {
-			val = &port;
+			val = port;
 			max = 65535;
 		} else if (matches(argv[i], "min-lifetime")) {
-			val = &srv.min_lifetime;
+			val = &srv->min_lifetime;
 		} else if (matches(argv[i], "max-lifetime")) {
-			val = &srv.max_lifetime;
+			val = &srv->max_lifetime;
 		} else {
 			break;
 		}
@@ -536,21 +532,30 @@ int do_pcp(int argc, char **argv)
 	}
 	if (i < argc)
 		return usage_error("unexpected argument \"%s\"", argv[i]);
-	if (srv.min_lifetime > srv.max_lifetime)
+	if (srv->min_lifetime > srv->max_lifetime)
 		return usage_error("%s", "min-lifetime is above max-lifetime");
+	return 0;
+}
+
+/* Serve until a signal comes: 0, or 1 on a failure. */
+static int pcp_serve(struct pcp_server *srv, uint32_t port)
+{
+	struct pollfd p[2];
+	int fd, sfd;
+
 	sfd = pcp_signals();
 	if (sfd < 0) {
-		fprintf(stderr, "natctl: pcp: signalfd: %s\n", strerror(errno));
+		fprintf(stderr, "knat-pcpd: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
 	fd = pcp_socket(port);
-	srv.rt = mnl_socket_open(NETLINK_ROUTE);
-	if (fd < 0 || !srv.rt || mnl_socket_bind(srv.rt, 0, MNL_SOCKET_AUTOPID)) {
+	srv->rt = mnl_socket_open(NETLINK_ROUTE);
+	if (fd < 0 || !srv->rt || mnl_socket_bind(srv->rt, 0, MNL_SOCKET_AUTOPID)) {
 		if (fd >= 0)
-			fprintf(stderr, "natctl: pcp: route socket: %s\n",
+			fprintf(stderr, "knat-pcpd: route socket: %s\n",
 				strerror(errno));
-		if (srv.rt)
-			mnl_socket_close(srv.rt);
+		if (srv->rt)
+			mnl_socket_close(srv->rt);
 		if (fd >= 0)
 			close(fd);
 		close(sfd);
@@ -560,15 +565,58 @@ int do_pcp(int argc, char **argv)
 	p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	while (!p[1].revents) {
 		if ((poll(p, 2, -1) < 0 && errno != EINTR) ||
-		    (p[0].revents && pcp_serve_one(&srv, fd))) {
-			fprintf(stderr, "natctl: pcp: %s\n", strerror(errno));
+		    (p[0].revents && pcp_serve_one(srv, fd))) {
+			fprintf(stderr, "knat-pcpd: %s\n", strerror(errno));
 			break;
 		}
 	}
-	mnl_socket_close(srv.rt);
+	mnl_socket_close(srv->rt);
 	close(fd);
 	close(sfd);
-	fprintf(stderr, "natctl: pcp: %lu answered, %lu dropped\n",
-		srv.answered, srv.dropped);
+	fprintf(stderr, "knat-pcpd: %lu answered, %lu dropped\n",
+		srv->answered, srv->dropped);
 	return !p[1].revents;
+}
+
+static const char usage_text[] =
+"Usage: knat-pcpd [-j] [-n NETNS] [port PORT] [min-lifetime SECS] [max-lifetime SECS]\n"
+"\n"
+"Answer knat's subscribers' PCP requests (RFC 6887) on UDP port 5351 of\n"
+"every address: MAP makes a forward on a port of the subscriber's blocks,\n"
+"for 120-86400 s by default; only from the inside (the route back to the\n"
+"source leaves by the interface the request came in on).  One line per\n"
+"mapping on stdout; ends on SIGINT or SIGTERM.\n"
+"\n"
+"Options:\n"
+"  -j, --json         JSON lines\n"
+"  -n, --netns NETNS  serve in network namespace NETNS (as ip netns names it)\n"
+"  -h, --help         this text\n"
+"\n"
+"Exit status: 0 when stopped by a signal, 1 on a failure, 2 on a usage error.\n";
+
+int main(int argc, char **argv)
+{
+	struct pcp_server srv = { .min_lifetime = 120, .max_lifetime = 86400 };
+	uint32_t port = PCP_SERVER_PORT;
+	const char *netns = NULL;
+	bool json = false;
+	int c, ret;
+
+	prog_name = "knat-pcpd";
+	c = parse_options(argc, argv, usage_text, &json, &netns);
+	if (c < 0)
+		return -1 - c;
+	ret = pcp_args(argc - c, argv + c, &srv, &port);
+	if (ret)
+		return ret;
+	if (netns && enter_netns(netns))
+		return 1;
+	out_init(json);
+	if (nl_open(&nl, KNAT_GENL_NAME)) {
+		nl_close(&nl);
+		return 1;
+	}
+	ret = pcp_serve(&srv, port);
+	nl_close(&nl);
+	return ret;
 }

@@ -7,44 +7,6 @@
 #include <linux/knat.h>
 #include "natctl.h"
 
-static const char *const block_states[] = {
-	[KNAT_BLOCK_FREE] = "free",
-	[KNAT_BLOCK_ACTIVE] = "active",
-	[KNAT_BLOCK_COOLING] = "cooling",
-};
-
-static const char *addr_str(uint32_t be, char *buf)
-{
-	struct in_addr a = { .s_addr = be };
-
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
-
-static int put_prefix(struct nlmsghdr *nlh, int addr_attr, int len_attr,
-		      const char *arg)
-{
-	uint32_t addr;
-	uint8_t plen;
-
-	if (parse_prefix(arg, &addr, &plen))
-		return usage_error("invalid prefix \"%s\" (expected A.B.C.D/LEN)",
-				   arg ? arg : "");
-	mnl_attr_put_u32(nlh, addr_attr, addr);
-	mnl_attr_put_u8(nlh, len_attr, plen);
-	return 0;
-}
-
-static int put_pool_id(struct nlmsghdr *nlh, const char *arg)
-{
-	uint32_t id;
-
-	if (parse_u32(arg, UINT32_MAX, &id) || !id)
-		return usage_error("invalid pool id \"%s\" (expected 1 or more)",
-				   arg ? arg : "");
-	mnl_attr_put_u32(nlh, KNAT_A_POOL_ID, id);
-	return 0;
-}
-
 static const struct {
 	const char *name;
 	int attr;
@@ -177,7 +139,6 @@ static int put_router_ports(struct nlmsghdr *nlh, const char *arg)
 	char buf[128], *item, *save = NULL;
 	struct nlattr *list, *e;
 	uint16_t lo, hi;
-	uint32_t port;
 	int n = 0;
 
 	if (!arg || strlen(arg) >= sizeof(buf))
@@ -187,13 +148,9 @@ static int put_router_ports(struct nlmsghdr *nlh, const char *arg)
 	list = mnl_attr_nest_start(nlh, KNAT_A_ROUTER_PORTS);
 	for (item = strtok_r(buf, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
-		if (!parse_u32(item, 65535, &port) && port) {
-			lo = port;
-			hi = port;
-		} else if (parse_range(item, &lo, &hi) || !lo) {
+		if (parse_ports(item, &lo, &hi))
 			return usage_error("invalid router ports \"%s\" (P[-Q],..., 1-65535)",
 					   item);
-		}
 		if (++n > KNAT_ROUTER_PORTS_MAX)
 			return usage_error("%s", "at most 8 router-ports ranges");
 		e = mnl_attr_nest_start(nlh, KNAT_A_PORTS);
@@ -279,41 +236,6 @@ static int pool_id_cmd(uint8_t cmd, int argc, char **argv, bool prefix)
 	return err ?: talk(nlh, NULL, NULL);
 }
 
-/* A nest of KNAT_A_RANGE, KNAT_A_BLOCK or KNAT_A_PORTS entries as "a,b,c". */
-struct item_list {
-	int type;
-	void (*fmt)(const struct nlattr **tb, char *out, size_t size);
-	char *buf;
-	size_t size;
-};
-
-static int item_attr(const struct nlattr *attr, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1] = { NULL };
-	struct item_list *l = data;
-	size_t len = strlen(l->buf);
-
-	if (mnl_attr_get_type(attr) != l->type)
-		return MNL_CB_OK;
-	nl_parse_nested(attr, tb, KNAT_A_MAX);
-	if (len && len + 1 < l->size)
-		l->buf[len++] = ',';
-	l->buf[len] = '\0';
-	l->fmt(tb, l->buf + len, l->size - len);
-	return MNL_CB_OK;
-}
-
-static void items(const struct nlattr *nest, int type,
-		  void (*fmt)(const struct nlattr **, char *, size_t),
-		  char *buf, size_t size)
-{
-	struct item_list l = { type, fmt, buf, size };
-
-	buf[0] = '\0';
-	if (nest)
-		mnl_attr_parse_nested(nest, item_attr, &l);
-}
-
 static void range_fmt(const struct nlattr **tb, char *out, size_t size)
 {
 	char buf[INET_ADDRSTRLEN];
@@ -321,14 +243,6 @@ static void range_fmt(const struct nlattr **tb, char *out, size_t size)
 	snprintf(out, size, "%s/%u%s", addr_str(attr_u32(tb[KNAT_A_ADDR]), buf),
 		 attr_u8(tb[KNAT_A_PREFIXLEN]),
 		 attr_u8(tb[KNAT_A_DRAINING]) ? "(draining)" : "");
-}
-
-static void block_fmt(const struct nlattr **tb, char *out, size_t size)
-{
-	char buf[INET_ADDRSTRLEN];
-
-	snprintf(out, size, "%s:%u-%u", addr_str(attr_u32(tb[KNAT_A_EXT_ADDR]), buf),
-		 attr_u16(tb[KNAT_A_PORT_MIN]), attr_u16(tb[KNAT_A_PORT_MAX]));
 }
 
 static void ports_fmt(const struct nlattr **tb, char *out, size_t size)
@@ -441,285 +355,4 @@ int do_pool(int argc, char **argv)
 	    (matches(argv[1], "del") || matches(argv[1], "delete")))
 		return pool_id_cmd(KNAT_CMD_RANGE_DEL, argc - 2, argv + 2, true);
 	return usage_error("unknown pool command \"%s\"", argv[0]);
-}
-
-/* An inside prefix and its pool, or an exempt destination. */
-static int prefix_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	out_obj_start();
-	out_prefix(tb);
-	if (tb[KNAT_A_POOL_ID])
-		out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-/* inside {add|del} PREFIX [pool ID], exempt {add|del} PREFIX */
-static int prefix_cmd(uint8_t cmd, int argc, char **argv)
-{
-	struct nlmsghdr *nlh = nl_request(&nl, cmd, NLM_F_ACK);
-	int err = put_prefix(nlh, KNAT_A_ADDR, KNAT_A_PREFIXLEN, argv[0]);
-
-	if (err)
-		return err;
-	if (argc == 1)
-		return talk(nlh, NULL, NULL);
-	if (argc != 3 || cmd != KNAT_CMD_INSIDE_ADD || !matches(argv[1], "pool"))
-		return usage_error("unexpected argument \"%s\"", argv[1]);
-	return put_pool_id(nlh, argv[2]) ?: talk(nlh, NULL, NULL);
-}
-
-/* {add|del|show} of a list of prefixes, @cmd its ADD, DEL, GET. */
-static int do_prefixes(const uint8_t cmd[3], int argc, char **argv)
-{
-	if (is_show(argv[0]))
-		return dump(cmd[2], prefix_msg);
-	if (matches(argv[0], "add"))
-		return prefix_cmd(cmd[0], argc - 1, argv + 1);
-	if (matches(argv[0], "del") || matches(argv[0], "delete"))
-		return prefix_cmd(cmd[1], argc - 1, argv + 1);
-	return usage_error("unknown command \"%s\"", argv[0]);
-}
-
-int do_inside(int argc, char **argv)
-{
-	static const uint8_t cmd[3] = {
-		KNAT_CMD_INSIDE_ADD, KNAT_CMD_INSIDE_DEL, KNAT_CMD_INSIDE_GET
-	};
-
-	return do_prefixes(cmd, argc, argv);
-}
-
-int do_exempt(int argc, char **argv)
-{
-	static const uint8_t cmd[3] = {
-		KNAT_CMD_EXEMPT_ADD, KNAT_CMD_EXEMPT_DEL, KNAT_CMD_EXEMPT_GET
-	};
-
-	return do_prefixes(cmd, argc, argv);
-}
-
-/* A subscriber: IN_ADDR, POOL_ID, EXT_ADDR, BLOCKS, MAPPINGS, SESSIONS. */
-static int sub_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	char buf[INET_ADDRSTRLEN], blocks[4096];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	items(tb[KNAT_A_BLOCKS], KNAT_A_BLOCK, block_fmt, blocks, sizeof(blocks));
-	out_obj_start();
-	out_str("subscriber", NULL, addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf));
-	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
-	if (tb[KNAT_A_EXT_ADDR])
-		out_str("external", "external",
-			addr_str(attr_u32(tb[KNAT_A_EXT_ADDR]), buf));
-	out_str("blocks", "blocks", *blocks ? blocks : "-");
-	if (tb[KNAT_A_MAPPINGS])
-		out_u64("mappings", "mappings", attr_u32(tb[KNAT_A_MAPPINGS]));
-	if (tb[KNAT_A_SESSIONS])
-		out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-static int parse_addr(const char *arg, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (!arg || inet_pton(AF_INET, arg, &a) != 1)
-		return -1;
-	*addr = a.s_addr;
-	return 0;
-}
-
-int do_subscriber(int argc, char **argv)
-{
-	struct nlmsghdr *nlh;
-	uint32_t addr;
-
-	if (!is_show(argv[0]))
-		return usage_error("unknown subscriber command \"%s\"", argv[0]);
-	if (argc < 2)
-		return dump(KNAT_CMD_SUBSCRIBER_GET, sub_msg);
-	if (argc > 2 || parse_addr(argv[1], &addr))
-		return usage_error("invalid address \"%s\"", argv[1]);
-	nlh = nl_request(&nl, KNAT_CMD_SUBSCRIBER_GET, 0);
-	mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
-	return talk(nlh, sub_msg, NULL);
-}
-
-/*
- * ADDR or ADDR:PORT: 0 with *port set to -1 when there is no port (and
- * @need_port is false), -1 when @arg is neither.
- */
-static int parse_endpoint(const char *arg, bool need_port, uint32_t *addr,
-			  int32_t *port)
-{
-	char buf[32], *colon;
-	uint32_t p;
-
-	if (!arg || strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	if (parse_addr(buf, addr) || (need_port && !colon) ||
-	    (colon && (parse_u32(colon + 1, 65535, &p) || !p)))
-		return -1;
-	*port = colon ? (int32_t)p : -1;
-	return 0;
-}
-
-static void forward_fmt(const struct nlattr **tb, char *out, size_t size)
-{
-	char buf[INET_ADDRSTRLEN];
-
-	snprintf(out, size, "%s:%s:%u", proto_name(attr_u8(tb[KNAT_A_PROTO])),
-		 addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf),
-		 attr_u16(tb[KNAT_A_IN_PORT]));
-}
-
-/* The holder of an external port: its forwards, its block's subscriber. */
-static int whois_ext_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-	char buf[INET_ADDRSTRLEN], ports[16], fwds[1024];
-	uint8_t state;
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	state = attr_u8(tb[KNAT_A_BLOCK_STATE]);
-	items(tb[KNAT_A_FORWARDS], KNAT_A_FORWARD, forward_fmt, fwds,
-	      sizeof(fwds));
-	out_obj_start();
-	out_endpoint("external", NULL, attr_u32(tb[KNAT_A_EXT_ADDR]),
-		     attr_u16(tb[KNAT_A_EXT_PORT]));
-	out_str("subscriber", "subscriber", tb[KNAT_A_IN_ADDR] ?
-		addr_str(attr_u32(tb[KNAT_A_IN_ADDR]), buf) : "-");
-	out_u64("pool", "pool", attr_u32(tb[KNAT_A_POOL_ID]));
-	if (tb[KNAT_A_BLOCK_STATE]) {
-		snprintf(ports, sizeof(ports), "%u-%u",
-			 attr_u16(tb[KNAT_A_PORT_MIN]),
-			 attr_u16(tb[KNAT_A_PORT_MAX]));
-		out_str("block", "block", ports);
-		out_str("state", "state", state < ARRAY_SIZE(block_states) ?
-			block_states[state] : "?");
-	}
-	if (*fwds)
-		out_str("forwards", "forwards", fwds);
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-/* whois ADDR (an inside address) or ADDR:PORT (an external port) */
-int do_whois(int argc, char **argv)
-{
-	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_WHOIS, 0);
-	uint32_t addr;
-	int32_t port;
-
-	if (argc != 1)
-		return usage_error("%s", "whois needs ADDR or ADDR:PORT");
-	if (parse_endpoint(argv[0], false, &addr, &port))
-		return usage_error("invalid address \"%s\" (expected ADDR or ADDR:PORT)",
-				   argv[0]);
-	if (port < 0) {
-		mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
-		return talk(nlh, sub_msg, NULL);
-	}
-	mnl_attr_put_u32(nlh, KNAT_A_EXT_ADDR, addr);
-	mnl_attr_put_u16(nlh, KNAT_A_EXT_PORT, port);
-	return talk(nlh, whois_ext_msg, NULL);
-}
-
-static int forward_msg(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[KNAT_A_MAX + 1];
-
-	nl_parse(nlh, tb, KNAT_A_MAX);
-	out_obj_start();
-	out_str("proto", NULL, proto_name(attr_u8(tb[KNAT_A_PROTO])));
-	out_endpoint("external", NULL, attr_u32(tb[KNAT_A_EXT_ADDR]),
-		     attr_u16(tb[KNAT_A_EXT_PORT]));
-	out_endpoint("inside", "to", attr_u32(tb[KNAT_A_IN_ADDR]),
-		     attr_u16(tb[KNAT_A_IN_PORT]));
-	out_u64("sessions", "sessions", attr_u32(tb[KNAT_A_SESSIONS]));
-	if (tb[KNAT_A_EXPIRES])
-		out_u64("expires-ms", "expires-ms", attr_u32(tb[KNAT_A_EXPIRES]));
-	out_obj_end();
-	return MNL_CB_OK;
-}
-
-/* PROTO ADDR:PORT as the @addr_attr and @port_attr of @nlh. */
-static int put_forward_ext(struct nlmsghdr *nlh, char **argv)
-{
-	uint8_t proto;
-	uint32_t addr;
-	int32_t port;
-
-	if (matches(argv[0], "tcp"))
-		proto = IPPROTO_TCP;
-	else if (matches(argv[0], "udp"))
-		proto = IPPROTO_UDP;
-	else
-		return usage_error("invalid protocol \"%s\" (expected tcp or udp)",
-				   argv[0] ? argv[0] : "");
-	if (parse_endpoint(argv[1], true, &addr, &port))
-		return usage_error("invalid external endpoint \"%s\" (expected ADDR:PORT)",
-				   argv[1] ? argv[1] : "");
-	mnl_attr_put_u8(nlh, KNAT_A_PROTO, proto);
-	mnl_attr_put_u32(nlh, KNAT_A_EXT_ADDR, addr);
-	mnl_attr_put_u16(nlh, KNAT_A_EXT_PORT, port);
-	return 0;
-}
-
-/*
- * forward add PROTO EXT-ADDR:PORT to IN-ADDR:PORT
- * forward del PROTO EXT-ADDR:PORT
- * forward show
- */
-int do_forward(int argc, char **argv)
-{
-	bool add = matches(argv[0], "add");
-	struct nlmsghdr *nlh;
-	uint32_t addr;
-	int32_t port;
-	int err;
-
-	if (is_show(argv[0]))
-		return dump(KNAT_CMD_FORWARD_GET, forward_msg);
-	if (!add && !matches(argv[0], "del") && !matches(argv[0], "delete"))
-		return usage_error("unknown forward command \"%s\"", argv[0]);
-	if (argc != (add ? 5 : 3))
-		return usage_error("%s", add ?
-				   "forward add needs PROTO EXT-ADDR:PORT to IN-ADDR:PORT" :
-				   "forward del needs PROTO EXT-ADDR:PORT");
-	nlh = nl_request(&nl, add ? KNAT_CMD_FORWARD_ADD : KNAT_CMD_FORWARD_DEL,
-			 NLM_F_ACK);
-	err = put_forward_ext(nlh, argv + 1);
-	if (err || !add)
-		return err ?: talk(nlh, NULL, NULL);
-	if (!matches(argv[3], "to"))
-		return usage_error("expected \"to\", not \"%s\"", argv[3]);
-	if (parse_endpoint(argv[4], true, &addr, &port))
-		return usage_error("invalid inside endpoint \"%s\" (expected ADDR:PORT)",
-				   argv[4]);
-	mnl_attr_put_u32(nlh, KNAT_A_IN_ADDR, addr);
-	mnl_attr_put_u16(nlh, KNAT_A_IN_PORT, port);
-	return talk(nlh, NULL, NULL);
-}
-
-/* flush [pool ID] */
-int do_flush(int argc, char **argv)
-{
-	struct nlmsghdr *nlh = nl_request(&nl, KNAT_CMD_FLUSH, NLM_F_ACK);
-
-	if (argc == 0)
-		return talk(nlh, NULL, NULL);
-	if (argc != 2 || !matches(argv[0], "pool"))
-		return usage_error("unexpected argument \"%s\"", argv[0]);
-	return put_pool_id(nlh, argv[1]) ?: talk(nlh, NULL, NULL);
 }
