@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knat: attribution events on the "events" multicast group.
+ * knat: attribution events: what happened, and when to say so.
  *
  * A block allocated or released, and an interim notice for every block
  * still held, say who held which ports of which address when: with the
@@ -8,67 +8,54 @@
  * "who was 198.51.100.7:40123 at 10:02?" without logging every flow.
  * Refusals (exhaustion, limits) are events too, at most one a second per
  * subscriber and a bounded number a second per namespace.  Nothing is built
- * when nobody listens.
+ * when nobody listens.  They leave through the netlink family's "events"
+ * multicast group (nl_events.c), which registers itself here: the core
+ * calls no netlink file.
  */
 #include <linux/ktime.h>
-#include <net/genetlink.h>
 #include "knat.h"
 #include "block.h"
 #include "events.h"
 #include "gc.h"
-#include "netlink.h"
 #include "subscriber.h"
+
+/* Where events go: the family's multicast group, once nl_events.c is up. */
+static const struct knat_event_ops __rcu *knat_event_ops;
+
+void knat_events_register(const struct knat_event_ops *ops)
+{
+	rcu_assign_pointer(knat_event_ops, ops);
+}
+
+/* No event is being sent once this returns. */
+void knat_events_unregister(void)
+{
+	RCU_INIT_POINTER(knat_event_ops, NULL);
+	synchronize_rcu();
+}
 
 static bool knat_events_wanted(struct knat_net *kn)
 {
-	return kn->net && genl_has_listeners(&knat_genl_family, kn->net, 0);
-}
+	const struct knat_event_ops *ops;
+	bool wanted;
 
-static int knat_event_fill(struct sk_buff *skb,
-			   const struct knat_event_info *ev)
-{
-	if (nla_put_u8(skb, KNAT_A_EVENT, ev->type) ||
-	    nla_put_u64_64bit(skb, KNAT_A_TIME, ktime_get_real_ns(),
-			      KNAT_A_PAD))
-		return -EMSGSIZE;
-	if (ev->pool_id && nla_put_u32(skb, KNAT_A_POOL_ID, ev->pool_id))
-		return -EMSGSIZE;
-	if (ev->sub && nla_put_be32(skb, KNAT_A_IN_ADDR, ev->sub))
-		return -EMSGSIZE;
-	if (ev->ext && nla_put_be32(skb, KNAT_A_EXT_ADDR, ev->ext))
-		return -EMSGSIZE;
-	if (ev->hi && (nla_put_u16(skb, KNAT_A_PORT_MIN, ev->lo) ||
-		       nla_put_u16(skb, KNAT_A_PORT_MAX, ev->hi)))
-		return -EMSGSIZE;
-	if (ev->proto && nla_put_u8(skb, KNAT_A_PROTO, ev->proto))
-		return -EMSGSIZE;
-	return 0;
+	rcu_read_lock();
+	ops = rcu_dereference(knat_event_ops);
+	wanted = ops && ops->wanted(kn);
+	rcu_read_unlock();
+	return wanted;
 }
 
 /* Any context; callers may hold kn->lock. */
 void knat_event(struct knat_net *kn, const struct knat_event_info *ev)
 {
-	struct sk_buff *skb;
-	void *hdr;
+	const struct knat_event_ops *ops;
 
-	if (!knat_events_wanted(kn))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE / 16, GFP_ATOMIC);
-	if (!skb)
-		goto lost;
-	hdr = genlmsg_put(skb, 0, 0, &knat_genl_family, 0, KNAT_CMD_EVENT);
-	if (!hdr || knat_event_fill(skb, ev)) {
-		nlmsg_free(skb);
-		goto lost;
-	}
-	genlmsg_end(skb, hdr);
-	/* -ESRCH: the last listener left meanwhile; nothing is lost. */
-	if (genlmsg_multicast_netns(&knat_genl_family, kn->net, skb, 0, 0,
-				    GFP_ATOMIC) == -ENOBUFS)
-		goto lost;
-	return;
-lost:
-	knat_count(kn, KNAT_STAT_EVENTS_LOST);
+	rcu_read_lock();
+	ops = rcu_dereference(knat_event_ops);
+	if (ops)
+		ops->send(kn, ev);
+	rcu_read_unlock();
 }
 
 void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,

@@ -15,6 +15,14 @@ struct knat_event_info {
 	u16 hi;
 };
 
+/* Where events go (nl_events.c: the family's multicast group). */
+struct knat_event_ops {
+	bool (*wanted)(struct knat_net *kn);	/* anyone listening? */
+	void (*send)(struct knat_net *kn, const struct knat_event_info *ev);
+};
+
+void knat_events_register(const struct knat_event_ops *ops);
+void knat_events_unregister(void);
 void knat_event(struct knat_net *kn, const struct knat_event_info *ev);
 void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
 		      __be32 sub);

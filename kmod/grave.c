@@ -8,11 +8,10 @@
  * pointer goes in a grave instead, a kilobyte of pointers to objects of
  * one cache with a single rcu_head.  A grave that is closed goes to
  * call_rcu() whole, and one callback frees its objects: one callback per
- * hundred objects or so, where there used to be one per object.  It frees
- * them one at a time: what a sweep removes comes in hash order, each
- * object from another slab, where kmem_cache_free_bulk() looks for
- * neighbours in vain: it took the GC 18% more instructions to collect
- * a million expired flows that way.
+ * hundred objects or so.  It frees them one at a time: what a sweep
+ * removes comes in hash order, each object from another slab, where
+ * kmem_cache_free_bulk() finds no neighbours to batch.  Why not the
+ * kernel's own ways is in Documentation/design.rst ("State").
  *
  * Writers bury under kn->lock, and a writer must know that there is room
  * before it unlinks anything: it cannot wait for memory there.

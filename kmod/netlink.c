@@ -15,6 +15,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include "knat.h"
+#include "events.h"
 #include "gc.h"
 #include "netlink.h"
 #include "table.h"
@@ -649,10 +650,15 @@ struct genl_family knat_genl_family __ro_after_init = {
 
 int knat_genl_init(void)
 {
-	return genl_register_family(&knat_genl_family);
+	int err = genl_register_family(&knat_genl_family);
+
+	if (!err)
+		knat_events_register(&knat_nl_event_ops);
+	return err;
 }
 
 void knat_genl_exit(void)
 {
+	knat_events_unregister();
 	genl_unregister_family(&knat_genl_family);
 }

@@ -8,6 +8,7 @@
 struct knat_net;
 
 extern struct genl_family knat_genl_family;
+extern const struct knat_event_ops knat_nl_event_ops;	/* nl_events.c */
 int knat_genl_init(void);
 void knat_genl_exit(void);
 

@@ -57,8 +57,8 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 /*
  * The subscriber of @m, which lives while @m does, given
  * @b, the block @m counts in (knat_mapping_block()).  That block stays its
- * subscriber's while @m does: reading its owner spares an expiry a lookup,
- * a fifth of its cost.
+ * subscriber's while @m does: reading its owner spares an expiry a hash
+ * lookup.
  */
 struct knat_subscriber *knat_block_sub(struct knat_net *kn,
 				       const struct knat_mapping *m,
