@@ -100,7 +100,7 @@ static void knat_mapping_free(struct knat_net *kn, struct knat_mapping *m,
 			      struct knat_subscriber *sub, struct knat_block *b,
 			      bool expired)
 {
-	knat_sub_free(kn, sub, m, b);
+	knat_sub_release(kn, sub, m, b, true);
 	atomic_dec(&kn->nmappings);
 	sub->nmappings--;
 	knat_sub_prune(kn, sub);
@@ -221,7 +221,7 @@ static int knat_mapping_pin_new(struct knat_net *kn, struct knat_mapping *m,
 	err = knat_mapping_link(kn, m, sub);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "the external endpoint has a mapping");
-		knat_sub_unalloc(kn, sub, m);
+		knat_sub_release(kn, sub, m, knat_mapping_block(m), false);
 		knat_sub_prune(kn, sub);
 	}
 	return err;

@@ -341,7 +341,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	if (knat_mapping_link(kn, m, sub)) {
 		if (own)
 			knat_filter_uncount(kn, m, t->raddr);
-		knat_sub_unalloc(kn, sub, m);
+		knat_sub_release(kn, sub, m, knat_mapping_block(m), false);
 		/* Readers may have found it in the first index already. */
 		knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 		*reason = KNAT_STAT_DROP_INSERT;
@@ -362,7 +362,7 @@ static struct knat_session *knat_flow_create(struct knat_net *kn,
 	return s;
 
 free_port:
-	knat_sub_unalloc(kn, sub, m);
+	knat_sub_release(kn, sub, m, knat_mapping_block(m), false);
 free:
 	kmem_cache_free(knat_mapping_cache, m);
 put_sub:

@@ -518,10 +518,22 @@ int knat_sub_claim(struct knat_net *kn, struct knat_subscriber *sub,
 	}
 }
 
-static void knat_sub_release(struct knat_net *kn, struct knat_subscriber *sub,
-			     struct knat_mapping *m, struct knat_block *b,
-			     bool used)
+/**
+ * knat_sub_release - give back the external endpoint knat_sub_alloc() chose
+ * @kn: namespace state
+ * @sub: the subscriber of @m
+ * @m: the mapping
+ * @b: the block @m counts in (knat_mapping_block()), or NULL
+ * @used: @m was linked, so a packet may have left from its port: its block,
+ *        released with its last mapping, cools.  One never linked leaves
+ *        nothing behind: a block taken for it alone is free again at once,
+ *        and refused flows cannot park an address's free blocks in cooling
+ *        one after another.
+ */
+void knat_sub_release(struct knat_net *kn, struct knat_subscriber *sub,
+		      struct knat_mapping *m, struct knat_block *b, bool used)
 {
+	lockdep_assert_held(&kn->lock);
 	if (!m->overlap)
 		knat_portmap_free(m->paddr->ports[knat_proto_index(m->s.in.proto)],
 				  ntohs(m->s.ext_port));
@@ -529,28 +541,6 @@ static void knat_sub_release(struct knat_net *kn, struct knat_subscriber *sub,
 	atomic_dec(&sub->pool->nmappings);
 	if (b && !--b->nmappings)
 		knat_block_release(kn, b, used);
-}
-
-/*
- * Undo knat_sub_alloc() for a mapping that was linked; @b is the block @m
- * counts in (knat_mapping_block()).
- */
-void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
-		   struct knat_mapping *m, struct knat_block *b)
-{
-	knat_sub_release(kn, sub, m, b, true);
-}
-
-/*
- * Undo knat_sub_alloc() for a mapping that never was linked: a block taken
- * for it alone is free again at once.  Nothing left from it, so nothing
- * needs cooling, and refused flows cannot park an address's free blocks
- * in cooling one after another.
- */
-void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
-		      struct knat_mapping *m)
-{
-	knat_sub_release(kn, sub, m, knat_mapping_block(m), false);
 }
 
 /**

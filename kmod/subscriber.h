@@ -25,10 +25,8 @@ bool knat_unconfirmed_full(const struct knat_pool *pool);
 void knat_sub_confirm(struct knat_net *kn, struct knat_subscriber *sub);
 int knat_sub_alloc(struct knat_net *kn, struct knat_subscriber *sub,
 		   const struct knat_tuple *t, struct knat_mapping *m);
-void knat_sub_free(struct knat_net *kn, struct knat_subscriber *sub,
-		   struct knat_mapping *m, struct knat_block *b);
-void knat_sub_unalloc(struct knat_net *kn, struct knat_subscriber *sub,
-		      struct knat_mapping *m);
+void knat_sub_release(struct knat_net *kn, struct knat_subscriber *sub,
+		      struct knat_mapping *m, struct knat_block *b, bool used);
 int knat_sub_reserve(struct knat_net *kn, struct knat_subscriber *sub,
 		     const struct knat_endpoint *ext, struct knat_mapping *m,
 		     struct netlink_ext_ack *extack);
