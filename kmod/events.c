@@ -87,7 +87,7 @@ void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,
 	if (sub->last_event && time_before(jiffies, sub->last_event + HZ))
 		return;
 	sub->last_event = jiffies ?: 1;
-	if (!knat_events_wanted(kn) || !__ratelimit(&kn->event_rs))
+	if (!knat_events_wanted(kn) || !__ratelimit(&kn->ev.rs))
 		return;
 	ev.ext = knat_sub_ext(sub);
 	knat_event(kn, &ev);
@@ -109,11 +109,11 @@ void knat_event_table_full(struct knat_net *kn, u8 proto)
 	};
 
 	lockdep_assert_held(&kn->lock);
-	if (kn->last_full && time_before(jiffies, kn->last_full + HZ))
+	if (kn->ev.last_full && time_before(jiffies, kn->ev.last_full + HZ))
 		return;
-	kn->last_full = jiffies ?: 1;
+	kn->ev.last_full = jiffies ?: 1;
 	knat_gc_kick(kn);
-	if (__ratelimit(&kn->event_rs))
+	if (__ratelimit(&kn->ev.rs))
 		knat_event(kn, &ev);
 }
 
@@ -140,18 +140,18 @@ void knat_interim(struct knat_net *kn, unsigned int budget)
 	struct knat_subscriber *sub;
 	bool done = false;
 
-	if (!kn->interim_active) {
-		if (!period || time_before(jiffies, kn->interim_next))
+	if (!kn->ev.interim_active) {
+		if (!period || time_before(jiffies, kn->ev.interim_next))
 			return;
-		kn->interim_next = jiffies + period * HZ;
+		kn->ev.interim_next = jiffies + period * HZ;
 		if (!knat_events_wanted(kn))
 			return;
-		rhashtable_walk_enter(&kn->subs, &kn->interim_iter);
-		kn->interim_active = true;
+		rhashtable_walk_enter(&kn->subs, &kn->ev.interim_iter);
+		kn->ev.interim_active = true;
 	}
-	rhashtable_walk_start(&kn->interim_iter);
+	rhashtable_walk_start(&kn->ev.interim_iter);
 	while (budget--) {
-		sub = rhashtable_walk_next(&kn->interim_iter);
+		sub = rhashtable_walk_next(&kn->ev.interim_iter);
 		if (IS_ERR(sub))
 			continue;
 		if (!sub) {
@@ -160,14 +160,14 @@ void knat_interim(struct knat_net *kn, unsigned int budget)
 		}
 		knat_interim_sub(kn, sub);
 	}
-	rhashtable_walk_stop(&kn->interim_iter);
+	rhashtable_walk_stop(&kn->ev.interim_iter);
 	if (done)
 		knat_interim_stop(kn);
 }
 
 void knat_interim_stop(struct knat_net *kn)
 {
-	if (kn->interim_active)
-		rhashtable_walk_exit(&kn->interim_iter);
-	kn->interim_active = false;
+	if (kn->ev.interim_active)
+		rhashtable_walk_exit(&kn->ev.interim_iter);
+	kn->ev.interim_active = false;
 }

@@ -157,7 +157,7 @@ unsigned int knat_gc_batch(struct knat_net *kn, unsigned int budget,
 {
 	unsigned long now = jiffies;
 
-	return knat_sweep(kn, &kn->gc_sweep, budget, knat_gc_doomed, &now,
+	return knat_sweep(kn, &kn->gc.sweep, budget, knat_gc_doomed, &now,
 			  true, done);
 }
 
@@ -194,7 +194,7 @@ static int knat_gc_cpu(struct knat_net *kn, bool *busy)
  */
 static u64 knat_gc_rest(const struct knat_net *kn, u64 now)
 {
-	s64 rest = now - kn->gc_ended;
+	s64 rest = now - kn->gc.ended;
 
 	return clamp_t(s64, rest, 0, KNAT_GC_REST_MAX_NS);
 }
@@ -202,7 +202,7 @@ static u64 knat_gc_rest(const struct knat_net *kn, u64 now)
 /* How long a run may go on: on a CPU with traffic, its share of @rest. */
 static u64 knat_gc_budget(const struct knat_net *kn, u64 rest)
 {
-	if (!kn->gc_busy)
+	if (!kn->gc.busy)
 		return KNAT_GC_MAX_NS;
 	return min_t(u64, KNAT_GC_BUSY_MAX_NS,
 		     div_u64(rest * KNAT_GC_SHARE, 1000 - KNAT_GC_SHARE));
@@ -218,7 +218,7 @@ static unsigned int knat_gc_quota(struct knat_net *kn, u64 rest)
 static void knat_gc_work(struct work_struct *work)
 {
 	struct knat_net *kn = container_of(to_delayed_work(work),
-					   struct knat_net, gc_work);
+					   struct knat_net, gc.work);
 	u64 now = local_clock(), rest = knat_gc_rest(kn, now);
 	u64 end = now + knat_gc_budget(kn, rest);
 	unsigned int quota = knat_gc_quota(kn, rest);
@@ -257,24 +257,24 @@ static void knat_gc_work(struct work_struct *work)
 	 * would keep this one until it came back.
 	 */
 	cpus_read_lock();
-	cpu = knat_gc_cpu(kn, &kn->gc_busy);
-	if (kn->gc_busy)
+	cpu = knat_gc_cpu(kn, &kn->gc.busy);
+	if (kn->gc.busy)
 		delay = max(delay, 1UL);
-	kn->gc_ended = local_clock();
-	queue_delayed_work_on(cpu, system_wq, &kn->gc_work, delay);
+	kn->gc.ended = local_clock();
+	queue_delayed_work_on(cpu, system_wq, &kn->gc.work, delay);
 	cpus_read_unlock();
 }
 
 void knat_gc_init(struct knat_net *kn)
 {
-	memset(&kn->gc_sweep, 0, sizeof(kn->gc_sweep));
-	kn->interim_next = jiffies;
-	INIT_DELAYED_WORK(&kn->gc_work, knat_gc_work);
+	memset(&kn->gc.sweep, 0, sizeof(kn->gc.sweep));
+	kn->ev.interim_next = jiffies;
+	INIT_DELAYED_WORK(&kn->gc.work, knat_gc_work);
 }
 
 void knat_gc_start(struct knat_net *kn)
 {
-	queue_delayed_work(system_wq, &kn->gc_work, KNAT_GC_INTERVAL);
+	queue_delayed_work(system_wq, &kn->gc.work, KNAT_GC_INTERVAL);
 }
 
 /*
@@ -284,12 +284,12 @@ void knat_gc_start(struct knat_net *kn)
 void knat_gc_kick(struct knat_net *kn)
 {
 	if (READ_ONCE(kn->attached))
-		mod_delayed_work(system_wq, &kn->gc_work, 0);
+		mod_delayed_work(system_wq, &kn->gc.work, 0);
 }
 
 void knat_gc_stop(struct knat_net *kn)
 {
-	cancel_delayed_work_sync(&kn->gc_work);
-	knat_sweep_end(&kn->gc_sweep);
+	cancel_delayed_work_sync(&kn->gc.work);
+	knat_sweep_end(&kn->gc.sweep);
 	knat_interim_stop(kn);
 }

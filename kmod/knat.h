@@ -506,6 +506,33 @@ struct knat_grave {
 typedef bool (*knat_doomed_fn)(struct knat_net *kn,
 			       const struct knat_session *s, void *arg);
 
+/* The collector (gc.c). */
+struct knat_gc {
+	struct delayed_work work;
+	struct knat_sweep sweep;
+	bool busy;			/* its CPU had traffic */
+	u64 ended;			/* local_clock() of the last run's end */
+};
+
+/* Attribution events (events.c). */
+struct knat_events {
+	struct ratelimit_state rs;	/* refusal events */
+	unsigned long last_full;	/* jiffies of the last table-full
+					 * event; under kn->lock
+					 */
+	struct rhashtable_iter interim_iter;
+	bool interim_active;
+	unsigned long interim_next;	/* jiffies */
+};
+
+/* Unsolicited inbound SYNs held (syn.c). */
+struct knat_syns {
+	struct rhashtable table;
+	struct list_head list;		/* the same, oldest first */
+	spinlock_t lock;		/* both, and every lookup */
+	atomic_t n;
+};
+
 struct knat_net {
 	struct net *net;
 	struct rhashtable sess_in;	/* knat_xsession by inside tuple */
@@ -522,8 +549,11 @@ struct knat_net {
 	atomic_t nmappings;
 	u32 nunanswered;		/* under lock, READ_ONCE elsewhere */
 
-	struct list_head pools;		/* configuration, written under */
-	struct list_head insides;	/* genl_mutex and kn->lock */
+	/* The configuration lists: changed under cfg_lock, each change
+	 * under kn->lock too; read under RCU.
+	 */
+	struct list_head pools;
+	struct list_head insides;
 	struct list_head exempts;	/* destinations left untranslated */
 	struct list_head forwards;	/* knat_forward, under cfg_lock */
 	unsigned long list_seq;		/* the last knat_list_seq() */
@@ -538,24 +568,11 @@ struct knat_net {
 	struct knat_config cfg;
 
 	struct knat_stats __percpu *stats;
-	struct delayed_work gc_work;
-	struct knat_sweep gc_sweep;
-	bool gc_busy;			/* its CPU had traffic: see gc.c */
-	u64 gc_ended;			/* local_clock() */
-	struct ratelimit_state event_rs;	/* refusal events */
-	unsigned long last_full;	/* jiffies of the last table-full
-					 * event; under lock
-					 */
-	struct rhashtable_iter interim_iter;
-	bool interim_active;
-	unsigned long interim_next;	/* jiffies */
+	struct knat_gc gc;
+	struct knat_events ev;
+	struct knat_syns syn;
 	bool attached;			/* hooks and defrag, under cfg_lock */
 	struct work_struct if_work;	/* pools following interfaces */
-
-	struct rhashtable syns;		/* held SYNs, see syn.c */
-	struct list_head syn_list;	/* the same, oldest first */
-	spinlock_t syn_lock;		/* both, and every lookup */
-	atomic_t nsyns;
 };
 
 /*

@@ -57,8 +57,8 @@ int knat_state_init(struct knat_net *kn)
 	INIT_LIST_HEAD(&kn->forwards);
 	kn->cfg = knat_default_config;
 	kn->born = ktime_get_boottime_seconds();
-	ratelimit_state_init(&kn->event_rs, HZ, 100);
-	ratelimit_set_flags(&kn->event_rs, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_state_init(&kn->ev.rs, HZ, 100);
+	ratelimit_set_flags(&kn->ev.rs, RATELIMIT_MSG_ON_RELEASE);
 	kn->stats = alloc_percpu(struct knat_stats);
 	if (!kn->stats)
 		return -ENOMEM;

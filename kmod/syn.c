@@ -33,7 +33,7 @@
 struct knat_syn {
 	struct rhash_head node;
 	struct knat_tuple key;		/* as outside: l = external endpoint */
-	struct list_head list;		/* kn->syn_list, oldest first */
+	struct list_head list;		/* kn->syn.list, oldest first */
 	unsigned long expires;		/* jiffies */
 	u8 len;
 	u8 quote[KNAT_SYN_QUOTE];	/* the SYN's IP header and 8 bytes */
@@ -48,10 +48,10 @@ static const struct rhashtable_params knat_syn_params = {
 
 int knat_syn_init(struct knat_net *kn)
 {
-	spin_lock_init(&kn->syn_lock);
-	INIT_LIST_HEAD(&kn->syn_list);
-	atomic_set(&kn->nsyns, 0);
-	return rhashtable_init(&kn->syns, &knat_syn_params);
+	spin_lock_init(&kn->syn.lock);
+	INIT_LIST_HEAD(&kn->syn.list);
+	atomic_set(&kn->syn.n, 0);
+	return rhashtable_init(&kn->syn.table, &knat_syn_params);
 }
 
 static void knat_syn_free(void *ptr, void *arg)
@@ -62,20 +62,20 @@ static void knat_syn_free(void *ptr, void *arg)
 /* Nothing can reach the table any more. */
 void knat_syn_destroy(struct knat_net *kn)
 {
-	rhashtable_free_and_destroy(&kn->syns, knat_syn_free, NULL);
+	rhashtable_free_and_destroy(&kn->syn.table, knat_syn_free, NULL);
 }
 
 /*
- * Under kn->syn_lock.  Every lookup is made under the lock too, so the
+ * Under kn->syn.lock.  Every lookup is made under the lock too, so the
  * caller may free @syn as soon as it is unlinked.
  */
 static void knat_syn_unlink(struct knat_net *kn, struct knat_syn *syn)
 {
-	lockdep_assert_held(&kn->syn_lock);
+	lockdep_assert_held(&kn->syn.lock);
 
-	rhashtable_remove_fast(&kn->syns, &syn->node, knat_syn_params);
+	rhashtable_remove_fast(&kn->syn.table, &syn->node, knat_syn_params);
 	list_del(&syn->list);
-	atomic_dec(&kn->nsyns);
+	atomic_dec(&kn->syn.n);
 }
 
 /**
@@ -91,7 +91,7 @@ void knat_syn_hold(struct knat_net *kn, const struct sk_buff *skb,
 	struct knat_syn *syn;
 
 	if (!READ_ONCE(kn->cfg.syn_unreach) ||
-	    atomic_read(&kn->nsyns) >= KNAT_SYN_MAX)
+	    atomic_read(&kn->syn.n) >= KNAT_SYN_MAX)
 		return;
 	syn = kmalloc(sizeof(*syn), GFP_ATOMIC);
 	if (!syn)
@@ -101,17 +101,17 @@ void knat_syn_hold(struct knat_net *kn, const struct sk_buff *skb,
 	syn->len = len;
 	memcpy(syn->quote, ip_hdr(skb), len);
 
-	spin_lock_bh(&kn->syn_lock);
-	if (atomic_read(&kn->nsyns) >= KNAT_SYN_MAX ||
-	    rhashtable_lookup_insert_fast(&kn->syns, &syn->node,
+	spin_lock_bh(&kn->syn.lock);
+	if (atomic_read(&kn->syn.n) >= KNAT_SYN_MAX ||
+	    rhashtable_lookup_insert_fast(&kn->syn.table, &syn->node,
 					  knat_syn_params)) {
-		spin_unlock_bh(&kn->syn_lock);
+		spin_unlock_bh(&kn->syn.lock);
 		kfree(syn);	/* full, a retransmission, or no memory */
 		return;
 	}
-	list_add_tail(&syn->list, &kn->syn_list);
-	atomic_inc(&kn->nsyns);
-	spin_unlock_bh(&kn->syn_lock);
+	list_add_tail(&syn->list, &kn->syn.list);
+	atomic_inc(&kn->syn.n);
+	spin_unlock_bh(&kn->syn.lock);
 	knat_count(kn, KNAT_STAT_SYN_HELD);
 }
 
@@ -128,14 +128,14 @@ void knat_syn_matched(struct knat_net *kn, const struct knat_session *s)
 	struct knat_tuple out;
 	struct knat_syn *syn;
 
-	if (!atomic_read(&kn->nsyns))
+	if (!atomic_read(&kn->syn.n))
 		return;
 	knat_session_out(s, &out);
-	spin_lock_bh(&kn->syn_lock);
-	syn = rhashtable_lookup_fast(&kn->syns, &out, knat_syn_params);
+	spin_lock_bh(&kn->syn.lock);
+	syn = rhashtable_lookup_fast(&kn->syn.table, &out, knat_syn_params);
 	if (syn)
 		knat_syn_unlink(kn, syn);
-	spin_unlock_bh(&kn->syn_lock);
+	spin_unlock_bh(&kn->syn.lock);
 	kfree(syn);
 }
 
@@ -210,14 +210,14 @@ bool knat_syn_expire(struct knat_net *kn, unsigned long now,
 	bool live;
 
 	for (; budget; budget--) {
-		spin_lock_bh(&kn->syn_lock);
-		syn = list_first_entry_or_null(&kn->syn_list, struct knat_syn,
+		spin_lock_bh(&kn->syn.lock);
+		syn = list_first_entry_or_null(&kn->syn.list, struct knat_syn,
 					       list);
 		if (syn && time_before(now, syn->expires))
 			syn = NULL;
 		if (syn)
 			knat_syn_unlink(kn, syn);
-		spin_unlock_bh(&kn->syn_lock);
+		spin_unlock_bh(&kn->syn.lock);
 		if (!syn)
 			return false;
 		rcu_read_lock();

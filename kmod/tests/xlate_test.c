@@ -617,31 +617,31 @@ static void syn_hold_match_expire(struct kunit *test)
 	syn_hold(test, kn, "203.0.113.2", 7100, 5555);	/* retransmitted */
 	syn_hold(test, kn, "203.0.113.2", 7200, 6000);
 	syn_hold(test, kn, "203.0.113.3", 7300, 5555);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 3);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SYN_HELD), 3);
 
 	/* The inside host opens 203.0.113.2:7200 <-> 198.51.100.1:6000. */
 	knat_syn_matched(kn, s);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 2);
 	knat_syn_matched(kn, s);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 2);
 
 	KUNIT_EXPECT_FALSE(test, knat_syn_expire(kn, now + 5 * HZ, 64));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 2);
 	KUNIT_EXPECT_TRUE(test, knat_syn_expire(kn, now + 7 * HZ, 1));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 1);
 	KUNIT_EXPECT_FALSE(test, knat_syn_expire(kn, now + 7 * HZ, 64));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), 0);
 
 	/* Bounded; and local policy keeps none (REQ-4a). */
 	for (i = 0; i < KNAT_SYN_MAX + 8; i++)
 		syn_hold(test, kn, "203.0.113.2", 1024 + i, 5555);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), KNAT_SYN_MAX);
 	KUNIT_EXPECT_TRUE(test, knat_syn_expire(kn, now + 60 * HZ, 64));
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX - 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), KNAT_SYN_MAX - 64);
 	kn->cfg.syn_unreach = 0;
 	syn_hold(test, kn, "203.0.113.9", 7100, 5555);
-	KUNIT_EXPECT_EQ(test, atomic_read(&kn->nsyns), KNAT_SYN_MAX - 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kn->syn.n), KNAT_SYN_MAX - 64);
 	KUNIT_EXPECT_EQ(test, knat_test_stat(kn, KNAT_STAT_SYN_UNREACH), 0);
 	knat_test_net_free(kn);		/* frees the rest */
 }
