@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send one raw, possibly malformed, request to the knat genl family.
+"""Send raw, possibly malformed, requests to the knat genl family.
 
-  genl.py CMD [TYPE:HEX]...   e.g. genl.py 1 2:c6336400 3:1e 7:0000012c
+  genl.py CMD [TYPE:HEX]... [-- CMD [TYPE:HEX]...]...
+                              e.g. genl.py 1 2:c6336400 3:1e 7:0000012c
 
-Prints "error <errno> <extack message>" or "ok", exits 0 either way (1 if
-the exchange itself failed).  Lets tests send what natctl never would;
+Prints, for each request, "error <errno> <extack message>" or "ok"; exits
+0 either way (1 if an exchange itself failed).  Lets tests send what natctl never would;
 nlfaults.py builds on its request() and answer().
 """
 import ctypes
@@ -133,16 +134,23 @@ def socket_in(netns):
 
 
 def main():
+    """genl.py CMD [TYPE:HEX]... [-- CMD [TYPE:HEX]...]...: each request in
+    turn, one line for each: "ok" or "error ERRNO EXTACK-TEXT"."""
     s = open_socket()
     fam = family_id(s)
     if fam is None:
         sys.exit("knat family not found")
-    payload = b""
-    for a in sys.argv[2:]:
-        t, hexval = a.split(":")
-        payload += attr(int(t), bytes.fromhex(hexval))
-    err, text, _ = talk(s, fam, int(sys.argv[1]), payload, 2)
-    print(f"error {err} {text}" if err else "ok")
+    args, seq = sys.argv[1:], 2
+    while args:
+        req = args[:args.index("--")] if "--" in args else args
+        args = args[len(req) + 1:]
+        payload = b""
+        for a in req[1:]:
+            t, hexval = a.split(":")
+            payload += attr(int(t), bytes.fromhex(hexval))
+        err, text, _ = talk(s, fam, int(req[0]), payload, seq)
+        print(f"error {err} {text}" if err else "ok")
+        seq += 1
 
 
 if __name__ == "__main__":
