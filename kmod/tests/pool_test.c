@@ -294,7 +294,7 @@ static void unconfirmed_share(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reason, KNAT_STAT_DROP_UNCONFIRMED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kn->subs.nelems), 16);
 	/* While the share is full, their sessions are short-lived. */
-	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, s[0]), brief);
+	KUNIT_EXPECT_EQ(test, knat_test_timeout(kn, s[0]), brief);
 
 	/* An answer alone: still not confirmed. */
 	rcu_read_lock();
@@ -308,7 +308,7 @@ static void unconfirmed_share(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_EXPECT_TRUE(test, knat_test_sub(kn, s[0])->confirmed);
 	KUNIT_EXPECT_EQ(test, pool->unconfirmed_blocks, 15U);
-	KUNIT_EXPECT_GT(test, knat_session_timeout(kn, s[1]), brief);
+	KUNIT_EXPECT_GT(test, knat_test_timeout(kn, s[1]), brief);
 	late = out(kn, IPPROTO_UDP, "100.64.2.1", 4000, "203.0.113.9", 53,
 		   &reason);
 	KUNIT_EXPECT_NOT_NULL(test, late);
@@ -318,7 +318,7 @@ static void unconfirmed_share(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, late);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(knat_session_map(late)->s.flags) &
 				KNAT_SESS_CONFIRMED);
-	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, late),
+	KUNIT_EXPECT_EQ(test, knat_test_timeout(kn, late),
 			(unsigned long)kn->cfg.timeout_udp * HZ);
 
 	/* Released: the block of one not confirmed is free at once... */

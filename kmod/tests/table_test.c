@@ -728,10 +728,10 @@ static void inbound_sessions_bounded(struct kunit *test)
 
 	/* Unanswered ones live unanswered-timeout, answered ones longer. */
 	kn->cfg.timeout_unanswered = 5;
-	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, first), 5UL * HZ);
+	KUNIT_EXPECT_EQ(test, knat_test_timeout(kn, first), 5UL * HZ);
 	knat_session_answered(kn, first);
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(first->flags) & KNAT_SESS_UNANSWERED);
-	KUNIT_EXPECT_EQ(test, knat_session_timeout(kn, first),
+	KUNIT_EXPECT_EQ(test, knat_test_timeout(kn, first),
 			(unsigned long)kn->cfg.timeout_udp * HZ);
 	KUNIT_EXPECT_EQ(test, m->nunanswered, 7);
 	/* Room for one more, and removal uncounts the rest. */

@@ -6,6 +6,7 @@
 #include "util.h"
 #include "config.h"
 #include "det.h"
+#include "gc.h"
 #include "mapping.h"
 #include "pool.h"
 #include "subscriber.h"
@@ -140,4 +141,16 @@ int knat_test_suite_init(struct kunit_suite *suite)
 void knat_test_suite_exit(struct kunit_suite *suite)
 {
 	knat_caches_destroy();
+}
+
+/* knat_session_timeout(), in the read section it asks for. */
+unsigned long knat_test_timeout(struct knat_net *kn,
+				const struct knat_session *s)
+{
+	unsigned long t;
+
+	rcu_read_lock();
+	t = knat_session_timeout(kn, s);
+	rcu_read_unlock();
+	return t;
 }

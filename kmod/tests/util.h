@@ -23,6 +23,8 @@ __be32 knat_test_addr(const char *dotted);
 struct knat_tuple knat_test_tuple(u8 proto, const char *l, u16 lport,
 				  const char *r, u16 rport);
 u64 knat_test_stat(struct knat_net *kn, enum knat_stat which);
+unsigned long knat_test_timeout(struct knat_net *kn,
+				const struct knat_session *s);
 void knat_test_answer(struct knat_net *kn, struct knat_session *s);
 struct knat_subscriber *knat_test_sub(struct knat_net *kn,
 				      const struct knat_session *s);
