@@ -460,7 +460,7 @@ unlock:
  * Take @s out of its indexes, or end it if it is its
  * mapping's own.  Return: false when another writer did first.
  */
-static bool knat_session_take(struct knat_net *kn, struct knat_session *s)
+static bool knat_session_end(struct knat_net *kn, struct knat_session *s)
 {
 	lockdep_assert_held(&kn->lock);
 
@@ -493,7 +493,7 @@ bool knat_session_unlink(struct knat_net *kn, struct knat_session *s,
 	struct knat_block *b;
 
 	lockdep_assert_held(&kn->lock);
-	if (!knat_session_take(kn, s))
+	if (!knat_session_end(kn, s))
 		return false;
 	b = knat_mapping_block(m);
 	sub = knat_block_sub(kn, m, b);
