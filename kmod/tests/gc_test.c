@@ -75,6 +75,7 @@ static void gc_stamp_wraps(struct kunit *test)
 	s = make(kn, IPPROTO_UDP, "100.64.0.2", 5000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->last_used = knat_stamp(wrap - 5 * HZ);
+	rcu_read_lock();
 	KUNIT_EXPECT_FALSE(test, knat_session_expired(kn, s, wrap + 20 * HZ));
 	KUNIT_EXPECT_TRUE(test, knat_session_expired(kn, s, wrap + 26 * HZ));
 	KUNIT_EXPECT_FALSE(test, knat_session_expired(kn, s, wrap - 6 * HZ));
@@ -85,6 +86,7 @@ static void gc_stamp_wraps(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test,
 			  knat_session_expired(kn, s, wrap - 4 * HZ +
 					       KNAT_TIMEOUT_MAX * HZ));
+	rcu_read_unlock();
 	knat_test_net_free(kn);
 }
 
