@@ -108,8 +108,9 @@ unsigned int knat_icmp_error(struct knat_net *kn, struct sk_buff *skb,
 	 * goes out (the quoted packet came in), its source when it comes in.
 	 */
 	inner = (void *)ip_hdr(skb) + pkt->inner;
-	knat_manip(NULL, inner, knat_icmp_len(skb, pkt) -
-		   sizeof(struct icmphdr) - inner->ihl * 4, !outbound, addr, port);
+	knat_manip_quote(inner, knat_icmp_len(skb, pkt) -
+			 sizeof(struct icmphdr) - inner->ihl * 4, !outbound,
+			 addr, port);
 	knat_icmp_csum_set(skb, pkt);
 	if (outer) {
 		iph = ip_hdr(skb);

@@ -226,8 +226,8 @@ int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt)
  * in its pseudo-header; a header an ICMP error quotes (@skb NULL) holds a
  * plain checksum, and the error's own is computed anew afterwards.
  */
-static void knat_csum4(__sum16 *sum, struct sk_buff *skb, __be32 from,
-		       __be32 to)
+static __always_inline void knat_csum4(__sum16 *sum, struct sk_buff *skb,
+				       __be32 from, __be32 to)
 {
 	if (skb)
 		inet_proto_csum_replace4(sum, skb, from, to, true);
@@ -235,8 +235,8 @@ static void knat_csum4(__sum16 *sum, struct sk_buff *skb, __be32 from,
 		csum_replace4(sum, from, to);
 }
 
-static void knat_csum2(__sum16 *sum, struct sk_buff *skb, __be16 from,
-		       __be16 to)
+static __always_inline void knat_csum2(__sum16 *sum, struct sk_buff *skb,
+				       __be16 from, __be16 to)
 {
 	if (skb)
 		inet_proto_csum_replace2(sum, skb, from, to, false);
@@ -244,7 +244,7 @@ static void knat_csum2(__sum16 *sum, struct sk_buff *skb, __be16 from,
 		csum_replace2(sum, from, to);
 }
 
-/**
+/*
  * knat_manip - replace one end's address and port of an IPv4 header
  * @skb: the packet whose own header @iph is; NULL for a header an ICMP
  *       error quotes
@@ -258,10 +258,13 @@ static void knat_csum2(__sum16 *sum, struct sk_buff *skb, __be16 from,
  *
  * The transport checksum follows, where there is one: a UDP datagram sent
  * without one keeps none.  The one routine for both headers, as nf_nat's
- * l4proto_manip_pkt() serves the packet and the quote alike.
+ * l4proto_manip_pkt() serves the packet and the quote alike.  Inlined in
+ * each of its two uses, where @skb's test folds away: the packet path's
+ * translation pays for no call and no test.
  */
-void knat_manip(struct sk_buff *skb, struct iphdr *iph, unsigned int l4len,
-		bool src, __be32 addr, __be16 port)
+static __always_inline void knat_manip(struct sk_buff *skb, struct iphdr *iph,
+				       unsigned int l4len, bool src,
+				       __be32 addr, __be16 port)
 {
 	void *l4 = (void *)iph + iph->ihl * 4;
 	__be32 *addrp = src ? &iph->saddr : &iph->daddr;
@@ -303,6 +306,23 @@ void knat_manip(struct sk_buff *skb, struct iphdr *iph, unsigned int l4len,
 	*portp = port;
 	csum_replace4(&iph->check, *addrp, addr);
 	*addrp = addr;
+}
+
+/**
+ * knat_manip_quote - replace one end's address and port of a quoted header
+ * @iph: the IP header an ICMP error quotes, writable along with its
+ *       transport header's first @l4len bytes
+ * @l4len: how much of the transport header the quote holds
+ * @src: the source end, or the destination
+ * @addr: the new address
+ * @port: the new port, or ICMP query id
+ *
+ * The quote's own checksums follow; the error's is the caller's to compute.
+ */
+void knat_manip_quote(struct iphdr *iph, unsigned int l4len, bool src,
+		      __be32 addr, __be16 port)
+{
+	knat_manip(NULL, iph, l4len, src, addr, port);
 }
 
 /**

@@ -16,8 +16,8 @@ struct knat_pkt {
 #define KNAT_ICMP_QUOTE		8
 
 int knat_parse(struct sk_buff *skb, bool outbound, struct knat_pkt *pkt);
-void knat_manip(struct sk_buff *skb, struct iphdr *iph, unsigned int l4len,
-		bool src, __be32 addr, __be16 port);
+void knat_manip_quote(struct iphdr *iph, unsigned int l4len, bool src,
+		      __be32 addr, __be16 port);
 int knat_rewrite(struct sk_buff *skb, const struct knat_pkt *pkt,
 		 bool outbound, __be32 addr, __be16 port);
 void knat_session_touch(struct knat_session *s, u8 tcp_flags, bool outbound,
