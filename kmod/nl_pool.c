@@ -31,8 +31,9 @@ static bool knat_now(struct genl_info *info)
 }
 
 /*
- * ROUTER_PORTS: its PORTS entries (PORT_MAX defaults to PORT_MIN), one
- * more than KNAT_ROUTER_PORTS_MAX at most, which knat_pool_add() refuses.
+ * ROUTER_PORTS: its PORTS entries (PORT_MAX defaults to PORT_MIN), at most
+ * KNAT_ROUTER_PORTS_MAX of them; their values are knat_pool_add()'s to
+ * check.
  */
 static int knat_parse_router_ports(struct genl_info *info,
 				   struct knat_pool_cfg *c)
