@@ -351,28 +351,34 @@ class Report:
                              "least 0.9x of one dropped by nftables",
                              verdict(r >= 0.9, f"{r:.2f}x")))
 
-    def previous(self, path):
-        """knat's added cost per packet against the run before this one."""
+    def previous(self, path, baseline=False):
+        """knat's added cost per packet against an earlier run: the one
+        before this one, or (@baseline) the fixed baseline, against which
+        the cost may grow 5% at most."""
         old = load(path)
         if not old.get("forward") or not self.p.get("forward") or \
                 any("forward" in c["phases"] for c in self.p.get("carried", [])):
             return
         meds = [forward_runs(phases)[1] for phases in (old, self.p)]
         date = old["env"][0].get("date", "?") if old.get("env") else "?"
+        what = f"the baseline ({date})" if baseline else f"the previous run ({date})"
         rows = []
         for mix, label in MIXES:
             a, b = self.added(meds[0], mix, "knat"), self.added(meds[1], mix, "knat")
             if not a or not b or a <= 0 or b <= 0:
                 continue
             rows.append([label, f"{a:,.0f}", f"{b:,.0f}", f"{(b / a - 1) * 100:+.1f}%"])
-            if mix != "new":
+            if baseline and mix != "new":
                 self.targets.append((f"{label}: knat's added cost at most 5% above "
-                                     f"the previous run's ({date})",
+                                     f"{what}",
                                      verdict(b <= a * 1.05, f"{b / a - 1:+.1%}")))
-        self.w("Against the previous run", "------------------------", "",
-               f"knat's added cost per packet, in ns, in the run before this one ({date})",
-               "and in this one; each against plain routing in its own run.", "",
-               table(["traffic", "previous", "this run", "change"], rows), "")
+        title = "Against the baseline" if baseline else "Against the previous run"
+        about = ["The baseline (bench/baseline.jsonl) is the run before the work on",
+                 "hostile traffic (issue 29) began."] if baseline else []
+        self.w(title, "-" * len(title), "",
+               f"knat's added cost per packet, in ns, in {what} and in this one;",
+               "each against plain routing in its own run.", *about, "",
+               table(["traffic", "then", "this run", "change"], rows), "")
 
     def env(self):
         """What the VM was: kernel, CPUs, clock, memory, table sizes."""
@@ -419,8 +425,8 @@ class Report:
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: report.py RESULTS.jsonl DOCDIR [PREVIOUS.jsonl]")
+    if len(sys.argv) not in (3, 4, 5):
+        sys.exit("usage: report.py RESULTS.jsonl DOCDIR [PREVIOUS.jsonl [BASELINE.jsonl]]")
     os.makedirs(f"{sys.argv[2]}/bench", exist_ok=True)
     r = Report(load(sys.argv[1]), sys.argv[2])
     r.forward()
@@ -428,7 +434,9 @@ def main():
     r.alloc()
     r.scale()
     r.flood()
-    if len(sys.argv) == 4 and os.path.exists(sys.argv[3]):
+    if len(sys.argv) >= 5 and os.path.exists(sys.argv[4]):
+        r.previous(sys.argv[4], baseline=True)
+    if len(sys.argv) >= 4 and os.path.exists(sys.argv[3]):
         r.previous(sys.argv[3])
     r.write()
     print(f"bench: wrote {sys.argv[2]}/bench.rst")

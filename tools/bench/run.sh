@@ -52,4 +52,5 @@ if carried:
 for r in new + kept:
     print(json.dumps(r, separators=(",", ":")))
 PY
-$py tools/bench/report.py Documentation/bench/results.jsonl Documentation "$prev"
+$py tools/bench/report.py Documentation/bench/results.jsonl Documentation "$prev" \
+	Documentation/bench/baseline.jsonl
