@@ -97,6 +97,8 @@ static const char usage_text[] =
 "  natctl flush [pool ID]                 remove mappings and sessions now (forwards stay)\n"
 "  natctl stats                           counters and gauges\n"
 "\n"
+"Subscribers' own port mappings (PCP) are knat-pcpd's: see knat-pcpd --help.\n"
+"\n"
 "Options:\n"
 "  -j, --json         JSON output\n"
 "  -n, --netns NETNS  act in network namespace NETNS (as ip netns names it)\n"
