@@ -109,9 +109,16 @@ static void knat_mapping_free(struct knat_net *kn, struct knat_mapping *m,
 	knat_bury(kn, KNAT_GRAVE_MAPPING, m);
 }
 
-void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
-			  struct knat_subscriber *sub,
-			  struct knat_block *b, bool expired)
+/*
+ * The last session of @m is gone.  Flattened, as the sweep's batch of
+ * removals is (knat_sessions_unlink()): each index removal is compiled for
+ * its index, calling its hash function directly, not through a pointer in
+ * one out-of-line copy for all indexes.
+ */
+__flatten void
+knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
+		     struct knat_subscriber *sub, struct knat_block *b,
+		     bool expired)
 {
 	knat_mapping_unlink(kn, m);
 	knat_mapping_free(kn, m, sub, b, expired);
