@@ -20,7 +20,6 @@
 #include <netinet/in.h>
 #include <linux/knat.h>
 #include "natctl.h"
-#include "netns.h"
 
 static const char usage_text[] =
 "Usage: natctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n"
@@ -158,13 +157,8 @@ int main(int argc, char **argv)
 	cmd = find_cmd(argv[0]);
 	if (!cmd)
 		return usage_error("unknown object \"%s\"", argv[0]);
-	if (netns && enter_netns(netns))
+	if (knat_open(netns, json))
 		return 1;
-	out_init(json);
-	if (nl_open(&nl, KNAT_GENL_NAME)) {
-		nl_close(&nl);
-		return 1;
-	}
 	ret = cmd->run(argc - 1, argv + 1);	/* argv[argc] is NULL */
 	nl_close(&nl);
 	return ret;

@@ -17,6 +17,7 @@
 
 /* req.c: the program's socket to knat, its requests and their replies */
 extern struct nl nl;
+int knat_open(const char *netns, bool json);
 int talk(struct nlmsghdr *nlh, nl_msg_cb cb, void *data);
 int dump(uint8_t cmd, nl_msg_cb cb);
 uint32_t attr_u32(const struct nlattr *a);

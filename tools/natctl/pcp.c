@@ -34,7 +34,6 @@
 #include <linux/knat.h>
 #include <linux/rtnetlink.h>
 #include "natctl.h"
-#include "netns.h"
 
 #define PCP_SERVER_PORT		5351
 #define PCP_VERSION		2
@@ -609,13 +608,8 @@ int main(int argc, char **argv)
 	ret = pcp_args(argc - c, argv + c, &srv, &port);
 	if (ret)
 		return ret;
-	if (netns && enter_netns(netns))
+	if (knat_open(netns, json))
 		return 1;
-	out_init(json);
-	if (nl_open(&nl, KNAT_GENL_NAME)) {
-		nl_close(&nl);
-		return 1;
-	}
 	ret = pcp_serve(&srv, port);
 	nl_close(&nl);
 	return ret;

@@ -5,8 +5,24 @@
 #include <arpa/inet.h>
 #include <linux/knat.h>
 #include "natctl.h"
+#include "netns.h"
 
 struct nl nl;
+
+/* Enter @netns (if given), set the output up, and open the socket to knat:
+ * 0, or -1 with the reason on stderr.
+ */
+int knat_open(const char *netns, bool json)
+{
+	if (netns && enter_netns(netns))
+		return -1;
+	out_init(json);
+	if (nl_open(&nl, KNAT_GENL_NAME)) {
+		nl_close(&nl);
+		return -1;
+	}
+	return 0;
+}
 
 int talk(struct nlmsghdr *nlh, nl_msg_cb cb, void *data)
 {
