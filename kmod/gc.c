@@ -101,40 +101,59 @@ static bool knat_session_unconfirmed(const struct knat_session *s)
 	       knat_unconfirmed_full(m->paddr->range->pool);
 }
 
+/* The timeout of @s's protocol and state, in seconds. */
+static u32 knat_proto_timeout(const struct knat_net *kn,
+			      const struct knat_session *s)
+{
+	switch (s->in.proto) {
+	case IPPROTO_TCP:
+		return knat_tcp_timeout(kn, knat_tcp_state(READ_ONCE(s->tcp)));
+	case IPPROTO_UDP:
+		return READ_ONCE(kn->cfg.timeout_udp);
+	default:
+		return READ_ONCE(kn->cfg.timeout_icmp);
+	}
+}
+
+/*
+ * Opened from outside and not answered: short-lived, as conntrack's
+ * unreplied entries, so a flood's sessions make room soon.  So are those
+ * of a subscriber not yet confirmed while such hold their share of its
+ * pool (subscriber.c): made-up sources, likely.
+ */
+static bool knat_session_brief(const struct knat_session *s)
+{
+	return (READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED) ||
+	       knat_session_unconfirmed(s);
+}
+
 unsigned long knat_session_timeout(const struct knat_net *kn,
 				   const struct knat_session *s)
 {
-	u32 secs;
+	u32 secs = knat_proto_timeout(kn, s);
 
-	switch (s->in.proto) {
-	case IPPROTO_TCP:
-		secs = knat_tcp_timeout(kn, knat_tcp_state(READ_ONCE(s->tcp)));
-		break;
-	case IPPROTO_UDP:
-		secs = READ_ONCE(kn->cfg.timeout_udp);
-		break;
-	default:
-		secs = READ_ONCE(kn->cfg.timeout_icmp);
-		break;
-	}
-	/* Opened from outside and not answered: short-lived, as conntrack's
-	 * unreplied entries, so a flood's sessions make room soon.  So are
-	 * those of a subscriber not yet confirmed while such hold their
-	 * share of its pool (pool.c): made-up sources, likely.
-	 */
-	if ((READ_ONCE(s->flags) & KNAT_SESS_UNANSWERED) ||
-	    knat_session_unconfirmed(s))
+	if (knat_session_brief(s))
 		secs = min(secs, READ_ONCE(kn->cfg.timeout_unanswered));
 	return (unsigned long)secs * HZ;
 }
 
+/*
+ * Is @s idle longer than knat_session_timeout() says?  Past its protocol's
+ * timeout, or short of the unanswered one, it is or it is not whatever
+ * else holds: only between the two does the brief test count, which a
+ * mass expiry, where every session is past its timeout, then skips.
+ */
 bool knat_session_expired(const struct knat_net *kn,
 			  const struct knat_session *s, unsigned long now)
 {
-	u32 due = READ_ONCE(s->last_used) + (u32)knat_session_timeout(kn, s);
+	u32 idle = knat_stamp(now) - READ_ONCE(s->last_used);
 
 	BUILD_BUG_ON((u64)KNAT_TIMEOUT_MAX * HZ >= S32_MAX);
-	return (s32)(knat_stamp(now) - due) > 0;
+	if ((s32)(idle - knat_proto_timeout(kn, s) * HZ) > 0)
+		return true;
+	if ((s32)(idle - READ_ONCE(kn->cfg.timeout_unanswered) * HZ) <= 0)
+		return false;
+	return knat_session_brief(s);
 }
 
 static bool knat_gc_doomed(struct knat_net *kn, const struct knat_session *s,
