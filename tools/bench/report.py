@@ -356,8 +356,11 @@ class Report:
         before this one, or (@baseline) the fixed baseline, against which
         the cost may grow 5% at most."""
         old = load(path)
+        # A forward phase carried over is the previous run's own: nothing
+        # to compare it with, but the baseline.
         if not old.get("forward") or not self.p.get("forward") or \
-                any("forward" in c["phases"] for c in self.p.get("carried", [])):
+                (not baseline and any("forward" in c["phases"]
+                                      for c in self.p.get("carried", []))):
             return
         meds = [forward_runs(phases)[1] for phases in (old, self.p)]
         date = old["env"][0].get("date", "?") if old.get("env") else "?"
