@@ -21,29 +21,6 @@ static const struct rhashtable_params knat_perm_params = {
 };
 
 /*
- * The filtering of @m: its pool's for its protocol, or the stricter one
- * its dependent mapping implies (the enums line up).  A forward takes
- * anyone, but keeps counting as its pool's would: its pin may end while
- * its sessions live on.
- */
-static u8 knat_filter(const struct knat_mapping *m)
-{
-	int i = knat_proto_index(m->s.in.proto);
-
-	BUILD_BUG_ON((int)KNAT_FILTER_ADF != (int)KNAT_MAPPING_ADM ||
-		     (int)KNAT_FILTER_APDF != (int)KNAT_MAPPING_APDM);
-	if (i < 0 || i >= ARRAY_SIZE(m->paddr->range->pool->filter))
-		return KNAT_FILTER_EIF;
-	return max(m->paddr->range->pool->filter[i], m->dep);
-}
-
-/* Does @m count its sessions per remote address in kn->perms? */
-static bool knat_perm_kept(const struct knat_mapping *m)
-{
-	return knat_filter(m) == KNAT_FILTER_ADF || m->dep == KNAT_MAPPING_ADM;
-}
-
-/*
  * The entry of inside endpoint @t to its remote
  * address, of the mapping with external port @eport (0: the ADM one).
  */
@@ -85,7 +62,7 @@ int knat_filter_count(struct knat_net *kn, struct knat_mapping *m,
 	struct knat_perm *p;
 
 	lockdep_assert_held(&kn->lock);
-	if (!knat_perm_kept(m))
+	if (!knat_filter_counts(m))
 		return 0;
 	p = knat_perm_find(kn, m, raddr, &key);
 	if (p) {
@@ -106,15 +83,13 @@ int knat_filter_count(struct knat_net *kn, struct knat_mapping *m,
 	return 0;
 }
 
-void knat_filter_uncount(struct knat_net *kn, const struct knat_mapping *m,
-			 __be32 raddr)
+void __knat_filter_uncount(struct knat_net *kn, const struct knat_mapping *m,
+			   __be32 raddr)
 {
 	struct knat_perm_key key;
 	struct knat_perm *p;
 
 	lockdep_assert_held(&kn->lock);
-	if (!knat_perm_kept(m))
-		return;
 	p = knat_perm_find(kn, m, raddr, &key);
 	if (WARN_ON_ONCE(!p) || --p->nsessions)
 		return;

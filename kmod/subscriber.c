@@ -54,21 +54,12 @@ struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr)
 	return rhashtable_lookup(&kn->subs, &addr, knat_sub_params);
 }
 
-/*
- * The subscriber of @m, which lives while @m does, given
- * @b, the block @m counts in (knat_mapping_block()).  That block stays its
- * subscriber's while @m does: reading its owner spares an expiry a hash
- * lookup.
- */
-struct knat_subscriber *knat_block_sub(struct knat_net *kn,
-				       const struct knat_mapping *m,
-				       const struct knat_block *b)
+/* The subscriber of @m, which has no block: looked up. */
+struct knat_subscriber *knat_sub_of(struct knat_net *kn,
+				    const struct knat_mapping *m)
 {
 	struct knat_subscriber *sub;
 
-	lockdep_assert_held(&kn->lock);
-	if (b)
-		return b->owner;
 	rcu_read_lock();
 	sub = knat_sub_find(kn, m->s.in.laddr);
 	rcu_read_unlock();
@@ -117,10 +108,8 @@ struct knat_subscriber *knat_sub_find_or_add(struct knat_net *kn, __be32 addr,
 }
 
 /* Drop a subscriber that no mapping uses any more. */
-void knat_sub_prune(struct knat_net *kn, struct knat_subscriber *sub)
+void knat_sub_remove(struct knat_net *kn, struct knat_subscriber *sub)
 {
-	if (sub->nmappings)
-		return;
 	rhashtable_remove_fast(&kn->subs, &sub->node, knat_sub_params);
 	call_rcu(&sub->rcu, knat_sub_free_rcu);
 }

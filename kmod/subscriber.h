@@ -12,10 +12,32 @@ void knat_sub_cache_destroy(void);
 struct knat_subscriber *knat_sub_find(struct knat_net *kn, __be32 addr);
 struct knat_subscriber *knat_sub_find_or_add(struct knat_net *kn, __be32 addr,
 					     int *reason);
-void knat_sub_prune(struct knat_net *kn, struct knat_subscriber *sub);
-struct knat_subscriber *knat_block_sub(struct knat_net *kn,
-				       const struct knat_mapping *m,
-				       const struct knat_block *b);
+void knat_sub_remove(struct knat_net *kn, struct knat_subscriber *sub);
+
+/* Remove @sub if no mapping uses it any more. */
+static inline void knat_sub_prune(struct knat_net *kn,
+				  struct knat_subscriber *sub)
+{
+	if (!sub->nmappings)
+		knat_sub_remove(kn, sub);
+}
+
+struct knat_subscriber *knat_sub_of(struct knat_net *kn,
+				    const struct knat_mapping *m);
+
+/*
+ * The subscriber of @m, which lives while @m does, given @b, the block @m
+ * counts in (knat_mapping_block()).  That block stays its subscriber's
+ * while @m does: reading its owner spares an expiry a hash lookup.
+ */
+static inline struct knat_subscriber *
+knat_block_sub(struct knat_net *kn, const struct knat_mapping *m,
+	       const struct knat_block *b)
+{
+	lockdep_assert_held(&kn->lock);
+	return b ? b->owner : knat_sub_of(kn, m);
+}
+
 struct knat_subscriber *knat_map_sub(struct knat_net *kn,
 				     const struct knat_mapping *m);
 int knat_sub_attach(struct knat_net *kn, struct knat_subscriber *sub,
