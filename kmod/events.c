@@ -47,7 +47,7 @@ static bool knat_events_wanted(struct knat_net *kn)
 }
 
 /* Any context; callers may hold kn->lock. */
-void knat_event(struct knat_net *kn, const struct knat_event_info *ev)
+static void knat_event(struct knat_net *kn, const struct knat_event_info *ev)
 {
 	const struct knat_event_ops *ops;
 

@@ -23,7 +23,6 @@ struct knat_event_ops {
 
 void knat_events_register(const struct knat_event_ops *ops);
 void knat_events_unregister(void);
-void knat_event(struct knat_net *kn, const struct knat_event_info *ev);
 void knat_event_block(struct knat_net *kn, u8 type, const struct knat_block *b,
 		      __be32 sub);
 void knat_event_refusal(struct knat_net *kn, struct knat_subscriber *sub,

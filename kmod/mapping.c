@@ -84,7 +84,7 @@ u8 knat_pool_mapping(const struct knat_pool *pool, u8 proto)
 	return pool->mapping[i];
 }
 
-void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
+static void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m)
 {
 	knat_map_index_remove(kn, m);
 	if (!m->overlap)

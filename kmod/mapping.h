@@ -13,7 +13,6 @@ enum {
 
 int knat_mapping_link(struct knat_net *kn, struct knat_mapping *m,
 		      struct knat_subscriber *sub);
-void knat_mapping_unlink(struct knat_net *kn, struct knat_mapping *m);
 void knat_mapping_release(struct knat_net *kn, struct knat_mapping *m,
 			  struct knat_subscriber *sub, struct knat_block *b,
 			  bool expired);
